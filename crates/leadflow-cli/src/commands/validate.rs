@@ -1,0 +1,38 @@
+//! `leadflow validate`: check lead files and report every bad record.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use leadflow::Result;
+use leadflow::model::{Lead, parse_records};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Lead files (JSON array, JSON object or JSON Lines); `-` reads standard input.
+    #[arg(required = true)]
+    pub leads: Vec<PathBuf>,
+}
+
+/// Prints one line per bad record; exits 1 when any record is bad.
+pub fn run(args: &Args) -> Result<ExitCode> {
+    let mut bad = 0usize;
+    let mut good = 0usize;
+    for path in &args.leads {
+        let text = crate::io::read_input(path)?;
+        for result in parse_records::<Lead>(&text) {
+            match result {
+                Ok(_) => good += 1,
+                Err(e) => {
+                    bad += 1;
+                    println!("{}: {e}", path.display());
+                }
+            }
+        }
+    }
+    println!("{good} valid, {bad} invalid");
+    Ok(if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

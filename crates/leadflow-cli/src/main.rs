@@ -1,0 +1,36 @@
+//! `leadflow`: run lead scoring, qualification, routing, conversion and reports on files.
+
+mod commands;
+mod io;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// leadflow: the rules and state that move leads from first touch to a qualified opportunity.
+#[derive(Debug, Parser)]
+#[command(name = "leadflow", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check lead files (and, with --pipeline, a pipeline config) and report every bad record.
+    Validate(commands::validate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Validate(args) => commands::validate::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! Lead conversion into account, contact and opportunity, and matching of leads
+//! to existing records.

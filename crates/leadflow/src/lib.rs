@@ -1,0 +1,35 @@
+//! # leadflow
+//!
+//! An embeddable lead-management engine: the rules and state that move a lead
+//! from first touch to a qualified opportunity. A CRM stores the records;
+//! leadflow decides what happens to them.
+//!
+//! - [`model`]: `Lead`, `Account`, `Contact`, `Opportunity` as serde data that
+//!   round-trips JSON losslessly (unknown fields are kept).
+//! - [`lifecycle`]: configurable state machines for lead stage, lead status and
+//!   opportunity stage; every move is recorded in history, none is silently dropped.
+//! - [`convert`]: plan and apply the conversion of a lead into account, contact
+//!   and opportunity, with matching against existing records.
+//! - [`rules`]: sandboxed rule packs that score, explain and qualify leads.
+//! - [`routing`]: assignment, touch status, speed-to-lead SLAs and triggers.
+//! - [`metrics`]: funnel, velocity and pipeline metrics from history.
+//!
+//! Conventions shared by every module:
+//! - No wall clock: every time-dependent function takes an explicit `now`.
+//! - One error type, [`Error`], with a stable [`ErrorKind`] that the Python and
+//!   Node bindings expose under the same names.
+//! - Batch functions return one result per record; one bad record never fails a batch.
+#![forbid(unsafe_code)]
+
+pub mod convert;
+pub mod error;
+pub mod lifecycle;
+pub mod metrics;
+pub mod model;
+pub mod routing;
+pub mod rules;
+pub mod time;
+
+pub use error::{Error, ErrorKind, Result};
+pub use model::{Account, Activity, Contact, Lead, Opportunity, Record};
+pub use time::{Timestamp, parse_timestamp};

@@ -1,0 +1,57 @@
+//! Activities: the touches and engagement events recorded on a lead.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::time::Timestamp;
+
+/// Well-known activity types. Any other type string is kept as it is.
+pub mod kinds {
+    pub const PAGE_VIEW: &str = "page_view";
+    pub const EMAIL_OPEN: &str = "email_open";
+    pub const EMAIL_CLICK: &str = "email_click";
+    pub const EMAIL_SENT: &str = "email_sent";
+    pub const FORM_SUBMIT: &str = "form_submit";
+    pub const WEBINAR: &str = "webinar";
+    pub const UNSUBSCRIBE: &str = "unsubscribe";
+    pub const CALL_ATTEMPT: &str = "call_attempt";
+    pub const CALL_CONNECTED: &str = "call_connected";
+    pub const MEETING: &str = "meeting";
+}
+
+/// One event on a lead: `{"type": "page_view", "at": "...", "meta": {"url": "/pricing"}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    /// Activity type; unknown types are kept, not rejected.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub at: Timestamp,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub meta: Map<String, Value>,
+    /// Fields this version does not know, kept for round-trips.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Activity {
+    pub fn new(kind: impl Into<String>, at: Timestamp) -> Self {
+        Activity {
+            kind: kind.into(),
+            at,
+            meta: Map::new(),
+            extra: Map::new(),
+        }
+    }
+
+    /// Adds a `meta` entry (builder style).
+    #[must_use]
+    pub fn with_meta(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.meta.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// A `meta` value as a string, if it is one.
+    pub fn meta_str(&self, key: &str) -> Option<&str> {
+        self.meta.get(key).and_then(Value::as_str)
+    }
+}

@@ -1,0 +1,16 @@
+//! The domain model: leads, accounts, contacts, opportunities, their activities
+//! and lifecycle history. Plain serde data; behaviour lives in the other modules.
+
+mod account;
+mod activity;
+mod history;
+mod lead;
+mod opportunity;
+pub mod parse;
+
+pub use account::{Account, Contact};
+pub use activity::{Activity, kinds as activity_kinds};
+pub use history::{Dimension, Transition, TransitionKind};
+pub use lead::{ConversionRef, Lead, QualificationState, ScoreState};
+pub use opportunity::{ForecastCategory, Opportunity};
+pub use parse::{Record, parse_records, split_records};

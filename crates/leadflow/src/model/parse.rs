@@ -1,0 +1,205 @@
+//! Reading records from JSON with errors that name the record and the field.
+//!
+//! Batch readers never fail as a whole for one bad record: they return one
+//! `Result` per record, so callers can report error entries and go on.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// A JSON record with an `id` (lead, account, contact, opportunity).
+pub trait Record: DeserializeOwned + Serialize {
+    /// Human name used in error messages (`lead`, `account`).
+    const NAME: &'static str;
+
+    /// Parses one record from a JSON value. Errors carry the record's `id` (when
+    /// the input has one) and the path of the offending field.
+    fn from_value(value: Value) -> Result<Self> {
+        let id = record_id(&value);
+        if !value.is_object() {
+            let err = Error::validation(format!(
+                "a {} must be a JSON object, found {}",
+                Self::NAME,
+                type_name(&value)
+            ));
+            return Err(attach_id(err, id));
+        }
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let mut err = Error::new(ErrorKind::Validation, format!("{}: {inner}", Self::NAME));
+            if path != "." {
+                err = err.with_field(path);
+            }
+            attach_id(err, id)
+        })
+    }
+
+    /// Parses one record from JSON text.
+    fn from_json(text: &str) -> Result<Self> {
+        let value: Value = serde_json::from_str(text).map_err(Error::from)?;
+        Self::from_value(value)
+    }
+
+    /// The record as a JSON value (lossless: unknown input fields are included).
+    fn to_value(&self) -> Value {
+        // Serializing these plain data types cannot fail (string keys, finite or null numbers).
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+impl Record for super::Lead {
+    const NAME: &'static str = "lead";
+}
+impl Record for super::Account {
+    const NAME: &'static str = "account";
+}
+impl Record for super::Contact {
+    const NAME: &'static str = "contact";
+}
+impl Record for super::Opportunity {
+    const NAME: &'static str = "opportunity";
+}
+
+fn record_id(value: &Value) -> Option<String> {
+    match value.get("id")? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn attach_id(err: Error, id: Option<String>) -> Error {
+    match id {
+        Some(id) => err.with_record(id),
+        None => err,
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Splits a document into record values: a JSON array, a single JSON object, or
+/// JSON Lines (one object per line; blank lines skipped). A line that is not valid
+/// JSON becomes an error entry naming its line number; the others still parse.
+pub fn split_records(text: &str) -> Vec<Result<Value>> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('[') {
+        return match serde_json::from_str::<Value>(text) {
+            Ok(Value::Array(items)) => items.into_iter().map(Ok).collect(),
+            Ok(_) => vec![Err(Error::parse("expected a JSON array of records"))],
+            Err(e) => vec![Err(Error::from(e))],
+        };
+    }
+    // A single (possibly pretty-printed) object is one record.
+    if trimmed.starts_with('{')
+        && let Ok(v @ Value::Object(_)) = serde_json::from_str::<Value>(text)
+    {
+        return vec![Ok(v)];
+    }
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            serde_json::from_str::<Value>(line).map_err(|e| {
+                let col = u32::try_from(e.column()).unwrap_or(0);
+                Error::new(ErrorKind::Parse, format!("line {line_no}: {e}")).at(line_no, col)
+            })
+        })
+        .collect()
+}
+
+/// Parses a document of records (see [`split_records`]): one `Result` per record.
+pub fn parse_records<T: Record>(text: &str) -> Vec<Result<T>> {
+    split_records(text)
+        .into_iter()
+        .map(|r| r.and_then(T::from_value))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Lead;
+
+    #[test]
+    fn wrong_type_names_record_and_field() {
+        let e = Lead::from_json(
+            r#"{"id": "L-7", "created_at": "2026-01-01T00:00:00Z", "employees": "many"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        assert_eq!(e.record(), Some("L-7"));
+        assert_eq!(e.field(), Some("employees"));
+    }
+
+    #[test]
+    fn nested_field_path() {
+        let e = Lead::from_json(
+            r#"{"id": "L-8", "created_at": "2026-01-01T00:00:00Z",
+                "activities": [{"type": "page_view", "at": "2026-01-02T00:00:00Z"},
+                               {"type": "email_open", "at": "not a time"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.record(), Some("L-8"));
+        assert_eq!(e.field(), Some("activities[1].at"));
+    }
+
+    #[test]
+    fn malformed_json_is_a_parse_error() {
+        let e = Lead::from_json(r#"{"id": "L-9", "#).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Parse);
+    }
+
+    #[test]
+    fn unknown_fields_round_trip() {
+        let text = r#"{"id":"L-1","created_at":"2026-01-01T09:00:00+09:00","utm_term":"crm","custom":{"budget":5000},"activities":[{"type":"podcast_listen","at":"2026-01-02T00:00:00Z","meta":{"ep":3},"device":"ios"}]}"#;
+        let lead = Lead::from_json(text).unwrap();
+        assert_eq!(lead.extra["utm_term"], "crm");
+        assert_eq!(lead.activities[0].kind, "podcast_listen");
+        let back = serde_json::to_string(&lead.to_value()).unwrap();
+        let a: Value = serde_json::from_str(text).unwrap();
+        let b: Value = serde_json::from_str(&back).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn jsonl_batch_keeps_going_after_a_bad_line() {
+        let text = "{\"id\":\"a\",\"created_at\":\"2026-01-01T00:00:00Z\"}\n{oops\n\n{\"id\":\"c\",\"created_at\":\"2026-01-01T00:00:00Z\",\"employees\":-1}\n{\"id\":\"d\",\"created_at\":\"2026-01-01T00:00:00Z\"}\n";
+        let out = parse_records::<Lead>(text);
+        assert_eq!(out.len(), 4);
+        assert!(out[0].is_ok());
+        assert_eq!(out[1].as_ref().unwrap_err().line(), Some(2));
+        assert_eq!(out[2].as_ref().unwrap_err().record(), Some("c"));
+        assert!(out[3].is_ok());
+    }
+
+    #[test]
+    fn array_and_single_object() {
+        let arr = parse_records::<Lead>(r#"[{"id":"a","created_at":"2026-01-01T00:00:00Z"}, 5]"#);
+        assert!(arr[0].is_ok());
+        assert!(
+            arr[1]
+                .as_ref()
+                .unwrap_err()
+                .message()
+                .contains("JSON object")
+        );
+        let one = parse_records::<Lead>(
+            "{\n  \"id\": \"a\",\n  \"created_at\": \"2026-01-01T00:00:00Z\"\n}\n",
+        );
+        assert_eq!(one.len(), 1);
+        assert!(one[0].is_ok());
+    }
+}

@@ -1,0 +1,1 @@
+//! Routing and assignment, touch status, speed-to-lead SLAs and automation triggers.

@@ -1,0 +1,2 @@
+//! The rules engine: enrichment, scoring, explanation and qualification from
+//! rule packs (declarative and sandboxed rhai).
