@@ -33,6 +33,7 @@ mod period;
 mod pipeline;
 mod profile;
 pub mod render;
+mod request;
 pub mod sample;
 mod velocity;
 
@@ -49,4 +50,8 @@ pub use ladder::{DEFAULT_LADDER, Ladder, default_ladder};
 pub use options::{Cost, DEFAULT_TOUCH_TYPES, MetricsConfig, MetricsOptions};
 pub use period::{Period, parse_offset, utc};
 pub use pipeline::{Forecast, PipelineFigures, PipelineReport};
+pub use request::{PeriodSpec, config_from_request, run_request};
 pub use velocity::{SpeedBucket, SpeedToLead, StageTime, StageToStage, VelocityReport};
+
+#[cfg(test)]
+mod tests;
