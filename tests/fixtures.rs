@@ -10,6 +10,10 @@ use serde_json::Value;
 fn run(op: &str, input: &Value) -> Result<Value> {
     match op {
         "parse_lead" => Ok(Lead::from_value(input.clone())?.to_value()),
+        "funnel" | "conversion" | "velocity" | "board" | "pipeline" | "attribution" => {
+            let report = serde_json::to_value(leadflow::metrics::run_request(input)?)?;
+            Ok(report[op].clone())
+        }
         other => panic!("unknown fixture operation {other:?}: add it to tests/fixtures.rs"),
     }
 }
