@@ -55,7 +55,7 @@ pub struct MetricsAccumulator {
     scratch: Profile,
 }
 
-/// Everything, finished. Stable snake_case JSON.
+/// Everything, finished. Stable `snake_case` JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricsReport {
     /// Period label (`2026-Q3` or `first..last`) and its instants.
@@ -349,7 +349,9 @@ pub fn compute_parallel(
         .par_chunks(4_096)
         .map(|chunk| {
             let mut a = base.empty_like();
-            chunk.iter().for_each(|l| a.add_lead(l));
+            for l in chunk {
+                a.add_lead(l);
+            }
             a
         })
         .reduce(

@@ -37,7 +37,7 @@ pub struct MetricsOptions {
     /// count of stalled leads is always exact).
     pub stalled_limit: usize,
     /// `custom` field holding a lead's segment; without it the segment comes from
-    /// `employees` (smb < 100 <= mid_market < 1000 <= enterprise).
+    /// `employees` (`smb` < 100 <= `mid_market` < 1000 <= `enterprise`).
     pub segment_field: String,
     /// Stages that count as MQL and SQL in attribution.
     pub mql_stage: String,

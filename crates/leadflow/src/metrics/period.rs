@@ -105,7 +105,7 @@ impl Period {
         let is_midnight = |t: Timestamp| t.time() == chrono::NaiveTime::MIN;
         if is_midnight(self.from) && is_midnight(self.to) && first.day() == 1 {
             let q_end = first.checked_add_months(chrono::Months::new(3));
-            if first.month0() % 3 == 0 && q_end == Some(self.to.date_naive()) {
+            if first.month0().is_multiple_of(3) && q_end == Some(self.to.date_naive()) {
                 return format!("{}-Q{}", first.year(), first.month0() / 3 + 1);
             }
         }

@@ -174,7 +174,7 @@ pub struct PipelineFigures {
     pub average_deal: Option<f64>,
     /// Average days from creation to close of the deals won in the period.
     pub cycle_days: Option<f64>,
-    /// Pipeline velocity: open x average_deal x win_rate / cycle_days (money per day).
+    /// Pipeline velocity: `open x average_deal x win_rate / cycle_days` (money per day).
     pub velocity_per_day: Option<f64>,
     pub forecast: Forecast,
 }

@@ -96,9 +96,7 @@ pub(crate) fn first_touch(
 ) -> Option<Timestamp> {
     lead.activities
         .iter()
-        .filter(|a| {
-            a.at >= lead.created_at && a.at <= now && touch_types.iter().any(|t| *t == a.kind)
-        })
+        .filter(|a| a.at >= lead.created_at && a.at <= now && touch_types.contains(&a.kind))
         .map(|a| a.at)
         .min()
 }
