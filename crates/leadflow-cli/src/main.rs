@@ -19,12 +19,16 @@ struct Cli {
 enum Command {
     /// Check lead files (and, with --pipeline, a pipeline config) and report every bad record.
     Validate(commands::validate::Args),
+    /// Funnel, conversion, velocity, status board, pipeline forecast and attribution
+    /// from lead/opportunity history (terminal tables; --html for a page, --json for data).
+    Report(commands::report::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
+        Command::Report(args) => commands::report::run(&args),
     };
     match result {
         Ok(code) => code,

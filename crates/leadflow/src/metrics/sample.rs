@@ -321,13 +321,23 @@ pub fn lead(
             }
         }
     }
-    if status == "connected" && r.chance(0.5) {
-        t += r.minutes(600.0, 20_000.0);
-        let to = *r.pick(&["unqualified", "nurture"]);
+    // Leads nobody could qualify are parked or disqualified after a while; a few linger.
+    if matches!(status, "new" | "attempting" | "connected") && r.chance(0.85) {
+        t += r.minutes(2_880.0, 28_800.0);
+        let to = *r.pick(&["unqualified", "nurture", "nurture"]);
         hist.push(step(
             Dimension::Status,
             Some(status),
             to,
+            t,
+            TransitionKind::Advance,
+        ));
+    } else if status == "qualified" && r.chance(0.5) {
+        t += r.minutes(2_880.0, 28_800.0);
+        hist.push(step(
+            Dimension::Status,
+            Some(status),
+            "nurture",
             t,
             TransitionKind::Advance,
         ));
@@ -478,4 +488,32 @@ pub fn tagged(record_type: &str, value: Value) -> Value {
         }
         other => other,
     }
+}
+
+/// The standard sample: `n` leads created from 2026-05-15 over 123 days, as of
+/// 2026-09-15T00:00:00Z, mid-way through the quarter (report it with `--period 2026-Q3`).
+pub const SAMPLE_START: &str = "2026-05-15T00:00:00Z";
+/// `now` of the standard sample.
+pub const SAMPLE_NOW: &str = "2026-09-15T00:00:00Z";
+/// Days over which the standard sample's leads are created.
+pub const SAMPLE_DAYS: u32 = 123;
+
+/// Writes the standard sample as JSON Lines with `record_type`, lead then its
+/// opportunity; returns the number of lines written.
+pub fn write_jsonl(out: &mut impl std::io::Write, seed: u64, n: u64) -> crate::Result<u64> {
+    let start = crate::time::parse_timestamp(SAMPLE_START)?;
+    let now = crate::time::parse_timestamp(SAMPLE_NOW)?;
+    let mut lines = 0;
+    for i in 0..n {
+        let (lead, opp) = lead(seed, i, start, SAMPLE_DAYS, now);
+        serde_json::to_writer(&mut *out, &tagged("lead", serde_json::to_value(&lead)?))?;
+        out.write_all(b"\n")?;
+        lines += 1;
+        if let Some(o) = opp {
+            serde_json::to_writer(&mut *out, &tagged("opportunity", serde_json::to_value(&o)?))?;
+            out.write_all(b"\n")?;
+            lines += 1;
+        }
+    }
+    Ok(lines)
 }

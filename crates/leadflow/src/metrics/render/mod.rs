@@ -1,1 +1,9 @@
-//! Rendering a metrics report as terminal tables and as one self-contained HTML page.
+//! Rendering a metrics report as terminal tables ([`text`]) and as one
+//! self-contained HTML page with inline SVG charts ([`html`]).
+
+pub mod format;
+pub mod html;
+pub mod text;
+
+pub use html::render_html;
+pub use text::render_text;
