@@ -3,6 +3,7 @@
 
 pub mod format;
 pub mod html;
+mod svg;
 pub mod text;
 
 pub use html::render_html;
