@@ -34,7 +34,12 @@ footer{color:var(--muted);font-size:12px;text-align:center;margin:0 0 30px}
 "#;
 
 fn kpi(out: &mut String, value: &str, label: &str) {
-    let _ = write!(out, r#"<div class="kpi"><b>{}</b><span>{}</span></div>"#, esc(value), esc(label));
+    let _ = write!(
+        out,
+        r#"<div class="kpi"><b>{}</b><span>{}</span></div>"#,
+        esc(value),
+        esc(label)
+    );
 }
 
 /// Renders the whole report page.
@@ -65,7 +70,11 @@ pub fn render_html(r: &MetricsReport) -> String {
 
 fn kpis(o: &mut String, r: &MetricsReport) {
     let f = &r.funnel.groups.total;
-    let mql = f.stages.iter().find(|s| s.stage == "mql").and_then(|s| s.rate);
+    let mql = f
+        .stages
+        .iter()
+        .find(|s| s.stage == "mql")
+        .and_then(|s| s.rate);
     let p = &r.pipeline.total;
     let s = &r.velocity.speed_to_lead;
     o.push_str(r#"<div class="kpis">"#);
@@ -74,7 +83,11 @@ fn kpis(o: &mut String, r: &MetricsReport) {
     kpi(o, &pct(p.win_rate), "win rate (closed)");
     kpi(o, &money(p.weighted_amount), "weighted pipeline");
     kpi(o, &minutes(s.median_minutes), "median speed-to-lead");
-    kpi(o, &pct(s.within_sla_rate), &format!("touched within {} min", r.velocity.sla_minutes));
+    kpi(
+        o,
+        &pct(s.within_sla_rate),
+        &format!("touched within {} min", r.velocity.sla_minutes),
+    );
     o.push_str("</div>");
 }
 
@@ -84,7 +97,10 @@ fn funnel(o: &mut String, r: &MetricsReport) {
         o,
         r#"<section><h2>Funnel</h2><p class="sub">Share of the {} leads {} that reached each stage (later stages imply earlier ones; recycled leads count once)</p>"#,
         count(f.cohort_size),
-        r.funnel.cohort_stage.as_deref().map_or_else(|| "created in the period".to_owned(), |s| format!("that reached {s} in the period"))
+        r.funnel.cohort_stage.as_deref().map_or_else(
+            || "created in the period".to_owned(),
+            |s| format!("that reached {s} in the period")
+        )
     );
     let (w, row, left, right) = (520.0, 34.0, 96.0, 110.0);
     let h = row * f.stages.len() as f64 + 28.0;
@@ -96,23 +112,59 @@ fn funnel(o: &mut String, r: &MetricsReport) {
         let bw = span * s.rate.unwrap_or(0.0);
         text(o, left - 10.0, y + row / 2.0 + 4.0, "end", "lbl", &s.stage);
         rect(o, left, y + 3.0, span, row - 8.0, "#eef2ff", "");
-        rect(o, cx - bw / 2.0, y + 3.0, bw, row - 8.0, PALETTE[0], &format!("{}: {} ({})", s.stage, s.reached, pct(s.rate)));
-        text(o, w - right + 10.0, y + row / 2.0 + 4.0, "start", "val", &format!("{} · {}", count(s.reached), pct(s.rate)));
+        rect(
+            o,
+            cx - bw / 2.0,
+            y + 3.0,
+            bw,
+            row - 8.0,
+            PALETTE[0],
+            &format!("{}: {} ({})", s.stage, s.reached, pct(s.rate)),
+        );
+        text(
+            o,
+            w - right + 10.0,
+            y + row / 2.0 + 4.0,
+            "start",
+            "val",
+            &format!("{} · {}", count(s.reached), pct(s.rate)),
+        );
     }
-    text(o, cx, h - 4.0, "middle", "axt", "Bar width = share of cohort (centred)");
+    text(
+        o,
+        cx,
+        h - 4.0,
+        "middle",
+        "axt",
+        "Bar width = share of cohort (centred)",
+    );
     o.push_str("</svg></section>");
 }
 
 fn conversion(o: &mut String, r: &MetricsReport) {
     let c = &r.conversion.groups;
-    // The (up to four) pairs with data, so the chart stays readable.
-    let pairs: Vec<usize> = c.total.rates.iter().enumerate().filter(|(_, p)| p.denominator > 0).map(|(i, _)| i).take(4).collect();
+    // Up to four pairs with data; near-certain steps (subscriber -> lead) say nothing.
+    let pairs: Vec<usize> = c
+        .total
+        .rates
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.denominator > 0 && p.rate.is_some_and(|r| r < 0.95))
+        .map(|(i, _)| i)
+        .take(4)
+        .collect();
     o.push_str(r#"<section><h2>Conversion by source</h2><p class="sub">Of the cohort leads that reached the first stage, the share that reached the second</p>"#);
     let groups: Vec<_> = std::iter::once(&c.total).chain(&c.by_source).collect();
     let (w, left, bar) = (520.0, 110.0, 9.0);
     let gh = bar * pairs.len() as f64 + 10.0;
     let h = gh * groups.len() as f64 + 40.0;
-    open(o, "chart-conversion-by-source", w, h, "Conversion rate by source");
+    open(
+        o,
+        "chart-conversion-by-source",
+        w,
+        h,
+        "Conversion rate by source",
+    );
     let span = w - left - 20.0;
     for t in 0..=4 {
         let x = left + span * f64::from(t) / 4.0;
@@ -125,15 +177,44 @@ fn conversion(o: &mut String, r: &MetricsReport) {
         for (k, &pi) in pairs.iter().enumerate() {
             let p = &g.rates[pi];
             let bw = span * p.rate.unwrap_or(0.0);
-            rect(o, left, y + bar * k as f64 + 2.0, bw, bar - 2.0, PALETTE[k % PALETTE.len()], &format!("{} {}>{}: {} ({}/{})", g.key, p.from, p.to, pct(p.rate), p.numerator, p.denominator));
+            rect(
+                o,
+                left,
+                y + bar * k as f64 + 2.0,
+                bw,
+                bar - 2.0,
+                PALETTE[k % PALETTE.len()],
+                &format!(
+                    "{} {}>{}: {} ({}/{})",
+                    g.key,
+                    p.from,
+                    p.to,
+                    pct(p.rate),
+                    p.numerator,
+                    p.denominator
+                ),
+            );
         }
     }
     line(o, left, 4.0, left, h - 30.0, "axis");
-    text(o, left + span / 2.0, h - 2.0, "middle", "axt", "Conversion rate");
+    text(
+        o,
+        left + span / 2.0,
+        h - 2.0,
+        "middle",
+        "axt",
+        "Conversion rate",
+    );
     o.push_str("</svg><div class=\"legend\">");
     for (k, &pi) in pairs.iter().enumerate() {
         let p = &c.total.rates[pi];
-        let _ = write!(o, r#"<span><i style="background:{}"></i>{} → {}</span>"#, PALETTE[k % PALETTE.len()], esc(&p.from), esc(&p.to));
+        let _ = write!(
+            o,
+            r#"<span><i style="background:{}"></i>{} → {}</span>"#,
+            PALETTE[k % PALETTE.len()],
+            esc(&p.from),
+            esc(&p.to)
+        );
     }
     o.push_str("</div></section>");
 }
@@ -155,87 +236,203 @@ fn speed(o: &mut String, r: &MetricsReport) {
     for t in 0..=4 {
         let y = 10.0 + plot_h * (1.0 - f64::from(t) / 4.0);
         line(o, left, y, w - 10.0, y, "grid");
-        text(o, left - 6.0, y + 4.0, "end", "axt", &count((top * f64::from(t) / 4.0).round() as u64));
+        text(
+            o,
+            left - 6.0,
+            y + 4.0,
+            "end",
+            "axt",
+            &count((top * f64::from(t) / 4.0).round() as u64),
+        );
     }
     let n = s.buckets.len().max(1) as f64;
     let slot = plot_w / n;
     for (i, b) in s.buckets.iter().enumerate() {
         let bh = plot_h * b.leads as f64 / top;
         let x = left + slot * i as f64;
-        let within = b.max_minutes.is_some_and(|m| m <= u64::from(r.velocity.sla_minutes));
-        rect(o, x + 5.0, 10.0 + plot_h - bh, slot - 10.0, bh, if within { PALETTE[2] } else { PALETTE[3] }, &format!("{}: {} leads", b.label, b.leads));
-        text(o, x + slot / 2.0, h - bottom + 16.0, "middle", "axt", &b.label);
+        let within = b
+            .max_minutes
+            .is_some_and(|m| m <= u64::from(r.velocity.sla_minutes));
+        rect(
+            o,
+            x + 5.0,
+            10.0 + plot_h - bh,
+            slot - 10.0,
+            bh,
+            if within { PALETTE[2] } else { PALETTE[3] },
+            &format!("{}: {} leads", b.label, b.leads),
+        );
+        text(
+            o,
+            x + slot / 2.0,
+            h - bottom + 16.0,
+            "middle",
+            "axt",
+            &b.label,
+        );
     }
     // SLA marker between the last bucket inside the SLA and the first outside it.
-    if let Some(k) = s.buckets.iter().position(|b| b.max_minutes.is_none_or(|m| m > u64::from(r.velocity.sla_minutes))) {
+    if let Some(k) = s.buckets.iter().position(|b| {
+        b.max_minutes
+            .is_none_or(|m| m > u64::from(r.velocity.sla_minutes))
+    }) {
         let x = left + slot * k as f64;
         line(o, x, 6.0, x, 10.0 + plot_h, "sla");
-        text(o, x + 4.0, 18.0, "start", "axt", &format!("SLA {} min", r.velocity.sla_minutes));
+        text(
+            o,
+            x + 4.0,
+            18.0,
+            "start",
+            "axt",
+            &format!("SLA {} min", r.velocity.sla_minutes),
+        );
     }
     line(o, left, 10.0 + plot_h, w - 10.0, 10.0 + plot_h, "axis");
-    text(o, left + plot_w / 2.0, h - 12.0, "middle", "axt", "Time to first touch");
-    let _ = write!(o, r#"<text transform="translate(12 {:.1}) rotate(-90)" text-anchor="middle" class="axt">Leads</text>"#, 10.0 + plot_h / 2.0);
-    let _ = write!(o, "</svg><p class=\"note\">{} of {} leads touched · {} breached · {} untouched but still inside the SLA</p></section>", count(s.touched), count(s.leads), count(s.breached_sla), count(s.pending));
+    text(
+        o,
+        left + plot_w / 2.0,
+        h - 12.0,
+        "middle",
+        "axt",
+        "Time to first touch",
+    );
+    let _ = write!(
+        o,
+        r#"<text transform="translate(12 {:.1}) rotate(-90)" text-anchor="middle" class="axt">Leads</text>"#,
+        10.0 + plot_h / 2.0
+    );
+    let _ = write!(
+        o,
+        "</svg><p class=\"note\">{} of {} leads touched · {} breached · {} untouched but still inside the SLA</p></section>",
+        count(s.touched),
+        count(s.leads),
+        count(s.breached_sla),
+        count(s.pending)
+    );
 }
 
 fn forecast(o: &mut String, r: &MetricsReport) {
     let p = &r.pipeline;
-    let rows: Vec<(String, &crate::metrics::PipelineFigures)> = std::iter::once(("All".to_owned(), &p.total))
-        .chain(p.by_manager.iter().map(|m| (format!("{} (team)", m.key), m)))
-        .chain(p.by_owner.iter().map(|m| (m.key.clone(), m)))
-        .collect();
-    let _ = write!(o, r#"<section><h2>Forecast</h2><p class="sub">Won in the period plus open deals closing in it, by forecast category (omitted excluded) · weighted pipeline {} · velocity {}/day</p>"#, money(p.total.weighted_amount), p.total.velocity_per_day.map_or_else(|| "-".to_owned(), money));
+    let rows: Vec<(String, &crate::metrics::PipelineFigures)> =
+        std::iter::once(("All".to_owned(), &p.total))
+            .chain(
+                p.by_manager
+                    .iter()
+                    .map(|m| (format!("{} (team)", m.key), m)),
+            )
+            .chain(p.by_owner.iter().map(|m| (m.key.clone(), m)))
+            .collect();
+    let _ = write!(
+        o,
+        r#"<section><h2>Forecast</h2><p class="sub">Won in the period plus open deals closing in it, by forecast category (omitted excluded) · weighted pipeline {} · velocity {}/day</p>"#,
+        money(p.total.weighted_amount),
+        p.total
+            .velocity_per_day
+            .map_or_else(|| "-".to_owned(), money)
+    );
     let (w, left, row) = (520.0, 96.0, 22.0);
     let h = row * rows.len() as f64 + 40.0;
     open(o, "chart-forecast", w, h, "Forecast by category");
     let top = nice_max(p.total.forecast.pipeline_total.max(1.0));
-    let span = w - left - 20.0;
+    let span = w - left - 40.0;
     for t in 0..=4 {
         let x = left + span * f64::from(t) / 4.0;
         line(o, x, 4.0, x, h - 30.0, "grid");
-        text(o, x, h - 16.0, "middle", "axt", &money(top * f64::from(t) / 4.0));
+        text(
+            o,
+            x,
+            h - 16.0,
+            "middle",
+            "axt",
+            &money(top * f64::from(t) / 4.0),
+        );
     }
     for (i, (label, g)) in rows.iter().enumerate() {
         let y = 4.0 + row * i as f64;
         text(o, left - 8.0, y + row / 2.0 + 4.0, "end", "lbl", label);
         let f = &g.forecast;
         let mut x = left;
-        for (k, (name, v)) in [("closed", f.closed), ("commit", f.commit), ("best case", f.best_case), ("pipeline", f.pipeline)].iter().enumerate() {
+        for (k, (name, v)) in [
+            ("closed", f.closed),
+            ("commit", f.commit),
+            ("best case", f.best_case),
+            ("pipeline", f.pipeline),
+        ]
+        .iter()
+        .enumerate()
+        {
             let bw = span * v / top;
-            rect(o, x, y + 3.0, bw, row - 6.0, PALETTE[[2, 0, 1, 5][k]], &format!("{label} {name}: {}", money(*v)));
+            rect(
+                o,
+                x,
+                y + 3.0,
+                bw,
+                row - 6.0,
+                PALETTE[[2, 0, 1, 5][k]],
+                &format!("{label} {name}: {}", money(*v)),
+            );
             x += bw;
         }
     }
     line(o, left, 4.0, left, h - 30.0, "axis");
     text(o, left + span / 2.0, h - 2.0, "middle", "axt", "Amount");
     o.push_str("</svg><div class=\"legend\">");
-    for (k, name) in ["closed won", "commit", "best case", "pipeline"].iter().enumerate() {
-        let _ = write!(o, r#"<span><i style="background:{}"></i>{name}</span>"#, PALETTE[[2, 0, 1, 5][k]]);
+    for (k, name) in ["closed won", "commit", "best case", "pipeline"]
+        .iter()
+        .enumerate()
+    {
+        let _ = write!(
+            o,
+            r#"<span><i style="background:{}"></i>{name}</span>"#,
+            PALETTE[[2, 0, 1, 5][k]]
+        );
     }
     o.push_str("</div></section>");
 }
 
 fn board(o: &mut String, r: &MetricsReport) {
     let b = &r.board;
-    let _ = write!(o, r#"<section><h2>Status board</h2><p class="sub">Open leads each rep holds by status, with median days in status; stalled = more than {} days in the current status</p><table id="board-table"><thead><tr><th>Owner</th><th>Open</th>"#, b.stall_days);
+    let _ = write!(
+        o,
+        r#"<section><h2>Status board</h2><p class="sub">Open leads each rep holds by status, with median days in status; stalled = more than {} days in the current status</p><table id="board-table"><thead><tr><th>Owner</th><th>Open</th>"#,
+        b.stall_days
+    );
     for s in &b.statuses {
         let _ = write!(o, "<th>{}</th>", esc(s));
     }
     o.push_str("<th>Stalled</th><th>Longest stalled</th></tr></thead><tbody>");
     for ow in &b.owners {
-        let _ = write!(o, "<tr><td>{}</td><td>{}</td>", esc(&ow.owner), count(ow.open_leads));
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td>",
+            esc(&ow.owner),
+            count(ow.open_leads)
+        );
         for s in &b.statuses {
             match ow.statuses.iter().find(|c| &c.status == s) {
                 Some(c) => {
                     // Heat: days in status against the stall threshold.
                     let heat = (c.median_days / (b.stall_days.max(1.0) * 2.0)).clamp(0.0, 1.0);
-                    let _ = write!(o, r#"<td class="heat" style="background:rgba(239,68,68,{:.2})">{} <span class="val">· {}</span></td>"#, heat * 0.35, count(c.leads), esc(&days(Some(c.median_days))));
+                    let _ = write!(
+                        o,
+                        r#"<td class="heat" style="background:rgba(239,68,68,{:.2})">{} <span class="val">· {}</span></td>"#,
+                        heat * 0.35,
+                        count(c.leads),
+                        esc(&days(Some(c.median_days)))
+                    );
                 }
                 None => o.push_str("<td>-</td>"),
             }
         }
-        let longest = ow.stalled.first().map_or_else(String::new, |l| format!("{} ({}, {:.0} d)", l.id, l.status, l.days_in_status));
-        let _ = write!(o, r#"<td class="stalled">{}</td><td>{}</td></tr>"#, count(ow.stalled_count), esc(&longest));
+        let longest = ow.stalled.first().map_or_else(String::new, |l| {
+            format!("{} ({}, {:.0} d)", l.id, l.status, l.days_in_status)
+        });
+        let _ = write!(
+            o,
+            r#"<td class="stalled">{}</td><td>{}</td></tr>"#,
+            count(ow.stalled_count),
+            esc(&longest)
+        );
     }
     o.push_str("</tbody></table></section>");
 }

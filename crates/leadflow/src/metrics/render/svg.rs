@@ -19,7 +19,9 @@ pub fn esc(s: &str) -> String {
 }
 
 /// Colours of the report (also used by the CSS legend swatches).
-pub const PALETTE: [&str; 6] = ["#4f46e5", "#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6"];
+pub const PALETTE: [&str; 6] = [
+    "#4f46e5", "#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6",
+];
 
 /// Opens an `<svg>` with an id, a viewBox and an accessible title.
 pub fn open(out: &mut String, id: &str, w: f64, h: f64, title: &str) {
@@ -49,7 +51,10 @@ pub fn text(out: &mut String, x: f64, y: f64, anchor: &str, class: &str, s: &str
 }
 
 pub fn line(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, class: &str) {
-    let _ = write!(out, r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" class="{class}"/>"#);
+    let _ = write!(
+        out,
+        r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" class="{class}"/>"#
+    );
 }
 
 /// A "nice" axis maximum at or above `v` (1, 2, 2.5 or 5 times a power of ten).
