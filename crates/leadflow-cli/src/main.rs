@@ -21,7 +21,7 @@ enum Command {
     Validate(commands::validate::Args),
     /// Funnel, conversion, velocity, status board, pipeline forecast and attribution
     /// from lead/opportunity history (terminal tables; --html for a page, --json for data).
-    Report(commands::report::Args),
+    Report(Box<commands::report::Args>),
 }
 
 fn main() -> ExitCode {

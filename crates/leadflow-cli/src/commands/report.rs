@@ -40,7 +40,7 @@ pub struct Args {
     /// The instant the report is as of (RFC 3339).
     #[arg(long)]
     pub now: String,
-    /// Metrics options as JSON (ladder, cohort_stage, conversions, hierarchy, costs, ...).
+    /// Metrics options as JSON (`ladder`, `cohort_stage`, `conversions`, `hierarchy`, `costs`, ...).
     #[arg(long)]
     pub options: Option<PathBuf>,
     /// Speed-to-lead SLA in minutes (overrides the options file).
@@ -176,25 +176,22 @@ fn add_line(text: &str, kind: Kind, acc: &mut MetricsAccumulator) -> Result<()> 
         },
         k => k,
     };
-    match kind {
-        Kind::Opportunity => {
-            // Fast path: typed parse; on failure re-parse for an error naming record and field.
-            let opp = serde_json::from_str::<Opportunity>(text).or_else(|_| {
-                serde_json::from_str(text)
-                    .map_err(Error::from)
-                    .and_then(Opportunity::from_value)
-            })?;
-            acc.add_opportunity(&opp);
-        }
-        _ => {
-            let mut lead = serde_json::from_str::<Lead>(text).or_else(|_| {
-                serde_json::from_str(text)
-                    .map_err(Error::from)
-                    .and_then(Lead::from_value)
-            })?;
-            lead.extra.remove("record_type");
-            acc.add_lead(&lead);
-        }
+    if let Kind::Opportunity = kind {
+        // Fast path: typed parse; on failure re-parse for an error naming record and field.
+        let opp = serde_json::from_str::<Opportunity>(text).or_else(|_| {
+            serde_json::from_str(text)
+                .map_err(Error::from)
+                .and_then(Opportunity::from_value)
+        })?;
+        acc.add_opportunity(&opp);
+    } else {
+        let mut lead = serde_json::from_str::<Lead>(text).or_else(|_| {
+            serde_json::from_str(text)
+                .map_err(Error::from)
+                .and_then(Lead::from_value)
+        })?;
+        lead.extra.remove("record_type");
+        acc.add_lead(&lead);
     }
     Ok(())
 }

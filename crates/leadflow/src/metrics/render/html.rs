@@ -2,6 +2,13 @@
 //! no script, no network. Chart ids (stable, checked by `scripts/check-report`):
 //! `chart-funnel`, `chart-conversion-by-source`, `chart-speed-to-lead`,
 //! `chart-forecast`, and the table `board-table`.
+// Chart and table code reads best with short geometry names (x, y, w, h, o for the
+// output); axis tick values are small non-negative numbers rounded for display.
+#![allow(
+    clippy::many_single_char_names,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
 
 use std::fmt::Write as _;
 

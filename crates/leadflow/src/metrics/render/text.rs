@@ -1,4 +1,7 @@
 //! The report as aligned plain-text tables for a terminal.
+// Chart and table code reads best with short geometry names (x, y, w, h, o for the
+// output); axis tick values are small non-negative numbers rounded for display.
+#![allow(clippy::many_single_char_names)]
 
 use std::fmt::Write as _;
 
