@@ -155,7 +155,11 @@ fn stream(path: &Path, kind: Kind, acc: &mut MetricsAccumulator) -> Result<u64> 
         if let Err(e) = add_line(text, kind, acc) {
             bad += 1;
             if bad <= 20 {
-                eprintln!("{}: {}", path.display(), e.at(line_no, 1));
+                let col = e.column().unwrap_or(1);
+                eprintln!(
+                    "{}",
+                    e.with_file(path.display().to_string()).at(line_no, col)
+                );
             }
         }
     }
