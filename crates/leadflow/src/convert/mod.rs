@@ -13,3 +13,7 @@ mod keys;
 mod matching;
 
 pub use matching::{Candidate, MatchOptions, MatchReason, Matches, ReasonCode, match_lead};
+mod fields;
+mod options;
+pub use fields::{FieldMapping, MappingAction, Target};
+pub use options::{ConvertOptions, NewIds};
