@@ -9,11 +9,21 @@
 //!
 //! See `docs/conversion.md` for the concepts and JSON shapes.
 
+mod apply;
+mod build;
+mod fields;
 mod keys;
 mod matching;
-
-pub use matching::{Candidate, MatchOptions, MatchReason, Matches, ReasonCode, match_lead};
-mod fields;
 mod options;
+mod plan;
+mod stages;
+mod template;
+
+pub use apply::{ConversionResult, RecordChange, apply, convert};
 pub use fields::{FieldMapping, MappingAction, Target};
+pub use matching::{Candidate, MatchOptions, MatchReason, Matches, ReasonCode, match_lead};
 pub use options::{ConvertOptions, NewIds};
+pub use plan::{ConversionPlan, LinkVia, TargetAction, plan};
+
+#[cfg(test)]
+mod tests;
