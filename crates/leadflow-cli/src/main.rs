@@ -19,12 +19,15 @@ struct Cli {
 enum Command {
     /// Check lead files (and, with --pipeline, a pipeline config) and report every bad record.
     Validate(commands::validate::Args),
+    /// Convert leads into account + contact (+ opportunity), matching existing records.
+    Convert(commands::convert::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
+        Command::Convert(args) => commands::convert::run(&args),
     };
     match result {
         Ok(code) => code,
