@@ -10,17 +10,8 @@ use leadflow::model::{Record, parse_records};
 use leadflow::{Account, Contact, Error, Lead, Result, parse_timestamp};
 use serde_json::{Value, json};
 
-/// Convert leads into account + contact (+ opportunity), matching existing records.
-///
-/// Writes one JSON line per lead to standard output: the `ConversionResult`
-/// (or, with `--plan-only`, the `ConversionPlan`). A lead that cannot be
-/// converted becomes `{"id": ..., "error": {"kind": ..., "message": ...}}` and
-/// the others still convert. Leads are converted in input order, and records
-/// created or updated by one lead are visible to the next, so two leads of the
-/// same new company share one new account. Exit status: 0 when every lead
-/// converted, 1 when any lead failed, 2 when an input file is unusable.
+/// Arguments of `leadflow convert` (the help text is on the subcommand in `main.rs`).
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Existing accounts (JSON array, object or JSON Lines).
     #[arg(long, value_name = "FILE")]
