@@ -31,6 +31,8 @@ enum Command {
     /// Example: leadflow convert --accounts accounts.json --contacts contacts.json
     /// --options convert_options.json --now 2026-02-10T12:00:00Z leads.jsonl
     Convert(commands::convert::Args),
+    /// Write the seeded reference scoring workload (leads or flat feature rows).
+    Generate(commands::generate::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Convert(args) => commands::convert::run(&args),
+        Command::Generate(args) => commands::generate::run(&args),
     };
     match result {
         Ok(code) => code,

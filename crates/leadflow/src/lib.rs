@@ -14,6 +14,8 @@
 //! - [`rules`]: sandboxed rule packs that score, explain and qualify leads.
 //! - [`routing`]: assignment, touch status, speed-to-lead SLAs and triggers.
 //! - [`metrics`]: funnel, velocity and pipeline metrics from history.
+//! - [`synth`]: the seeded reference scoring workload (synthetic leads and feature
+//!   rows) and its hand-written scorer, shared by tests and benchmarks.
 //!
 //! Conventions shared by every module:
 //! - No wall clock: every time-dependent function takes an explicit `now`.
@@ -30,6 +32,7 @@ pub mod model;
 pub mod normalize;
 pub mod routing;
 pub mod rules;
+pub mod synth;
 pub mod time;
 
 pub use error::{Error, ErrorKind, Result};
