@@ -29,7 +29,7 @@ enum Command {
     /// converted, 1 when any lead failed, 2 when an input file is unusable.
     ///
     /// Example: leadflow convert --accounts accounts.json --contacts contacts.json
-    /// --options convert_options.json --now 2026-02-10T12:00:00Z leads.jsonl
+    /// --options options.json --now 2026-02-10T12:00:00Z leads.jsonl
     Convert(commands::convert::Args),
     /// Write the seeded reference scoring workload (leads or flat feature rows).
     Generate(commands::generate::Args),
