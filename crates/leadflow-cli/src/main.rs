@@ -22,6 +22,20 @@ enum Command {
     /// Funnel, conversion, velocity, status board, pipeline forecast and attribution
     /// from lead/opportunity history (terminal tables; --html for a page, --json for data).
     Report(Box<commands::report::Args>),
+    /// Convert leads into account + contact (+ opportunity), matching existing records.
+    ///
+    /// Writes one JSON line per lead to standard output: the conversion result, or
+    /// with --plan-only the plan. A lead that cannot be converted becomes
+    /// {"id": ..., "error": {"kind": ..., "message": ...}} and the others still convert.
+    /// Leads convert in input order and see the records earlier leads created, so two
+    /// leads of one new company share one new account. Exit status: 0 when every lead
+    /// converted, 1 when any lead failed, 2 when an input file is unusable.
+    ///
+    /// Example: leadflow convert --accounts accounts.json --contacts contacts.json
+    /// --options options.json --now 2026-02-10T12:00:00Z leads.jsonl
+    Convert(commands::convert::Args),
+    /// Write the seeded reference scoring workload (leads or flat feature rows).
+    Generate(commands::generate::Args),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +43,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Report(args) => commands::report::run(&args),
+        Command::Convert(args) => commands::convert::run(&args),
+        Command::Generate(args) => commands::generate::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,4 +1,6 @@
 //! One module per subcommand.
 
+pub mod convert;
+pub mod generate;
 pub mod report;
 pub mod validate;
