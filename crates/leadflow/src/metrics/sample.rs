@@ -498,14 +498,51 @@ pub const SAMPLE_NOW: &str = "2026-09-15T00:00:00Z";
 /// Days over which the standard sample's leads are created.
 pub const SAMPLE_DAYS: u32 = 123;
 
+/// Pads a lead's history to at least `min` entries with extra touch cycles
+/// (`attempting` <-> `connected` status changes) spread before its last entry, so
+/// the current status and stage are unchanged. For scale tests that want N entries per lead.
+pub fn pad_history(lead: &mut Lead, min: usize) {
+    let Some(last) = lead.history.iter().map(|h| h.at).max() else {
+        return;
+    };
+    let first = lead.created_at;
+    let missing = min.saturating_sub(lead.history.len());
+    let span = last.signed_duration_since(first).num_seconds().max(0);
+    for k in 0..missing {
+        let frac = i64::try_from(k + 1).unwrap_or(1);
+        let at = first + TimeDelta::seconds(span * frac / i64::try_from(missing + 1).unwrap_or(1));
+        let to = if k % 2 == 0 {
+            "attempting"
+        } else {
+            "connected"
+        };
+        lead.history.push(step(
+            Dimension::Status,
+            None,
+            to,
+            at.min(last),
+            TransitionKind::Advance,
+        ));
+    }
+    // Stable: padding at the same instant as the last entry stays before it.
+    lead.history.sort_by_key(|h| h.at);
+}
+
 /// Writes the standard sample as JSON Lines with `record_type`, lead then its
-/// opportunity; returns the number of lines written.
-pub fn write_jsonl(out: &mut impl std::io::Write, seed: u64, n: u64) -> crate::Result<u64> {
+/// opportunity, every lead padded to `min_history` history entries (0: as
+/// generated, about 5.5 on average); returns the number of lines written.
+pub fn write_jsonl(
+    out: &mut impl std::io::Write,
+    seed: u64,
+    n: u64,
+    min_history: usize,
+) -> crate::Result<u64> {
     let start = crate::time::parse_timestamp(SAMPLE_START)?;
     let now = crate::time::parse_timestamp(SAMPLE_NOW)?;
     let mut lines = 0;
     for i in 0..n {
-        let (lead, opp) = lead(seed, i, start, SAMPLE_DAYS, now);
+        let (mut lead, opp) = lead(seed, i, start, SAMPLE_DAYS, now);
+        pad_history(&mut lead, min_history);
         serde_json::to_writer(&mut *out, &tagged("lead", serde_json::to_value(&lead)?))?;
         out.write_all(b"\n")?;
         lines += 1;
