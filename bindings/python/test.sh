@@ -33,3 +33,6 @@ cd "$here"
 
 echo "== Python: stubtest (stubs vs compiled module)"
 "$py" -m mypy.stubtest leadflow
+
+echo "== Python: mypy --strict (the tests type-check against the stubs)"
+"$py" -m mypy --strict --no-error-summary tests

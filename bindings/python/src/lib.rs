@@ -4,7 +4,9 @@
 //! Records go in as dicts (or JSON text) and come out as dicts; core errors become
 //! `leadflow.LeadflowError` subclasses named after `leadflow::ErrorKind`.
 
+mod convert;
 mod errors;
+mod lifecycle;
 mod model;
 mod values;
 
@@ -12,10 +14,16 @@ use pyo3::prelude::*;
 
 #[pymodule]
 fn _leadflow(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
-    m.add_function(wrap_pyfunction!(errors::_error_from_dict, m)?)?;
-    m.add_function(wrap_pyfunction!(errors::_panic, m)?)?;
+    // `setattr`, not `add`: these stay out of `__all__` (the public API).
+    m.setattr("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.setattr(
+        "_error_from_dict",
+        wrap_pyfunction!(errors::_error_from_dict, m)?,
+    )?;
+    m.setattr("_panic", wrap_pyfunction!(errors::_panic, m)?)?;
     model::register(m)?;
+    lifecycle::register(m)?;
+    convert::register(m)?;
     Ok(())
 }

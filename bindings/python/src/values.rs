@@ -6,10 +6,11 @@
 //! Anything else, a naive `datetime`, NaN and infinities are a `ValidationError`
 //! naming the field path.
 
-use leadflow::Error;
+use leadflow::{Error, Timestamp};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
 static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -50,6 +51,34 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
 /// A Python object as a JSON value; errors are `ValidationError`s with the field path.
 pub fn from_py(obj: &Bound<'_, PyAny>) -> Result<Value, Error> {
     convert(obj).map_err(PathError::into_error)
+}
+
+/// Any serializable core value (results, plans, transitions) as a Python object.
+pub fn serde_to_py<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    // Core result types are plain data with string keys: serializing them cannot fail.
+    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    to_py(py, &value)
+}
+
+/// A serde value (options, plans, enums) from a Python object; errors name `field`.
+pub fn serde_from_py<T: serde::de::DeserializeOwned>(
+    obj: &Bound<'_, PyAny>,
+    field: &str,
+) -> Result<T, Error> {
+    let value = from_py(obj).map_err(|e| e.with_field(field))?;
+    serde_json::from_value(value)
+        .map_err(|e| Error::validation(format!("{field}: {e}")).with_field(field))
+}
+
+/// A timestamp from RFC 3339 text or a timezone-aware `datetime`; errors name `field`.
+pub fn timestamp_from_py(obj: &Bound<'_, PyAny>, field: &str) -> Result<Timestamp, Error> {
+    match from_py(obj).map_err(|e| e.with_field(field))? {
+        Value::String(s) => leadflow::parse_timestamp(&s).map_err(|e| e.with_field(field)),
+        _ => Err(Error::validation(format!(
+            "{field} must be an RFC 3339 string or a timezone-aware datetime"
+        ))
+        .with_field(field)),
+    }
 }
 
 /// A conversion error with the path collected while unwinding (innermost first).

@@ -8,6 +8,7 @@ import json
 import pytest
 
 import leadflow
+from leadflow._leadflow import _error_from_dict, _panic
 
 ATTRIBUTES = ("message", "record", "field", "rule", "file", "line", "column", "details")
 
@@ -41,7 +42,7 @@ def test_every_kind_is_an_exported_subclass(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", leadflow.ERROR_KINDS)
 def test_every_kind_maps_with_all_attributes(kind: str) -> None:
-    err = leadflow._error_from_dict(
+    err = _error_from_dict(
         {
             "kind": kind,
             "message": "boom",
@@ -71,7 +72,7 @@ def test_every_kind_maps_with_all_attributes(kind: str) -> None:
 
 
 def test_unknown_attributes_are_none() -> None:
-    err = leadflow._error_from_dict({"kind": "NotFound", "message": "no rep r-9"})
+    err = _error_from_dict({"kind": "NotFound", "message": "no rep r-9"})
     assert err.message == "no rep r-9"
     for attr in ATTRIBUTES[1:]:
         assert getattr(err, attr) is None, attr
@@ -148,7 +149,7 @@ def test_not_an_object_is_a_validation_error() -> None:
 
 def test_panic_becomes_internal_error() -> None:
     with pytest.raises(leadflow.InternalError) as info:
-        leadflow._panic("kaboom")
+        _panic("kaboom")
     err = info.value
     assert isinstance(err, leadflow.LeadflowError)
     assert err.kind == "InternalError"
@@ -159,4 +160,4 @@ def test_panic_becomes_internal_error() -> None:
 
 def test_error_from_dict_rejects_unknown_kinds() -> None:
     with pytest.raises(leadflow.ValidationError):
-        leadflow._error_from_dict({"kind": "Nope", "message": "x"})
+        _error_from_dict({"kind": "Nope", "message": "x"})

@@ -18,9 +18,48 @@ import pytest
 import leadflow
 from conftest import FIXTURES, strict_equal
 
+
+def _pipeline(input: dict[str, Any]) -> leadflow.Pipeline:
+    if "pipeline" in input:
+        return leadflow.Pipeline.from_dict(input["pipeline"])
+    return leadflow.Pipeline()
+
+
+def _change(step: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments `at`, `actor`, `reason` of a step."""
+    return {key: step[key] for key in ("at", "actor", "reason") if key in step}
+
+
+def lifecycle(input: dict[str, Any]) -> Any:
+    p = _pipeline(input)
+    lead = leadflow.parse_lead(input["lead"])
+    for step in input["steps"]:
+        action = step["action"]
+        if action == "place":
+            lead, _ = p.place(lead, **_change(step))
+        elif action == "record_touch":
+            lead, _ = p.record_touch(lead, step["outcome"], **_change(step))
+        elif action in ("advance_stage", "recycle_stage", "set_status"):
+            lead, _ = getattr(p, action)(lead, step["to"], **_change(step))
+        else:
+            pytest.fail(f"unknown lifecycle action {action!r}")
+    return lead
+
+
+def opportunity(input: dict[str, Any]) -> Any:
+    p = _pipeline(input)
+    o = input["open"]
+    opp = p.open_opportunity(o["id"], o["name"], o["account_id"], **_change(o))
+    for step in input["steps"]:
+        opp, _ = p.move_opportunity(opp, step["to"], **_change(step))
+    return opp
+
+
 # operation name -> function of the fixture's `input` returning the JSON-like result.
 OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "parse_lead": leadflow.parse_lead,
+    "lifecycle": lifecycle,
+    "opportunity": opportunity,
 }
 
 PATHS = sorted(FIXTURES.rglob("*.json"))

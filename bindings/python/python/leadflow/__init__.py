@@ -7,50 +7,7 @@ subclass named after its kind (``ValidationError``, ``InvalidTransition``, ...),
 and ``details`` attributes.
 """
 
-from ._leadflow import (
-    ERROR_KINDS,
-    AlreadyConverted,
-    ConfigError,
-    ConversionError,
-    InternalError,
-    InvalidTransition,
-    IoError,
-    LeadflowError,
-    LimitExceeded,
-    NotFound,
-    ParseError,
-    ScriptError,
-    TriggerLoop,
-    ValidationError,
-    __version__,
-    _error_from_dict,
-    _panic,
-    parse_account,
-    parse_contact,
-    parse_lead,
-    parse_leads,
-    parse_opportunity,
-)
-
-__all__ = [
-    "ERROR_KINDS",
-    "AlreadyConverted",
-    "ConfigError",
-    "ConversionError",
-    "InternalError",
-    "InvalidTransition",
-    "IoError",
-    "LeadflowError",
-    "LimitExceeded",
-    "NotFound",
-    "ParseError",
-    "ScriptError",
-    "TriggerLoop",
-    "ValidationError",
-    "__version__",
-    "parse_account",
-    "parse_contact",
-    "parse_lead",
-    "parse_leads",
-    "parse_opportunity",
-]
+# The native module's __all__ (checked against its stub by stubtest) is the public API.
+from ._leadflow import *  # noqa: F403
+from ._leadflow import __all__ as __all__
+from ._leadflow import __version__ as __version__
