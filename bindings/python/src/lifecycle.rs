@@ -264,18 +264,19 @@ impl PyPipeline {
         })
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let cfg = self.inner.config();
-        let opp: Vec<&str> = cfg
+        let opp = cfg
             .opportunity_stages
             .stages
             .iter()
-            .map(|d| d.name.as_str())
-            .collect();
-        format!(
-            "Pipeline(stages={:?}, statuses={:?}, opportunity_stages={:?})",
-            cfg.lead_stages.ladder, cfg.lead_statuses.states, opp
-        )
+            .map(|d| d.name.as_str());
+        Ok(format!(
+            "Pipeline(stages={}, statuses={}, opportunity_stages={})",
+            PyList::new(py, &cfg.lead_stages.ladder)?.repr()?,
+            PyList::new(py, &cfg.lead_statuses.states)?.repr()?,
+            PyList::new(py, opp)?.repr()?,
+        ))
     }
 }
 
