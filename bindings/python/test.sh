@@ -10,7 +10,14 @@ py="$venv/bin/python"
 
 if [ ! -x "$py" ]; then
     echo "== Python: creating $venv"
-    "${PYTHON:-python3}" -m venv "$venv"
+    base="${PYTHON:-python3}"
+    # Debian's python3 may lack the venv module (python3-venv): fall back to virtualenv from PyPI.
+    if ! "$base" -m venv "$venv" 2>/dev/null; then
+        rm -rf "$venv"
+        "$base" -m pip install --quiet --user virtualenv 2>/dev/null \
+            || "$base" -m pip install --quiet --user --break-system-packages virtualenv
+        "$base" -m virtualenv --quiet "$venv"
+    fi
 fi
 # Reinstall the tools only when requirements-dev.txt changed.
 stamp="$venv/.requirements-dev.txt"

@@ -126,3 +126,4 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_opportunity, m)?)?;
     Ok(())
 }
+

@@ -161,3 +161,13 @@ def test_panic_becomes_internal_error() -> None:
 def test_error_from_dict_rejects_unknown_kinds() -> None:
     with pytest.raises(leadflow.ValidationError):
         _error_from_dict({"kind": "Nope", "message": "x"})
+
+
+def test_errors_pickle_with_their_attributes() -> None:
+    import pickle
+
+    with pytest.raises(leadflow.ValidationError) as info:
+        leadflow.parse_lead({"id": "L-7", "created_at": "2026-01-01T00:00:00Z", "employees": "many"})
+    back = pickle.loads(pickle.dumps(info.value))
+    assert type(back) is leadflow.ValidationError
+    assert (back.record, back.field, str(back)) == ("L-7", "employees", str(info.value))
