@@ -1,0 +1,1 @@
+//! Qualification frameworks (BANT, CHAMP, MEDDIC, MEDDPICC, your own) as data.
