@@ -1,8 +1,9 @@
 //! Runs every shared JSON fixture under `tests/fixtures/` against the Rust API.
 //! The Python and Node suites run the same files; see `tests/fixtures/README.md`.
 
+use leadflow::convert::{ConvertOptions, MatchOptions};
 use leadflow::model::Record;
-use leadflow::{Lead, Result};
+use leadflow::{Account, Contact, Lead, Result, parse_timestamp};
 use leadflow_integration_tests::{assert_error_matches, load_fixtures};
 use serde_json::Value;
 
@@ -10,7 +11,50 @@ use serde_json::Value;
 fn run(op: &str, input: &Value) -> Result<Value> {
     match op {
         "parse_lead" => Ok(Lead::from_value(input.clone())?.to_value()),
+        "match_lead" => {
+            let (lead, accounts, contacts) = records(input)?;
+            let opts: MatchOptions = options(input)?;
+            let m = leadflow::convert::match_lead(&lead, &accounts, &contacts, &opts);
+            Ok(serde_json::to_value(m)?)
+        }
+        "convert_plan" => {
+            let (lead, accounts, contacts) = records(input)?;
+            let opts: ConvertOptions = options(input)?;
+            let now = parse_timestamp(input["now"].as_str().unwrap_or_default())?;
+            let plan = leadflow::convert::plan(&lead, &accounts, &contacts, &opts, now)?;
+            Ok(serde_json::to_value(plan)?)
+        }
+        "convert" => {
+            let (mut lead, accounts, contacts) = records(input)?;
+            let opts: ConvertOptions = options(input)?;
+            let now = parse_timestamp(input["now"].as_str().unwrap_or_default())?;
+            let result = leadflow::convert::convert(&mut lead, &accounts, &contacts, &opts, now)?;
+            Ok(serde_json::to_value(result)?)
+        }
         other => panic!("unknown fixture operation {other:?}: add it to tests/fixtures.rs"),
+    }
+}
+
+/// `lead`, `accounts` and `contacts` of a conversion fixture's input.
+fn records(input: &Value) -> Result<(Lead, Vec<Account>, Vec<Contact>)> {
+    let list = |key: &str| {
+        input
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| Value::Array(Vec::new()))
+    };
+    Ok((
+        Lead::from_value(input["lead"].clone())?,
+        serde_json::from_value(list("accounts"))?,
+        serde_json::from_value(list("contacts"))?,
+    ))
+}
+
+/// The fixture's `options` (defaults when absent).
+fn options<T: serde::de::DeserializeOwned + Default>(input: &Value) -> Result<T> {
+    match input.get("options") {
+        None | Some(Value::Null) => Ok(T::default()),
+        Some(v) => Ok(serde_json::from_value(v.clone())?),
     }
 }
 

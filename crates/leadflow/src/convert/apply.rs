@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::build::build;
+use super::build::{Built, build};
 use super::fields::{FieldMapping, MappingAction};
 use super::options::ConvertOptions;
 use super::plan::{ConversionPlan, TargetAction, already_converted, fingerprint, plan};
@@ -62,6 +62,111 @@ pub fn apply(
     if lead.is_converted() {
         return Err(already_converted(lead));
     }
+    let built = fresh_build(plan, lead, accounts, contacts, opts, now)?;
+
+    let conflicts: Vec<FieldMapping> = built
+        .fields
+        .iter()
+        .filter(|f| f.action == MappingAction::Conflict)
+        .cloned()
+        .collect();
+    let change = |action: &TargetAction, filled: bool| match action {
+        TargetAction::Create { .. } => RecordChange::Created,
+        _ if filled => RecordChange::Updated,
+        _ => RecordChange::Unchanged,
+    };
+    let filled = |t: super::Target| {
+        built
+            .fields
+            .iter()
+            .any(|f| f.target == t && f.action == MappingAction::Fill)
+    };
+    let account_change = change(&plan.account, filled(super::Target::Account));
+    let contact_change = change(
+        &plan.contact,
+        filled(super::Target::Contact) || built.contact_activities_added > 0,
+    );
+
+    let converted = mark_converted(lead, &built, &opts.actor, now);
+    *lead = converted.clone();
+
+    Ok(ConversionResult {
+        lead: converted,
+        account: built.account,
+        account_change,
+        contact: built.contact,
+        contact_change,
+        opportunity: built.opportunity,
+        fields: built.fields,
+        conflicts,
+    })
+}
+
+/// [`plan`] then [`apply`].
+pub fn convert(
+    lead: &mut Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
+    let p = plan(lead, accounts, contacts, opts, now)?;
+    apply(&p, lead, accounts, contacts, opts, now)
+}
+
+/// The lead after conversion: stage `opportunity` (when one is created and the
+/// lead is not beyond it), status `converted`, history entries for both.
+fn mark_converted(lead: &Lead, built: &Built, actor: &str, now: Timestamp) -> Lead {
+    let mut converted = lead.clone();
+    let actor = Some(actor.to_owned());
+    let reason = Some("lead converted".to_owned());
+    if built.opportunity.is_some()
+        && let Some(kind) = opportunity_stage_move(converted.stage.as_deref())
+    {
+        converted.history.push(Transition {
+            dimension: Dimension::Stage,
+            from: converted.stage.take(),
+            to: OPPORTUNITY_STAGE.to_owned(),
+            at: now,
+            kind,
+            actor: actor.clone(),
+            reason: reason.clone(),
+        });
+        converted.stage = Some(OPPORTUNITY_STAGE.to_owned());
+    }
+    let from_status = converted.status.take();
+    converted.history.push(Transition {
+        dimension: Dimension::Status,
+        kind: if from_status.is_some() {
+            TransitionKind::Advance
+        } else {
+            TransitionKind::Initial
+        },
+        from: from_status,
+        to: CONVERTED_STATUS.to_owned(),
+        at: now,
+        actor,
+        reason,
+    });
+    converted.status = Some(CONVERTED_STATUS.to_owned());
+    converted.conversion = Some(ConversionRef {
+        converted_at: now,
+        account_id: built.account.id.clone(),
+        contact_id: built.contact.id.clone(),
+        opportunity_id: built.opportunity.as_ref().map(|o| o.id.clone()),
+    });
+    converted
+}
+
+/// Rebuilds the planned conversion and checks that the plan still holds.
+fn fresh_build(
+    plan: &ConversionPlan,
+    lead: &Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<Built> {
     let stale = |msg: String| Error::new(ErrorKind::Conversion, msg).with_record(&lead.id);
     if plan.lead_id != lead.id {
         return Err(stale(format!("the plan is for lead {}", plan.lead_id)));
@@ -116,89 +221,5 @@ pub fn apply(
         .with_details(first.unwrap_or(json!({}))));
     }
 
-    let conflicts: Vec<FieldMapping> = built
-        .fields
-        .iter()
-        .filter(|f| f.action == MappingAction::Conflict)
-        .cloned()
-        .collect();
-    let change = |action: &TargetAction, filled: bool| match action {
-        TargetAction::Create { .. } => RecordChange::Created,
-        _ if filled => RecordChange::Updated,
-        _ => RecordChange::Unchanged,
-    };
-    let filled = |t: super::Target| {
-        built
-            .fields
-            .iter()
-            .any(|f| f.target == t && f.action == MappingAction::Fill)
-    };
-    let account_change = change(&plan.account, filled(super::Target::Account));
-    let contact_change = change(
-        &plan.contact,
-        filled(super::Target::Contact) || built.contact_activities_added > 0,
-    );
-
-    let mut converted = lead.clone();
-    let actor = Some(opts.actor.clone());
-    let reason = Some("lead converted".to_owned());
-    if built.opportunity.is_some()
-        && let Some(kind) = opportunity_stage_move(converted.stage.as_deref())
-    {
-        converted.history.push(Transition {
-            dimension: Dimension::Stage,
-            from: converted.stage.take(),
-            to: OPPORTUNITY_STAGE.to_owned(),
-            at: now,
-            kind,
-            actor: actor.clone(),
-            reason: reason.clone(),
-        });
-        converted.stage = Some(OPPORTUNITY_STAGE.to_owned());
-    }
-    let from_status = converted.status.take();
-    converted.history.push(Transition {
-        dimension: Dimension::Status,
-        kind: if from_status.is_some() {
-            TransitionKind::Advance
-        } else {
-            TransitionKind::Initial
-        },
-        from: from_status,
-        to: CONVERTED_STATUS.to_owned(),
-        at: now,
-        actor,
-        reason,
-    });
-    converted.status = Some(CONVERTED_STATUS.to_owned());
-    converted.conversion = Some(ConversionRef {
-        converted_at: now,
-        account_id: built.account.id.clone(),
-        contact_id: built.contact.id.clone(),
-        opportunity_id: built.opportunity.as_ref().map(|o| o.id.clone()),
-    });
-    *lead = converted.clone();
-
-    Ok(ConversionResult {
-        lead: converted,
-        account: built.account,
-        account_change,
-        contact: built.contact,
-        contact_change,
-        opportunity: built.opportunity,
-        fields: built.fields,
-        conflicts,
-    })
-}
-
-/// [`plan`] then [`apply`].
-pub fn convert(
-    lead: &mut Lead,
-    accounts: &[Account],
-    contacts: &[Contact],
-    opts: &ConvertOptions,
-    now: Timestamp,
-) -> Result<ConversionResult> {
-    let p = plan(lead, accounts, contacts, opts, now)?;
-    apply(&p, lead, accounts, contacts, opts, now)
+    Ok(built)
 }

@@ -51,51 +51,7 @@ pub(crate) fn build(
         ));
     }
 
-    let mut fields = Vec::new();
-    let mut warnings = Vec::new();
-    for (target, field, from, value) in lead_values(lead, opts) {
-        let draft = match target {
-            Target::Account => &mut acc,
-            Target::Contact => &mut con,
-            Target::Opportunity => match opp.as_mut() {
-                Some(d) => d,
-                // Source, campaign and owner also go to the contact: nothing is lost.
-                None => continue,
-            },
-        };
-        fields.push(draft.write(&field, value, &from)?);
-    }
-    for (key, value) in &lead.custom {
-        if is_empty(value) {
-            continue;
-        }
-        let from = format!("custom.{key}");
-        let (target, field) = match opts.field_map.get(key) {
-            Some(spec) => {
-                parse_target(spec).map_err(|e| e.with_field(format!("field_map.{key}")))?
-            }
-            None => (Target::Contact, from.clone()),
-        };
-        let draft = match target {
-            Target::Account => &mut acc,
-            Target::Contact => &mut con,
-            Target::Opportunity => match opp.as_mut() {
-                Some(d) => d,
-                None => {
-                    warnings.push(format!(
-                        "{from} is mapped to opportunity.{field} but no opportunity is created; it goes to the contact's custom.{key}"
-                    ));
-                    &mut con
-                }
-            },
-        };
-        let field = if draft.target == target {
-            field
-        } else {
-            from.clone()
-        };
-        fields.push(draft.write(&field, value.clone(), &from)?);
-    }
+    let (fields, warnings) = map_values(lead, opts, &mut acc, &mut con, opp.as_mut())?;
 
     // Structural values, written only where the mapping left the field empty.
     if acc.created {
@@ -157,11 +113,70 @@ pub(crate) fn build(
     })
 }
 
+/// Maps every non-empty lead value (typed fields, then custom) onto the drafts.
+fn map_values(
+    lead: &Lead,
+    opts: &ConvertOptions,
+    acc: &mut Draft,
+    con: &mut Draft,
+    mut opp: Option<&mut Draft>,
+) -> Result<(Vec<FieldMapping>, Vec<String>)> {
+    let mut fields = Vec::new();
+    let mut warnings = Vec::new();
+    for (target, field, from, value) in lead_values(lead, opts) {
+        let draft = match target {
+            Target::Account => &mut *acc,
+            Target::Contact => &mut *con,
+            Target::Opportunity => match opp.as_deref_mut() {
+                Some(d) => d,
+                // Source, campaign and owner also go to the contact: nothing is lost.
+                None => continue,
+            },
+        };
+        fields.push(draft.write(&field, value, &from)?);
+    }
+    for (key, value) in &lead.custom {
+        if is_empty(value) {
+            continue;
+        }
+        let from = format!("custom.{key}");
+        let (target, field) = match opts.field_map.get(key) {
+            Some(spec) => {
+                parse_target(spec).map_err(|e| e.with_field(format!("field_map.{key}")))?
+            }
+            None => (Target::Contact, from.clone()),
+        };
+        let draft = match target {
+            Target::Account => &mut *acc,
+            Target::Contact => &mut *con,
+            Target::Opportunity => {
+                if let Some(d) = opp.as_deref_mut() {
+                    d
+                } else {
+                    warnings.push(format!(
+                        "{from} is mapped to opportunity.{field} but no opportunity is created; it goes to the contact's custom.{key}"
+                    ));
+                    &mut *con
+                }
+            }
+        };
+        let field = if draft.target == target {
+            field
+        } else {
+            from.clone()
+        };
+        fields.push(draft.write(&field, value.clone(), &from)?);
+    }
+
+    Ok((fields, warnings))
+}
+
 /// The draft of a target: the existing record for `link`, a new one for `create`.
-fn draft<T: Record>(target: Target, action: &TargetAction, existing: &[T]) -> Result<Option<Draft>>
-where
-    T: HasId,
-{
+fn draft<T: Record + HasId>(
+    target: Target,
+    action: &TargetAction,
+    existing: &[T],
+) -> Result<Option<Draft>> {
     match action {
         TargetAction::Skip => Ok(None),
         TargetAction::Create { id } => {
@@ -206,6 +221,7 @@ impl HasId for Opportunity {
 
 /// Every non-empty typed lead value with its target field, in a stable order.
 fn lead_values(lead: &Lead, opts: &ConvertOptions) -> Vec<(Target, String, String, Value)> {
+    use Target::{Account as A, Contact as C, Opportunity as O};
     let mut out = Vec::new();
     let mut push = |t: Target, field: &str, from: &str, v: Option<Value>| {
         if let Some(v) = v.filter(|v| !is_empty(v)) {
@@ -217,7 +233,6 @@ fn lead_values(lead: &Lead, opts: &ConvertOptions) -> Vec<(Target, String, Strin
         d.filter(|d| is_company_domain(d, &opts.matching))
             .map(Value::String)
     };
-    use Target::{Account as A, Contact as C, Opportunity as O};
     push(A, "name", "company", s(&lead.company));
     push(A, "website", "website", s(&lead.website));
     push(
