@@ -3,9 +3,11 @@
 
 use leadflow::convert::{ConvertOptions, MatchOptions};
 use leadflow::model::Record;
+use leadflow::rules::enrich;
+use leadflow::rules::qualify::{self, Evidence, Framework};
 use leadflow::{Account, Contact, Lead, Result, parse_timestamp};
 use leadflow_integration_tests::{assert_error_matches, load_fixtures};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Runs one fixture's operation; returns the JSON the fixture's `expected` is compared with.
 fn run(op: &str, input: &Value) -> Result<Value> {
@@ -30,6 +32,40 @@ fn run(op: &str, input: &Value) -> Result<Value> {
             let now = parse_timestamp(input["now"].as_str().unwrap_or_default())?;
             let result = leadflow::convert::convert(&mut lead, &accounts, &contacts, &opts, now)?;
             Ok(serde_json::to_value(result)?)
+        }
+        "derive" => Ok(enrich::derive(&Lead::from_value(input.clone())?).to_value()),
+        "enrich" => {
+            let mut lead = Lead::from_value(input["lead"].clone())?;
+            let data: enrich::EnrichmentData = serde_json::from_value(input["data"].clone())?;
+            let provider = input["provider"].as_str().unwrap_or_default();
+            let report = enrich::apply_enrichment(&mut lead, &data, provider)?;
+            Ok(json!({"lead": lead.to_value(), "rejected": report.rejected}))
+        }
+        "qualify" => {
+            let framework = Framework::resolve(&input["framework"])?;
+            let evidence: Evidence = match input.get("evidence") {
+                None | Some(Value::Null) => Evidence::new(),
+                Some(v) => serde_json::from_value(v.clone())?,
+            };
+            let policy = match input.get("policy") {
+                None | Some(Value::Null) => framework.default_policy(),
+                Some(v) => serde_json::from_value(v.clone())?,
+            };
+            Ok(serde_json::to_value(qualify::evaluate(
+                &framework, &evidence, &policy,
+            )?)?)
+        }
+        "qualify_lead" => {
+            let lead = Lead::from_value(input["lead"].clone())?;
+            let framework = Framework::resolve(&input["framework"])?;
+            let now = parse_timestamp(input["now"].as_str().unwrap_or_default())?;
+            let evidence = Evidence::from_lead(&lead, &framework)?;
+            let result = qualify::evaluate(&framework, &evidence, &framework.default_policy())?;
+            Ok(json!({
+                "evidence": evidence,
+                "outcome": result.outcome,
+                "state": result.to_state(now),
+            }))
         }
         other => panic!("unknown fixture operation {other:?}: add it to tests/fixtures.rs"),
     }
