@@ -8,6 +8,7 @@ use leadflow::{Account, Contact, Lead, Record, Timestamp};
 use pyo3::prelude::*;
 
 use crate::errors::{self, IntoPyResult};
+use crate::lifecycle::PyPipeline;
 use crate::model::record_from_py;
 use crate::values;
 
@@ -84,18 +85,21 @@ pub fn match_lead<'py>(
 /// Plans the conversion of a lead (create, link or skip per target, every field
 /// value and conflict, warnings, match candidates) without changing anything.
 #[pyfunction]
-#[pyo3(signature = (lead, accounts = None, contacts = None, options = None, *, now))]
+#[pyo3(signature = (lead, accounts = None, contacts = None, options = None, *, now, pipeline = None))]
 pub fn plan_conversion<'py>(
     lead: &Bound<'py, PyAny>,
     accounts: Option<&Bound<'py, PyAny>>,
     contacts: Option<&Bound<'py, PyAny>>,
     options: Option<&Bound<'py, PyAny>>,
     now: &Bound<'py, PyAny>,
+    pipeline: Option<&Bound<'py, PyPipeline>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = lead.py();
     let i = Inputs::parse(lead, accounts, contacts, options, now)?;
-    let plan = errors::run(py, move || {
-        core::plan(&i.lead, &i.accounts, &i.contacts, &i.options, i.now)
+    let pipeline = pipeline.map(|p| p.get().core());
+    let plan = errors::run(py, move || match pipeline {
+        Some(p) => core::plan_with(p, &i.lead, &i.accounts, &i.contacts, &i.options, i.now),
+        None => core::plan(&i.lead, &i.accounts, &i.contacts, &i.options, i.now),
     })?;
     values::serde_to_py(py, &plan)
 }
@@ -104,7 +108,8 @@ pub fn plan_conversion<'py>(
 /// contact_change, opportunity?, fields, conflicts}`. Raises `ConversionError` for a
 /// stale plan and `AlreadyConverted` for a converted lead.
 #[pyfunction]
-#[pyo3(signature = (plan, lead, accounts = None, contacts = None, options = None, *, now))]
+#[pyo3(signature = (plan, lead, accounts = None, contacts = None, options = None, *, now, pipeline = None))]
+#[allow(clippy::too_many_arguments)] // mirrors the core's apply_with, keyword arguments in Python
 pub fn apply_conversion<'py>(
     plan: &Bound<'py, PyAny>,
     lead: &Bound<'py, PyAny>,
@@ -112,37 +117,53 @@ pub fn apply_conversion<'py>(
     contacts: Option<&Bound<'py, PyAny>>,
     options: Option<&Bound<'py, PyAny>>,
     now: &Bound<'py, PyAny>,
+    pipeline: Option<&Bound<'py, PyPipeline>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = lead.py();
     let plan: ConversionPlan = values::serde_from_py(plan, "plan").into_py_result(py)?;
     let mut i = Inputs::parse(lead, accounts, contacts, options, now)?;
-    let result = errors::run(py, move || {
-        core::apply(
+    let pipeline = pipeline.map(|p| p.get().core());
+    let result = errors::run(py, move || match pipeline {
+        Some(p) => core::apply_with(
+            p,
             &plan,
             &mut i.lead,
             &i.accounts,
             &i.contacts,
             &i.options,
             i.now,
-        )
+        ),
+        None => core::apply(
+            &plan,
+            &mut i.lead,
+            &i.accounts,
+            &i.contacts,
+            &i.options,
+            i.now,
+        ),
     })?;
     values::serde_to_py(py, &result)
 }
 
 /// Plans and applies a conversion in one call (same result as `apply_conversion`).
+/// `pipeline` (all three functions): the lifecycle the conversion moves the lead and
+/// opens the opportunity in; the built-in one by default.
 #[pyfunction]
-#[pyo3(name = "convert", signature = (lead, accounts = None, contacts = None, options = None, *, now))]
+#[pyo3(name = "convert", signature = (lead, accounts = None, contacts = None, options = None, *, now, pipeline = None))]
 pub fn convert_lead<'py>(
     lead: &Bound<'py, PyAny>,
     accounts: Option<&Bound<'py, PyAny>>,
     contacts: Option<&Bound<'py, PyAny>>,
     options: Option<&Bound<'py, PyAny>>,
     now: &Bound<'py, PyAny>,
+    pipeline: Option<&Bound<'py, PyPipeline>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = lead.py();
     let mut i = Inputs::parse(lead, accounts, contacts, options, now)?;
-    let result = errors::run(py, move || {
-        core::convert(&mut i.lead, &i.accounts, &i.contacts, &i.options, i.now)
+    let pipeline = pipeline.map(|p| p.get().core());
+    let result = errors::run(py, move || match pipeline {
+        Some(p) => core::convert_with(p, &mut i.lead, &i.accounts, &i.contacts, &i.options, i.now),
+        None => core::convert(&mut i.lead, &i.accounts, &i.contacts, &i.options, i.now),
     })?;
     values::serde_to_py(py, &result)
 }

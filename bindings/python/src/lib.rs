@@ -8,6 +8,7 @@ mod convert;
 mod errors;
 mod lifecycle;
 mod model;
+mod rules;
 mod values;
 
 use pyo3::prelude::*;
@@ -25,5 +26,6 @@ fn _leadflow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     model::register(m)?;
     lifecycle::register(m)?;
     convert::register(m)?;
+    rules::register(m)?;
     Ok(())
 }

@@ -39,6 +39,11 @@ fn change(
 }
 
 impl PyPipeline {
+    /// The core pipeline (conversion takes one).
+    pub fn core(&self) -> &Pipeline {
+        &self.inner
+    }
+
     /// Runs a move on a parsed copy of `record` without the GIL; returns the new
     /// record dict and the move's result.
     fn apply<'py, T, R, F>(

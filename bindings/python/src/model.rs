@@ -126,4 +126,3 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_opportunity, m)?)?;
     Ok(())
 }
-

@@ -55,11 +55,50 @@ def opportunity(input: dict[str, Any]) -> Any:
     return opp
 
 
+def _records(input: dict[str, Any]) -> tuple[Any, list[Any], list[Any]]:
+    return input["lead"], input.get("accounts", []), input.get("contacts", [])
+
+
+def match_lead(input: dict[str, Any]) -> Any:
+    return leadflow.match_lead(*_records(input), input.get("options"))
+
+
+def convert_plan(input: dict[str, Any]) -> Any:
+    return leadflow.plan_conversion(*_records(input), input.get("options"), now=input["now"])
+
+
+def convert(input: dict[str, Any]) -> Any:
+    return leadflow.convert(*_records(input), input.get("options"), now=input["now"])
+
+
+def enrich(input: dict[str, Any]) -> Any:
+    lead, report = leadflow.enrich(input["lead"], input["data"], input["provider"])
+    return {"lead": lead, "rejected": report["rejected"]}
+
+
+def qualify(input: dict[str, Any]) -> Any:
+    return leadflow.qualify(input["framework"], input.get("evidence"), input.get("policy"))
+
+
+def qualify_lead(input: dict[str, Any]) -> Any:
+    evidence = leadflow.qualification_evidence(input["lead"], input["framework"])
+    result = leadflow.qualify(input["framework"], evidence)
+    state = leadflow.qualification_state(result, now=input["now"])
+    return {"evidence": evidence, "outcome": result["outcome"], "state": state}
+
+
 # operation name -> function of the fixture's `input` returning the JSON-like result.
 OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "parse_lead": leadflow.parse_lead,
     "lifecycle": lifecycle,
     "opportunity": opportunity,
+    "match_lead": match_lead,
+    "convert_plan": convert_plan,
+    "convert": convert,
+    "derive": leadflow.derive,
+    "enrich": enrich,
+    "qualify": qualify,
+    "qualify_lead": qualify_lead,
 }
 
 PATHS = sorted(FIXTURES.rglob("*.json"))

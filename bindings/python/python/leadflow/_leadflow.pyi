@@ -24,6 +24,8 @@ __all__ = [
     "apply_conversion",
     "convert",
     "cumulative_time",
+    "derive",
+    "enrich",
     "entered_at",
     "last_entered_at",
     "match_lead",
@@ -33,6 +35,9 @@ __all__ = [
     "parse_leads",
     "parse_opportunity",
     "plan_conversion",
+    "qualification_evidence",
+    "qualification_state",
+    "qualify",
     "time_in_current",
     "timeline",
 ]
@@ -203,6 +208,7 @@ def plan_conversion(
     options: Mapping[str, Any] | None = None,
     *,
     now: _Time,
+    pipeline: Pipeline | None = None,
 ) -> _Json: ...
 def apply_conversion(
     plan: Mapping[str, Any],
@@ -212,6 +218,7 @@ def apply_conversion(
     options: Mapping[str, Any] | None = None,
     *,
     now: _Time,
+    pipeline: Pipeline | None = None,
 ) -> _Json: ...
 def convert(
     lead: _Record,
@@ -220,4 +227,17 @@ def convert(
     options: Mapping[str, Any] | None = None,
     *,
     now: _Time,
+    pipeline: Pipeline | None = None,
 ) -> _Json: ...
+
+# --- rules: enrichment and qualification --------------------------------------------
+
+def derive(lead: _Record) -> _Json: ...
+def enrich(lead: _Record, data: Mapping[str, Any], provider: str) -> tuple[_Json, _Json]: ...
+def qualify(
+    framework: str | Mapping[str, Any],
+    evidence: Mapping[str, Any] | None = None,
+    policy: Mapping[str, Any] | None = None,
+) -> _Json: ...
+def qualification_evidence(lead: _Record, framework: str | Mapping[str, Any]) -> _Json: ...
+def qualification_state(result: Mapping[str, Any], *, now: _Time) -> _Json: ...
