@@ -269,6 +269,41 @@ impl PyPipeline {
         })
     }
 
+    /// A notebook view: one table row per dimension.
+    fn _repr_html_(&self) -> String {
+        let cfg = self.inner.config();
+        let row = |name: &str, states: Vec<String>| {
+            format!(
+                "<tr><th style=\"text-align:left\">{name}</th><td style=\"text-align:left\">{}</td></tr>",
+                states.join(" &rarr; ")
+            )
+        };
+        let stages = cfg
+            .lead_stages
+            .ladder
+            .iter()
+            .map(|s| escape_html(s))
+            .collect();
+        let statuses = cfg
+            .lead_statuses
+            .states
+            .iter()
+            .map(|s| escape_html(s))
+            .collect();
+        let opps = cfg
+            .opportunity_stages
+            .stages
+            .iter()
+            .map(|d| format!("{} ({}%)", escape_html(&d.name), d.probability))
+            .collect();
+        format!(
+            "<table><caption>leadflow.Pipeline</caption>{}{}{}</table>",
+            row("lead stages", stages),
+            row("lead statuses", statuses),
+            row("opportunity stages", opps)
+        )
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let cfg = self.inner.config();
         let opp = cfg
@@ -283,6 +318,22 @@ impl PyPipeline {
             PyList::new(py, opp)?.repr()?,
         ))
     }
+}
+
+/// Escapes text for HTML (stage names come from user configuration).
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The history of a lead or opportunity dict, or a list of transitions.

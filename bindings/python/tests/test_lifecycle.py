@@ -29,6 +29,10 @@ def test_default_pipeline_shape() -> None:
     assert closed_lost is not None and closed_lost["probability"] == 0
     assert p.opportunity_stage("nope") is None
     assert "Pipeline(stages=['subscriber'" in repr(p)
+    html = p._repr_html_()
+    assert html.startswith("<table>") and "Closed Lost (0%)" in html
+    odd = leadflow.Pipeline.from_dict({"lead_stages": {"ladder": ["<b>", "x"], "initial": "<b>"}})
+    assert "&lt;b&gt;" in odd._repr_html_() and "<b>" not in odd._repr_html_()
 
 
 def test_moves_return_a_new_lead_and_the_transition() -> None:
