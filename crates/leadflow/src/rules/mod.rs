@@ -29,3 +29,6 @@ pub use pack::CompiledPack;
 pub use program::{RuleInfo, RuleKind};
 pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Temperature, Tier};
 pub use script::ScriptLog;
+
+#[cfg(test)]
+mod tests;
