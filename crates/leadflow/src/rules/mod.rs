@@ -8,6 +8,7 @@
 //! See `docs/rules.md` for the pack format, the helper API and the limits.
 
 mod activity;
+mod columns;
 mod compile;
 mod declarative;
 mod extract;
@@ -22,6 +23,7 @@ mod recognize;
 mod result;
 mod script;
 
+pub use columns::{Bitmap, Column, ColumnScores, Columns, Offsets};
 pub use features::{Axis, BUILTIN_FEATURES, FeatureType};
 pub use load::PackFormat;
 pub use manifest::Manifest;

@@ -256,10 +256,12 @@ impl Program {
                         .run_ast_with_scope(&mut x.scope, &s.ast)
                         .map_err(|e| self.script_error(&e, s, lead_id))?;
                     let after = score_value(&x.scope).ok_or_else(|| {
-                        Error::new(crate::ErrorKind::Script, "`score` must stay a number")
-                            .with_record(lead_id)
-                            .with_rule(self.rules[s.rules[0].0].name.clone())
-                            .with_file(s.file.clone())
+                        with_record(
+                            Error::new(crate::ErrorKind::Script, "`score` must stay a number"),
+                            lead_id,
+                        )
+                        .with_rule(self.rules[s.rules[0].0].name.clone())
+                        .with_file(s.file.clone())
                     })?;
                     let delta = after - src;
                     src = after;
@@ -368,7 +370,16 @@ impl Program {
             .find(|(_, l)| *l <= line)
             .or(s.rules.first())
             .map_or_else(String::new, |(r, _)| self.rules[*r].name.clone());
-        err.with_record(lead_id).with_rule(rule)
+        with_record(err, lead_id).with_rule(rule)
+    }
+}
+
+/// Columnar callers name the row only when an error happens (no id string per row).
+fn with_record(err: Error, lead_id: &str) -> Error {
+    if lead_id.is_empty() {
+        err
+    } else {
+        err.with_record(lead_id)
     }
 }
 
