@@ -276,6 +276,9 @@ enum Read {
     WebsiteDomain(usize),
     FreeMail(usize),
     EmployeeBand(usize),
+    Seniority(usize),
+    Department(usize),
+    Company(usize),
     Missing,
 }
 
@@ -338,6 +341,9 @@ impl CompiledPack {
                     Source::Derived(Derived::EmployeeBand) => {
                         by("employees").map(Read::EmployeeBand)
                     }
+                    Source::Derived(Derived::Seniority) => by("title").map(Read::Seniority),
+                    Source::Derived(Derived::Department) => by("title").map(Read::Department),
+                    Source::Derived(Derived::CompanyNormalized) => by("company").map(Read::Company),
                     _ => None,
                 };
                 found.unwrap_or(Read::Missing)
@@ -376,16 +382,25 @@ impl CompiledPack {
                         }
                     }
                     Read::EmailDomain(c) => {
-                        x.strs[f.slot] =
-                            Cow::Borrowed(helpers::email_domain(cols.cols[c].1.str(row)))
+                        x.strs[f.slot] = Cow::Owned(helpers::email_domain(cols.cols[c].1.str(row)))
                     }
                     Read::WebsiteDomain(c) => {
                         x.strs[f.slot] =
-                            Cow::Borrowed(helpers::website_domain(cols.cols[c].1.str(row)))
+                            Cow::Owned(helpers::website_domain(cols.cols[c].1.str(row)))
                     }
                     Read::FreeMail(c) => {
                         x.num[f.slot] =
                             f64::from(u8::from(helpers::is_free_mail(cols.cols[c].1.str(row))))
+                    }
+                    Read::Seniority(c) => {
+                        x.strs[f.slot] = Cow::Borrowed(helpers::seniority(cols.cols[c].1.str(row)))
+                    }
+                    Read::Department(c) => {
+                        x.strs[f.slot] = Cow::Borrowed(helpers::department(cols.cols[c].1.str(row)))
+                    }
+                    Read::Company(c) => {
+                        x.strs[f.slot] =
+                            Cow::Owned(helpers::company_normalized(cols.cols[c].1.str(row)))
                     }
                     Read::EmployeeBand(c) => {
                         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]

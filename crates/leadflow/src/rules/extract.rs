@@ -119,21 +119,26 @@ pub(crate) fn fill<'a>(
     }
 }
 
+fn text(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("")
+}
+
 fn derived<'a>(lead: &'a Lead, d: Derived, slot: usize, x: &mut Scratch<'a>) {
-    let email = lead.email.as_deref().unwrap_or("");
     match d {
-        Derived::EmailDomain => x.strs[slot] = Cow::Borrowed(helpers::email_domain(email)),
+        Derived::EmailDomain => x.strs[slot] = Cow::Owned(helpers::email_domain(text(&lead.email))),
         Derived::WebsiteDomain => {
-            x.strs[slot] = Cow::Borrowed(helpers::website_domain(
-                lead.website.as_deref().unwrap_or(""),
-            ));
+            x.strs[slot] = Cow::Owned(helpers::website_domain(text(&lead.website)))
         }
-        Derived::FreeMail => x.num[slot] = f64::from(u8::from(helpers::is_free_mail(email))),
+        Derived::FreeMail => {
+            x.num[slot] = f64::from(u8::from(helpers::is_free_mail(text(&lead.email))))
+        }
         Derived::EmployeeBand => {
             x.strs[slot] = Cow::Borrowed(helpers::employee_band(lead.employees))
         }
-        Derived::CompanyNormalized | Derived::Seniority | Derived::Department => {
-            x.strs[slot] = Cow::Owned(helpers::derived_text(lead, d));
+        Derived::CompanyNormalized => {
+            x.strs[slot] = Cow::Owned(helpers::company_normalized(text(&lead.company)));
         }
+        Derived::Seniority => x.strs[slot] = Cow::Borrowed(helpers::seniority(text(&lead.title))),
+        Derived::Department => x.strs[slot] = Cow::Borrowed(helpers::department(text(&lead.title))),
     }
 }
