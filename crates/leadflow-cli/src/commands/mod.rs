@@ -1,4 +1,7 @@
 //! One module per subcommand.
 
+pub mod check;
+pub mod demo;
 pub mod generate;
+pub mod score;
 pub mod validate;

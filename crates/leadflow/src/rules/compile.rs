@@ -146,17 +146,19 @@ struct Builder {
     total_cap: Range,
 }
 
-/// `// rule: <name> [fit|engagement]` on the line above a statement.
+/// `// rule: <name> [fit|engagement]` in the comment lines right above a statement.
 fn annotation(lines: &[&str], line: usize) -> Option<(String, Option<Axis>)> {
-    let prev = lines.get(line.checked_sub(2)?)?.trim();
-    let rest = prev
-        .strip_prefix("//")?
-        .trim()
-        .strip_prefix("rule:")?
-        .trim();
-    let mut parts = rest.split_whitespace();
-    let name = parts.next()?.to_owned();
-    Some((name, parts.next().and_then(Axis::parse)))
+    let mut k = line.checked_sub(2)?;
+    loop {
+        let text = lines.get(k)?.trim();
+        let comment = text.strip_prefix("//")?.trim();
+        if let Some(rest) = comment.strip_prefix("rule:") {
+            let mut parts = rest.split_whitespace();
+            let name = parts.next()?.to_owned();
+            return Some((name, parts.next().and_then(Axis::parse)));
+        }
+        k = k.checked_sub(1)?;
+    }
 }
 
 impl Builder {

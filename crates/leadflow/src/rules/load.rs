@@ -140,6 +140,45 @@ pub(crate) fn from_text(
     })
 }
 
+/// A pack from a manifest text and named script texts (an embedded pack); the
+/// manifest's `scripts` list, when present, must name exactly these scripts.
+pub(crate) fn from_parts(
+    text: &str,
+    format: PackFormat,
+    file: &str,
+    scripts: &[(&str, &str)],
+) -> Result<PackSource> {
+    let manifest = parse_manifest(text, format, file)?;
+    let order: Vec<&str> = match &manifest.scripts {
+        Some(list) => list.iter().map(String::as_str).collect(),
+        None => scripts.iter().map(|(n, _)| *n).collect(),
+    };
+    let mut out = Vec::new();
+    for name in order {
+        let (_, body) = scripts.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+            Error::config(format!("script {name:?} listed in `scripts` was not given"))
+                .with_file(file)
+        })?;
+        out.push(ScriptSource {
+            name: name.to_owned(),
+            text: (*body).to_owned(),
+            rule: None,
+        });
+    }
+    if let Some(inline) = &manifest.script {
+        out.push(ScriptSource {
+            name: format!("{file}#script"),
+            text: inline.clone(),
+            rule: None,
+        });
+    }
+    Ok(PackSource {
+        manifest,
+        file: file.to_owned(),
+        scripts: out,
+    })
+}
+
 /// Parses a manifest, mapping parser errors to line and column.
 pub(crate) fn parse_manifest(text: &str, format: PackFormat, file: &str) -> Result<Manifest> {
     let located = |kind: ErrorKind, msg: String, pos: Option<(usize, usize)>| {

@@ -44,6 +44,9 @@ pub struct Manifest {
     pub caps: CapsSpec,
     #[serde(default)]
     pub limits: LimitsSpec,
+    /// Qualification framework evaluated by `evaluate` (see [`QualificationSpec`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualification: Option<QualificationSpec>,
     /// Stage moves applied by `evaluate`, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lifecycle: Vec<StageRuleSpec>,
@@ -385,4 +388,14 @@ pub struct StageRuleSpec {
     /// Only leads currently in one of these stages move (default: any earlier stage).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub from: Vec<String>,
+}
+
+/// The qualification framework a pack evaluates: a built-in name (`"BANT"`) or
+/// an inline definition, with an optional policy (default: the framework's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QualificationSpec {
+    pub framework: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<super::qualify::Policy>,
 }

@@ -33,6 +33,7 @@ pub(crate) struct Inner {
     pub program: Program,
     pub engine: Engine,
     pub log: ScriptLog,
+    pub qualification: Option<super::evaluate::Qualification>,
 }
 
 /// Leads per parallel task: large enough to amortise scheduling, small enough to balance.
@@ -51,6 +52,17 @@ impl CompiledPack {
         Self::compile(load::from_text(text, format, file, None)?)
     }
 
+    /// Compiles a pack from a manifest text and named script texts, e.g. a pack
+    /// embedded with `include_str!` (`scripts` entries name the given scripts).
+    pub fn from_parts(
+        manifest: &str,
+        format: PackFormat,
+        file: &str,
+        scripts: &[(&str, &str)],
+    ) -> Result<Self> {
+        Self::compile(load::from_parts(manifest, format, file, scripts)?)
+    }
+
     /// Compiles a pack given as a JSON value (a manifest with inline scripts).
     pub fn from_value(value: &serde_json::Value) -> Result<Self> {
         Self::from_str(&value.to_string(), PackFormat::Json, "<inline>")
@@ -65,6 +77,12 @@ impl CompiledPack {
         let engine = script::engine(&m.limits, &log);
         let program = compile::program(&src, &mut features, &engine)?;
         let (aggs, agg_owners) = extract::aggregates(&features);
+        let qualification = match &m.qualification {
+            Some(q) => {
+                Some(super::evaluate::qualification(q).map_err(|e| e.with_file(src.file.clone()))?)
+            }
+            None => None,
+        };
         Ok(CompiledPack(Arc::new(Inner {
             id: format!("{}@{}", m.name, m.version),
             manifest: src.manifest,
@@ -74,6 +92,7 @@ impl CompiledPack {
             program,
             engine,
             log,
+            qualification,
         })))
     }
 
