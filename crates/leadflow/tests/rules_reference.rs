@@ -1,3 +1,5 @@
+#![allow(clippy::cast_possible_wrap)] // small test counts
+
 //! The reference workload: the declarative pack, the opaque rhai pack, the
 //! recognised (hybrid) rhai script and a hand-written scorer all agree.
 

@@ -1,5 +1,5 @@
 //! `leadflow demo`: the whole flow on built-in sample leads with the built-in
-//! B2B SaaS pack (both embedded, so it works from a fresh clone), printed as a table.
+//! B2B `SaaS` pack (both embedded, so it works from a fresh clone), printed as a table.
 
 use std::process::ExitCode;
 
@@ -64,7 +64,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     for mut lead in leads {
         let ev = pack.evaluate(&mut lead, &pipeline, now)?;
         let s = &ev.score;
-        let moves: Vec<String> = ev
+        let stage_moves: Vec<String> = ev
             .moves
             .iter()
             .filter(|t| t.kind != leadflow::model::TransitionKind::Initial)
@@ -78,7 +78,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             })
             .collect();
         hot += usize::from(s.temperature == leadflow::rules::Temperature::Hot);
-        moved += usize::from(!moves.is_empty());
+        moved += usize::from(!stage_moves.is_empty());
         let row = [
             lead.id.clone(),
             lead.full_name().unwrap_or_default(),
@@ -91,10 +91,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             ev.qualification
                 .as_ref()
                 .map_or(String::new(), |q| q.outcome.as_str().to_owned()),
-            if moves.is_empty() {
+            if stage_moves.is_empty() {
                 "-".to_owned()
             } else {
-                moves.join(", ")
+                stage_moves.join(", ")
             },
         ];
         print_row(&row, &widths);

@@ -184,6 +184,7 @@ fn guess_format(path: &Path) -> InFormat {
     }
 }
 
+#[allow(clippy::needless_pass_by_value)] // used as `map_err(csv_error)`
 fn csv_error(e: csv::Error) -> Error {
     let err = Error::parse(format!("CSV: {e}"));
     match e.position() {
@@ -298,7 +299,7 @@ impl Scorer<'_> {
 /// Writes result objects as JSON Lines or CSV.
 enum Sink {
     Jsonl(Box<dyn Write>),
-    Csv(csv::Writer<Box<dyn Write>>, bool),
+    Csv(Box<csv::Writer<Box<dyn Write>>>, bool),
 }
 
 const CSV_HEADER: &[&str] = &[
@@ -328,7 +329,7 @@ impl Sink {
             header.push("reasons");
         }
         w.write_record(&header).map_err(|e| io_error(&e))?;
-        Ok(Sink::Csv(w, explain))
+        Ok(Sink::Csv(Box::new(w), explain))
     }
 
     fn write(&mut self, r: &Value) -> Result<()> {

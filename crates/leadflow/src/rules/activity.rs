@@ -29,7 +29,7 @@ impl ActivityFilter {
 
     /// Whether `a` (already known to be at or before `now`) passes the filter.
     pub fn matches(&self, a: &Activity, now: Timestamp) -> bool {
-        if !self.kinds.is_empty() && !self.kinds.iter().any(|k| *k == a.kind) {
+        if !self.kinds.is_empty() && !self.kinds.contains(&a.kind) {
             return false;
         }
         if let Some(prefix) = &self.url_prefix
@@ -147,6 +147,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::float_cmp)] // small integral counts are exact
     fn one_pass_aggregates_ignore_future_activities() {
         let now = ts("2026-03-01T00:00:00Z").unwrap();
         let mut lead = Lead::new("L", ts("2026-01-01T00:00:00Z").unwrap());

@@ -194,7 +194,7 @@ impl<'a> Column<'a> {
             _ if !self.valid(i) => Cow::Borrowed(""),
             Column::I64 { values, .. } => Cow::Owned(values[i].to_string()),
             Column::F64 { values, .. } => Cow::Owned(values[i].to_string()),
-            Column::Bool { .. } => Cow::Borrowed(if self.num(i) != 0.0 { "true" } else { "false" }),
+            Column::Bool { .. } => Cow::Borrowed(if self.num(i) == 0.0 { "false" } else { "true" }),
         }
     }
 }
@@ -358,19 +358,19 @@ impl CompiledPack {
         rows: std::ops::Range<usize>,
         now: Timestamp,
     ) -> ColumnScores {
-        let p = &self.0;
-        let n = rows.len();
+        let inner = &self.0;
+        let len = rows.len();
         let mut out = ColumnScores {
-            total: Vec::with_capacity(n),
-            fit: Vec::with_capacity(n),
-            engagement: Vec::with_capacity(n),
-            grade: Vec::with_capacity(n),
-            temperature: Vec::with_capacity(n),
+            total: Vec::with_capacity(len),
+            fit: Vec::with_capacity(len),
+            engagement: Vec::with_capacity(len),
+            grade: Vec::with_capacity(len),
+            temperature: Vec::with_capacity(len),
             errors: Vec::new(),
         };
         let mut x: Scratch<'_> = self.scratch(now);
         for row in rows {
-            for (f, read) in p.features.used.iter().zip(plan) {
+            for (f, read) in inner.features.used.iter().zip(plan) {
                 let is_str = f.ty == FeatureType::Str;
                 match *read {
                     Read::Col(c) => {
@@ -382,25 +382,26 @@ impl CompiledPack {
                         }
                     }
                     Read::EmailDomain(c) => {
-                        x.strs[f.slot] = Cow::Owned(helpers::email_domain(cols.cols[c].1.str(row)))
+                        x.strs[f.slot] = Cow::Owned(helpers::email_domain(cols.cols[c].1.str(row)));
                     }
                     Read::WebsiteDomain(c) => {
                         x.strs[f.slot] =
-                            Cow::Owned(helpers::website_domain(cols.cols[c].1.str(row)))
+                            Cow::Owned(helpers::website_domain(cols.cols[c].1.str(row)));
                     }
                     Read::FreeMail(c) => {
                         x.num[f.slot] =
-                            f64::from(u8::from(helpers::is_free_mail(cols.cols[c].1.str(row))))
+                            f64::from(u8::from(helpers::is_free_mail(cols.cols[c].1.str(row))));
                     }
                     Read::Seniority(c) => {
-                        x.strs[f.slot] = Cow::Borrowed(helpers::seniority(cols.cols[c].1.str(row)))
+                        x.strs[f.slot] = Cow::Borrowed(helpers::seniority(cols.cols[c].1.str(row)));
                     }
                     Read::Department(c) => {
-                        x.strs[f.slot] = Cow::Borrowed(helpers::department(cols.cols[c].1.str(row)))
+                        x.strs[f.slot] =
+                            Cow::Borrowed(helpers::department(cols.cols[c].1.str(row)));
                     }
                     Read::Company(c) => {
                         x.strs[f.slot] =
-                            Cow::Owned(helpers::company_normalized(cols.cols[c].1.str(row)))
+                            Cow::Owned(helpers::company_normalized(cols.cols[c].1.str(row)));
                     }
                     Read::EmployeeBand(c) => {
                         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -417,9 +418,9 @@ impl CompiledPack {
                     }
                 }
             }
-            match p
+            match inner
                 .program
-                .run(&p.features, Some(&p.engine), &mut x, None, "", None)
+                .run(&inner.features, Some(&inner.engine), &mut x, None, "", None)
             {
                 Ok(s) => {
                     out.total.push(s.total);

@@ -164,13 +164,12 @@ fn annotation(lines: &[&str], line: usize) -> Option<(String, Option<Axis>)> {
 impl Builder {
     fn group(&mut self, name: Option<&str>, axis: Axis) -> Result<Option<usize>> {
         let Some(name) = name else { return Ok(None) };
-        let g = match self.group_index.get(name) {
-            Some(&g) => g,
-            None => {
-                self.group_index.insert(name.to_owned(), self.groups.len());
-                self.groups.push((name.to_owned(), Range::default(), None));
-                self.groups.len() - 1
-            }
+        let g = if let Some(&g) = self.group_index.get(name) {
+            g
+        } else {
+            self.group_index.insert(name.to_owned(), self.groups.len());
+            self.groups.push((name.to_owned(), Range::default(), None));
+            self.groups.len() - 1
         };
         match self.groups[g].2 {
             Some(a) if a != axis => Err(Error::config(format!(

@@ -79,11 +79,11 @@ impl CompiledPack {
             moves.extend(pipeline.place(lead, &ch)?);
         }
         for rule in &self.0.manifest.lifecycle {
-            let Some(reason) = self.threshold_met(rule, &score, qualification.as_ref())? else {
+            let Some(reason) = threshold_met(rule, &score, qualification.as_ref())? else {
                 continue;
             };
             let current = lead.stage.clone().unwrap_or_default();
-            if !rule.from.is_empty() && !rule.from.iter().any(|s| *s == current) {
+            if !rule.from.is_empty() && !rule.from.contains(&current) {
                 continue;
             }
             let target = pipeline.stage_rank(&rule.to).ok_or_else(|| {
@@ -112,50 +112,51 @@ impl CompiledPack {
             moves,
         })
     }
+}
 
-    /// The reason text when every bound of `rule` holds, else `None`.
-    fn threshold_met(
-        &self,
-        rule: &super::manifest::StageRuleSpec,
-        s: &ScoreResult,
-        q: Option<&QualificationResult>,
-    ) -> Result<Option<String>> {
-        let mut parts = Vec::new();
-        if let Some(g) = &rule.min_grade {
-            let min = Grade::parse(g).ok_or_else(|| {
-                Error::config(format!("unknown grade {g:?}")).with_rule(rule.name.clone())
-            })?;
-            if s.grade > min {
-                return Ok(None);
-            }
-            parts.push(format!("grade {} >= {}", s.grade.as_str(), min.as_str()));
+/// The reason text when every bound of `rule` holds, else `None`.
+fn threshold_met(
+    rule: &super::manifest::StageRuleSpec,
+    s: &ScoreResult,
+    q: Option<&QualificationResult>,
+) -> Result<Option<String>> {
+    let mut parts = Vec::new();
+    if let Some(g) = &rule.min_grade {
+        let min = Grade::parse(g).ok_or_else(|| {
+            Error::config(format!("unknown grade {g:?}")).with_rule(rule.name.clone())
+        })?;
+        if s.grade > min {
+            return Ok(None);
         }
-        for (bound, value, label) in [
-            (rule.min_score, s.total, "score"),
-            (rule.min_fit, s.fit, "fit"),
-            (rule.min_engagement, s.engagement, "engagement"),
-        ] {
-            if let Some(b) = bound {
-                if value < b {
-                    return Ok(None);
-                }
-                parts.push(format!("{label} {value} >= {b}"));
-            }
-        }
-        if let Some(want) = &rule.qualification {
-            let Some(q) = q else {
-                return Err(Error::config("lifecycle rule needs a qualification outcome, but the pack has no `qualification`")
-                    .with_rule(rule.name.clone()));
-            };
-            if q.outcome.as_str() != want {
-                return Ok(None);
-            }
-            parts.push(format!("{} {}", q.framework, q.outcome.as_str()));
-        }
-        Ok(Some(if parts.is_empty() {
-            "always".to_owned()
-        } else {
-            parts.join(" and ")
-        }))
+        parts.push(format!("grade {} >= {}", s.grade.as_str(), min.as_str()));
     }
+    for (bound, value, label) in [
+        (rule.min_score, s.total, "score"),
+        (rule.min_fit, s.fit, "fit"),
+        (rule.min_engagement, s.engagement, "engagement"),
+    ] {
+        if let Some(b) = bound {
+            if value < b {
+                return Ok(None);
+            }
+            parts.push(format!("{label} {value} >= {b}"));
+        }
+    }
+    if let Some(want) = &rule.qualification {
+        let Some(q) = q else {
+            return Err(Error::config(
+                "lifecycle rule needs a qualification outcome, but the pack has no `qualification`",
+            )
+            .with_rule(rule.name.clone()));
+        };
+        if q.outcome.as_str() != want {
+            return Ok(None);
+        }
+        parts.push(format!("{} {}", q.framework, q.outcome.as_str()));
+    }
+    Ok(Some(if parts.is_empty() {
+        "always".to_owned()
+    } else {
+        parts.join(" and ")
+    }))
 }

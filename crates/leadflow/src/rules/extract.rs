@@ -119,26 +119,32 @@ pub(crate) fn fill<'a>(
     }
 }
 
-fn text(v: &Option<String>) -> &str {
-    v.as_deref().unwrap_or("")
+fn text(v: Option<&str>) -> &str {
+    v.unwrap_or("")
 }
 
 fn derived<'a>(lead: &'a Lead, d: Derived, slot: usize, x: &mut Scratch<'a>) {
     match d {
-        Derived::EmailDomain => x.strs[slot] = Cow::Owned(helpers::email_domain(text(&lead.email))),
+        Derived::EmailDomain => {
+            x.strs[slot] = Cow::Owned(helpers::email_domain(text(lead.email.as_deref())));
+        }
         Derived::WebsiteDomain => {
-            x.strs[slot] = Cow::Owned(helpers::website_domain(text(&lead.website)))
+            x.strs[slot] = Cow::Owned(helpers::website_domain(text(lead.website.as_deref())));
         }
         Derived::FreeMail => {
-            x.num[slot] = f64::from(u8::from(helpers::is_free_mail(text(&lead.email))))
+            x.num[slot] = f64::from(u8::from(helpers::is_free_mail(text(lead.email.as_deref()))));
         }
         Derived::EmployeeBand => {
-            x.strs[slot] = Cow::Borrowed(helpers::employee_band(lead.employees))
+            x.strs[slot] = Cow::Borrowed(helpers::employee_band(lead.employees));
         }
         Derived::CompanyNormalized => {
-            x.strs[slot] = Cow::Owned(helpers::company_normalized(text(&lead.company)));
+            x.strs[slot] = Cow::Owned(helpers::company_normalized(text(lead.company.as_deref())));
         }
-        Derived::Seniority => x.strs[slot] = Cow::Borrowed(helpers::seniority(text(&lead.title))),
-        Derived::Department => x.strs[slot] = Cow::Borrowed(helpers::department(text(&lead.title))),
+        Derived::Seniority => {
+            x.strs[slot] = Cow::Borrowed(helpers::seniority(text(lead.title.as_deref())));
+        }
+        Derived::Department => {
+            x.strs[slot] = Cow::Borrowed(helpers::department(text(lead.title.as_deref())));
+        }
     }
 }

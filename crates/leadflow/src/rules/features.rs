@@ -261,12 +261,11 @@ impl FeatureTable {
         if let Some(&i) = self.by_name.get(name) {
             return Some(i);
         }
-        let (ty, axis, source, from) = match self.defined.get(name) {
-            Some((ty, axis, src, from)) => (*ty, *axis, src.clone(), *from),
-            None => {
-                let (ty, axis, src) = builtin(name)?;
-                (ty, axis, src, None)
-            }
+        let (ty, axis, source, from) = if let Some((ty, axis, src, from)) = self.defined.get(name) {
+            (*ty, *axis, src.clone(), *from)
+        } else {
+            let (ty, axis, src) = builtin(name)?;
+            (ty, axis, src, None)
         };
         let from = from.unwrap_or(self.default_from);
         let record_first =

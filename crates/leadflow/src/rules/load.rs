@@ -103,17 +103,16 @@ pub(crate) fn from_text(
     let manifest = parse_manifest(text, format, file)?;
     let mut scripts = Vec::new();
     if let Some(base) = base {
-        let files: Vec<PathBuf> = match &manifest.scripts {
-            Some(list) => list.iter().map(|s| base.join(s)).collect(),
-            None => {
-                let mut found: Vec<PathBuf> = std::fs::read_dir(base)
-                    .map_err(|e| Error::from(e).with_file(base.display().to_string()))?
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|e| e == "rhai"))
-                    .collect();
-                found.sort();
-                found
-            }
+        let files: Vec<PathBuf> = if let Some(list) = &manifest.scripts {
+            list.iter().map(|s| base.join(s)).collect()
+        } else {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(base)
+                .map_err(|e| Error::from(e).with_file(base.display().to_string()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "rhai"))
+                .collect();
+            found.sort();
+            found
         };
         for f in files {
             scripts.push(ScriptSource {
@@ -249,14 +248,14 @@ fn rhai_pack(text: &str, file: &str) -> PackSource {
         .map(str::trim)
         .take_while(|l| l.starts_with("//"))
     {
-        if let Some(rest) = line.strip_prefix("//!") {
-            if let Some((k, v)) = rest.split_once(':') {
-                match k.trim() {
-                    "name" => manifest.name = v.trim().to_owned(),
-                    "version" => manifest.version = v.trim().to_owned(),
-                    "description" => manifest.description = Some(v.trim().to_owned()),
-                    _ => {}
-                }
+        if let Some(rest) = line.strip_prefix("//!")
+            && let Some((k, v)) = rest.split_once(':')
+        {
+            match k.trim() {
+                "name" => v.trim().clone_into(&mut manifest.name),
+                "version" => v.trim().clone_into(&mut manifest.version),
+                "description" => manifest.description = Some(v.trim().to_owned()),
+                _ => {}
             }
         }
     }

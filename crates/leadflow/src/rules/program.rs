@@ -135,6 +135,8 @@ pub(crate) struct Trace {
     pub engagement_raw: f64,
 }
 
+// `!(v < m)` also clips NaN to the bound, like rhai's `min`/`max` on floats.
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
 fn clip(v: f64, r: Range) -> f64 {
     let v = match r.max {
         Some(m) if !(v < m) => m,
@@ -322,7 +324,7 @@ impl Program {
         let capped = clip(total, self.total_cap);
         #[allow(clippy::float_cmp)]
         if capped != total
-            && let Some(t) = trace.as_deref_mut()
+            && let Some(t) = trace
         {
             t.caps
                 .push(cap_entry("total".into(), self.total_cap, total, capped));

@@ -373,7 +373,7 @@ impl<'t> Recognizer<'t> {
 
     fn method(&mut self, v: Val, f: &FnCallExpr) -> Option<Val> {
         let args: Vec<Val> = f.args.iter().map(|a| self.expr(a)).collect::<Option<_>>()?;
-        self.apply(f.name.as_str(), v, args)
+        Self::apply(f.name.as_str(), v, args)
     }
 
     fn call(&mut self, f: &FnCallExpr) -> Option<Val> {
@@ -382,12 +382,12 @@ impl<'t> Recognizer<'t> {
             return None;
         }
         let first = args.remove(0);
-        self.apply(f.name.as_str(), first, args)
+        Self::apply(f.name.as_str(), first, args)
     }
 
     /// `name(v, args...)` (a function, an operator or a method on `v`).
     #[allow(clippy::too_many_lines)] // one match arm per supported function
-    fn apply(&mut self, name: &str, v: Val, mut args: Vec<Val>) -> Option<Val> {
+    fn apply(name: &str, v: Val, mut args: Vec<Val>) -> Option<Val> {
         use NumTy::{Float, Int};
         let arg = args.pop();
         if !args.is_empty() {

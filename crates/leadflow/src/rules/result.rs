@@ -1,4 +1,4 @@
-//! Scoring results and explanations (stable snake_case JSON, shared with the bindings).
+//! Scoring results and explanations (stable `snake_case` JSON, shared with the bindings).
 
 use serde::{Deserialize, Serialize};
 

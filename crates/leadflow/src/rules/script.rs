@@ -82,11 +82,9 @@ pub(crate) fn engine(limits: &LimitsSpec, log: &ScriptLog) -> Engine {
 
 /// The helper API documented in `docs/rules.md`.
 fn register_helpers(e: &mut Engine) {
-    e.register_fn("email_domain", |s: &str| {
-        helpers::email_domain(s).to_owned()
-    });
+    e.register_fn("email_domain", |s: &str| helpers::email_domain(s).clone());
     e.register_fn("website_domain", |s: &str| {
-        helpers::website_domain(s).to_owned()
+        helpers::website_domain(s).clone()
     });
     e.register_fn("is_free_mail", helpers::is_free_mail);
     e.register_fn("url_path", |s: &str| {
