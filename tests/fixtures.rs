@@ -1,18 +1,10 @@
 //! Runs every shared JSON fixture under `tests/fixtures/` against the Rust API.
 //! The Python and Node suites run the same files; see `tests/fixtures/README.md`.
+//! Operations live in `tests/ops/`, one module per area.
 
-use leadflow::model::Record;
-use leadflow::{Lead, Result};
+mod ops;
+
 use leadflow_integration_tests::{assert_error_matches, load_fixtures};
-use serde_json::Value;
-
-/// Runs one fixture's operation; returns the JSON the fixture's `expected` is compared with.
-fn run(op: &str, input: &Value) -> Result<Value> {
-    match op {
-        "parse_lead" => Ok(Lead::from_value(input.clone())?.to_value()),
-        other => panic!("unknown fixture operation {other:?}: add it to tests/fixtures.rs"),
-    }
-}
 
 #[test]
 fn shared_fixtures() {
@@ -23,7 +15,7 @@ fn shared_fixtures() {
         let op = fx["operation"]
             .as_str()
             .unwrap_or_else(|| panic!("{name}: no operation"));
-        let result = run(op, &fx["input"]);
+        let result = ops::run(op, &fx["input"]);
         match (result, fx.get("expected"), fx.get("error")) {
             (Ok(got), Some(want), None) => assert_eq!(&got, want, "{name}"),
             (Err(err), None, Some(want)) => assert_error_matches(&name, &err, want),

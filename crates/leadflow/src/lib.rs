@@ -8,6 +8,7 @@
 //!   round-trips JSON losslessly (unknown fields are kept).
 //! - [`lifecycle`]: configurable state machines for lead stage, lead status and
 //!   opportunity stage; every move is recorded in history, none is silently dropped.
+//! - [`normalize`]: e-mail, domain and company-name normalization used for matching.
 //! - [`convert`]: plan and apply the conversion of a lead into account, contact
 //!   and opportunity, with matching against existing records.
 //! - [`rules`]: sandboxed rule packs that score, explain and qualify leads.
@@ -28,6 +29,7 @@ pub mod error;
 pub mod lifecycle;
 pub mod metrics;
 pub mod model;
+pub mod normalize;
 pub mod routing;
 pub mod rules;
 pub mod synth;
