@@ -2,8 +2,10 @@
 //! all-or-nothing, and converting twice is refused with the same ids.
 
 use leadflow::convert::{
-    ConvertOptions, FieldMapping, MappingAction, Target, apply, convert, plan,
+    ConvertOptions, FieldMapping, MappingAction, MatchIndex, Target, apply, apply_indexed, convert,
+    plan, plan_indexed,
 };
+use leadflow::lifecycle::Pipeline;
 use leadflow::model::{Account, Activity, Contact, Lead};
 use leadflow::normalize::{normalize_company, normalize_email, website_domain};
 use leadflow::{ErrorKind, Timestamp, parse_timestamp};
@@ -249,5 +251,22 @@ proptest! {
         prop_assert_eq!(&d["contact_id"], &json!(r.contact.id));
         prop_assert_eq!(&d["opportunity_id"], &json!(r.opportunity.map(|o| o.id)));
         prop_assert_eq!(&l, &snapshot);
+    }
+
+    #[test]
+    fn indexed_plan_and_apply_equal_the_slice_versions(lead in arb_lead(), (accounts, contacts) in arb_world()) {
+        let opts = ConvertOptions::default();
+        let pipeline = Pipeline::default();
+        let index = MatchIndex::new(&accounts, &contacts, &opts.matching);
+        let indexed = plan_indexed(&pipeline, &lead, &index, &opts, now());
+        let scanned = plan(&lead, &accounts, &contacts, &opts, now());
+        prop_assert_eq!(indexed.as_ref().map_err(ToString::to_string), scanned.as_ref().map_err(ToString::to_string));
+        if let Ok(p) = scanned {
+            let (mut a, mut b) = (lead.clone(), lead.clone());
+            let x = apply_indexed(&pipeline, &p, &mut a, &index, &opts, now()).map_err(|e| e.to_string());
+            let y = apply(&p, &mut b, &accounts, &contacts, &opts, now()).map_err(|e| e.to_string());
+            prop_assert_eq!(x, y);
+            prop_assert_eq!(a, b);
+        }
     }
 }

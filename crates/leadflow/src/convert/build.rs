@@ -8,6 +8,7 @@ use super::fields::{Draft, FieldMapping, Target, is_empty, parse_target};
 use super::keys::is_company_domain;
 use super::options::ConvertOptions;
 use super::plan::TargetAction;
+use super::records::Records;
 use super::template::render_name;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lifecycle::{Change, Pipeline};
@@ -29,18 +30,21 @@ pub(crate) struct Built {
 
 pub(crate) fn build(
     lead: &Lead,
-    accounts: &[Account],
-    contacts: &[Contact],
+    records: Records<'_>,
     [account, contact, opportunity]: [&TargetAction; 3],
     opts: &ConvertOptions,
     pipeline: &Pipeline,
     now: Timestamp,
 ) -> Result<Built> {
-    let mut acc = draft(Target::Account, account, accounts)?
-        .ok_or_else(|| Error::new(ErrorKind::Conversion, "the account cannot be skipped"))?;
-    let mut con = draft(Target::Contact, contact, contacts)?
-        .ok_or_else(|| Error::new(ErrorKind::Conversion, "the contact cannot be skipped"))?;
-    let mut opp = draft::<Opportunity>(Target::Opportunity, opportunity, &[])?;
+    let mut acc = draft(Target::Account, account, |id| {
+        records.account(id).map(Record::to_value)
+    })?
+    .ok_or_else(|| Error::new(ErrorKind::Conversion, "the account cannot be skipped"))?;
+    let mut con = draft(Target::Contact, contact, |id| {
+        records.contact(id).map(Record::to_value)
+    })?
+    .ok_or_else(|| Error::new(ErrorKind::Conversion, "the contact cannot be skipped"))?;
+    let mut opp = draft(Target::Opportunity, opportunity, |_| None)?;
     let account_id = acc.get_str("id").unwrap_or_default().to_owned();
     let contact_id = con.get_str("id").unwrap_or_default().to_owned();
     if !con.created && con.get_str("account_id") != Some(account_id.as_str()) {
@@ -161,11 +165,12 @@ fn map_values(
     Ok((fields, warnings))
 }
 
-/// The draft of a target: the existing record for `link`, a new one for `create`.
-fn draft<T: Record + HasId>(
+/// The draft of a target: the existing record for `link` (`existing` finds it
+/// by id, as JSON), a new one for `create`.
+fn draft(
     target: Target,
     action: &TargetAction,
-    existing: &[T],
+    existing: impl Fn(&str) -> Option<Value>,
 ) -> Result<Option<Draft>> {
     match action {
         TargetAction::Skip => Ok(None),
@@ -175,37 +180,17 @@ fn draft<T: Record + HasId>(
             Ok(Some(Draft::new(target, true, obj)))
         }
         TargetAction::Link { id, .. } => {
-            let record = existing.iter().find(|r| r.id() == id).ok_or_else(|| {
+            let record = existing(id).ok_or_else(|| {
                 Error::new(
                     ErrorKind::Conversion,
                     format!("linked {} {id} does not exist (stale plan?)", target.name()),
                 )
             })?;
-            match record.to_value() {
+            match record {
                 Value::Object(obj) => Ok(Some(Draft::new(target, false, obj))),
                 _ => Err(Error::new(ErrorKind::Conversion, "record is not an object")),
             }
         }
-    }
-}
-
-/// Records with an id.
-pub(crate) trait HasId {
-    fn id(&self) -> &str;
-}
-impl HasId for Account {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-impl HasId for Contact {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-impl HasId for Opportunity {
-    fn id(&self) -> &str {
-        &self.id
     }
 }
 

@@ -396,3 +396,68 @@ fn plan_round_trips_as_json() {
     let back: ConversionPlan = serde_json::from_value(v).unwrap();
     assert_eq!(back, p);
 }
+
+#[test]
+fn batches_use_one_index_and_later_leads_see_earlier_records() {
+    let mut second = lead();
+    second.id = "L-2".into();
+    second.email = Some("bob@acme.com".into());
+    second.first_name = Some("Bob".into());
+    let mut leads = vec![lead(), second];
+    let opts = ConvertOptions::default();
+
+    let plans = plan_batch(&leads, &[], &[], &opts, now());
+    for (p, l) in plans.iter().zip(&leads) {
+        assert_eq!(
+            p.as_ref().unwrap(),
+            &plan(l, &[], &[], &opts, now()).unwrap()
+        );
+    }
+    // Plans are independent: both would create Acme.
+    assert!(
+        plans
+            .iter()
+            .all(|p| p.as_ref().unwrap().account.is_create())
+    );
+
+    let results = convert_batch(&mut leads, &[], &[], &opts, now());
+    let first = results[0].as_ref().unwrap();
+    let second = results[1].as_ref().unwrap();
+    assert_eq!(first.account_change, RecordChange::Created);
+    assert_eq!(
+        second.account.id, "acc-L-1",
+        "one new account for the company"
+    );
+    assert_eq!(second.account_change, RecordChange::Unchanged);
+    assert_eq!(second.contact.id, "con-L-2");
+    assert!(leads.iter().all(Lead::is_converted));
+    // A failing lead does not stop the batch (L-1 is converted now).
+    let again = convert_batch(&mut leads, &[], &[], &opts, now());
+    assert_eq!(
+        again[0].as_ref().unwrap_err().kind(),
+        ErrorKind::AlreadyConverted
+    );
+}
+
+#[test]
+fn an_index_for_other_matching_options_is_refused() {
+    let accounts = [acme()];
+    let index = MatchIndex::new(&accounts, &[], &MatchOptions::default());
+    let opts: ConvertOptions =
+        serde_json::from_value(json!({"matching": {"own_domains": ["acme.com"]}})).unwrap();
+    let pipeline = crate::lifecycle::Pipeline::default();
+    let e = plan_indexed(&pipeline, &lead(), &index, &opts, now()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::Config, Some("options.matching"))
+    );
+    let p = plan_indexed(
+        &pipeline,
+        &lead(),
+        &index,
+        &ConvertOptions::default(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(p.account.id(), Some("A-1"));
+}
