@@ -107,7 +107,8 @@ pub(crate) fn build(
     })
 }
 
-/// Maps every non-empty lead value (typed fields, then custom) onto the drafts.
+/// Maps every non-empty lead value (typed fields, custom, then unknown
+/// top-level fields) onto the drafts.
 fn map_values(
     lead: &Lead,
     opts: &ConvertOptions,
@@ -129,16 +130,27 @@ fn map_values(
         };
         fields.push(draft.write(&field, value, &from)?);
     }
-    for (key, value) in &lead.custom {
+    // Custom fields, then unknown top-level fields (`extra`): both default to the
+    // contact's `custom.<key>`. `field_map` keys: `custom.<key>` or `<key>` for a
+    // custom field, `<key>` for a top-level one.
+    let free_form = lead
+        .custom
+        .iter()
+        .map(|(key, v)| (key, v, format!("custom.{key}")))
+        .chain(lead.extra.iter().map(|(key, v)| (key, v, key.clone())));
+    for (key, value, from) in free_form {
         if is_empty(value) {
             continue;
         }
-        let from = format!("custom.{key}");
-        let (target, field) = match opts.field_map.get(key) {
-            Some(spec) => {
-                parse_target(spec).map_err(|e| e.with_field(format!("field_map.{key}")))?
+        let mapped = opts
+            .field_map
+            .get_key_value(&from)
+            .or_else(|| opts.field_map.get_key_value(key));
+        let (target, field) = match mapped {
+            Some((map_key, spec)) => {
+                parse_target(spec).map_err(|e| e.with_field(format!("field_map.{map_key}")))?
             }
-            None => (Target::Contact, from.clone()),
+            None => (Target::Contact, format!("custom.{key}")),
         };
         let draft = match target {
             Target::Account => &mut *acc,
@@ -157,7 +169,7 @@ fn map_values(
         let field = if draft.target == target {
             field
         } else {
-            from.clone()
+            format!("custom.{key}")
         };
         fields.push(draft.write(&field, value.clone(), &from)?);
     }

@@ -461,3 +461,45 @@ fn an_index_for_other_matching_options_is_refused() {
     .unwrap();
     assert_eq!(p.account.id(), Some("A-1"));
 }
+
+#[test]
+fn unknown_top_level_fields_go_to_the_contact_or_where_field_map_says() {
+    let mut l: Lead = crate::model::Record::from_value(json!({
+        "id": "L-9", "created_at": "2026-01-05T09:00:00Z", "company": "Acme",
+        "email": "jane@acme.com", "utm_medium": "cpc", "deal_size": "12000",
+        "empty_one": " ", "custom": {"tier": "gold"}
+    }))
+    .unwrap();
+    assert_eq!(l.extra.len(), 3);
+    let opts: ConvertOptions = serde_json::from_value(json!({
+        "field_map": {"deal_size": "opportunity.amount", "custom.tier": "account.custom.tier"}
+    }))
+    .unwrap();
+    let r = convert(&mut l, &[], &[], &opts, now()).unwrap();
+    assert_eq!(r.contact.custom["utm_medium"], "cpc");
+    assert_eq!(r.opportunity.as_ref().unwrap().amount, Some(12000.0));
+    assert_eq!(r.account.custom["tier"], "gold");
+    assert!(!r.contact.custom.contains_key("empty_one"));
+    let utm = field(&r.fields, Target::Contact, "custom.utm_medium");
+    assert_eq!(
+        (utm.from_lead_field.as_str(), utm.action),
+        ("utm_medium", MappingAction::Set)
+    );
+    assert_eq!(l.extra["utm_medium"], "cpc", "the lead keeps its fields");
+
+    // A bad mapping names the field_map key; a bad value names the lead field.
+    let mut l2 = lead();
+    l2.extra.insert("deal_size".into(), json!("lots"));
+    let e = convert(&mut l2.clone(), &[], &[], &opts, now()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::Validation, Some("deal_size"))
+    );
+    let bad: ConvertOptions =
+        serde_json::from_value(json!({"field_map": {"deal_size": "lead.amount"}})).unwrap();
+    let e = convert(&mut l2, &[], &[], &bad, now()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::Config, Some("field_map.deal_size"))
+    );
+}
