@@ -22,6 +22,11 @@ pub struct Args {
     /// Conversion options as JSON (`ConvertOptions`, see docs/conversion.md).
     #[arg(long, value_name = "FILE")]
     pub options: Option<PathBuf>,
+    /// Lifecycle pipeline (`.json`, `.yaml`/`.yml` or `.toml`; see docs/lifecycle.md):
+    /// the initial opportunity stage and the converted lead's stage and status
+    /// come from it. Default: the built-in pipeline.
+    #[arg(long, value_name = "FILE")]
+    pub pipeline: Option<PathBuf>,
     /// The conversion time (RFC 3339); leadflow never reads the clock.
     #[arg(long, value_name = "RFC3339")]
     pub now: String,
@@ -46,7 +51,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         }
         None => ConvertOptions::default(),
     };
-    let pipeline = Pipeline::default();
+    let pipeline = match &args.pipeline {
+        Some(path) => Pipeline::from_path(path)?,
+        None => Pipeline::default(),
+    };
     // Existing records are normalized once for the whole run, not once per lead.
     let mut index = MatchIndex::new(&accounts, &contacts, &opts.matching);
 
