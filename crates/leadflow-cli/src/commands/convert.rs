@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use leadflow::convert::{ConvertOptions, MatchIndex, convert_indexed, plan_indexed, remember};
+use leadflow::convert::{ConvertOptions, MatchIndex, convert_indexed, plan_indexed};
 use leadflow::lifecycle::Pipeline;
 use leadflow::model::{Record, parse_records};
 use leadflow::{Account, Contact, Error, Lead, Result, parse_timestamp};
@@ -75,7 +75,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                     } else {
                         convert_indexed(&pipeline, &mut lead, &index, &opts, now).map(|r| {
                             // Later leads see the records this one created or updated.
-                            remember(&mut index, &r);
+                            index.remember(&r);
                             to_value(&r)
                         })
                     };

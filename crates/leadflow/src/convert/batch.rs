@@ -69,14 +69,17 @@ pub fn convert_batch_with(
         .iter_mut()
         .map(|lead| {
             let result = convert_indexed(pipeline, lead, &index, opts, now)?;
-            remember(&mut index, &result);
+            index.remember(&result);
             Ok(result)
         })
         .collect()
 }
 
-/// Makes the records of a conversion visible to the next leads.
-pub fn remember(index: &mut MatchIndex<'_>, result: &ConversionResult) {
-    index.upsert_account(result.account.clone());
-    index.upsert_contact(result.contact.clone());
+impl MatchIndex<'_> {
+    /// Makes the account and contact of a conversion visible to the next leads
+    /// (what [`convert_batch`] does after each lead).
+    pub fn remember(&mut self, result: &ConversionResult) {
+        self.upsert_account(result.account.clone());
+        self.upsert_contact(result.contact.clone());
+    }
 }

@@ -28,7 +28,7 @@ pub use apply::{
     ConversionResult, RecordChange, apply, apply_indexed, apply_with, convert, convert_indexed,
     convert_with,
 };
-pub use batch::{convert_batch, convert_batch_with, plan_batch, plan_batch_with, remember};
+pub use batch::{convert_batch, convert_batch_with, plan_batch, plan_batch_with};
 pub use fields::{FieldMapping, MappingAction, Target};
 pub use index::MatchIndex;
 pub use matching::{Candidate, MatchOptions, MatchReason, Matches, ReasonCode, match_lead};
