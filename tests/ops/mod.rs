@@ -6,12 +6,19 @@ use serde_json::Value;
 
 mod convert;
 mod lifecycle;
+mod metrics;
 mod model;
 mod qualify;
 
 type Op = fn(&str, &Value) -> Option<Result<Value>>;
 
-const AREAS: &[Op] = &[model::run, lifecycle::run, convert::run, qualify::run];
+const AREAS: &[Op] = &[
+    model::run,
+    lifecycle::run,
+    convert::run,
+    qualify::run,
+    metrics::run,
+];
 
 /// Runs one fixture operation; panics on an operation no area knows, so a fixture
 /// can never go silently unrun.

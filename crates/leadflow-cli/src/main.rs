@@ -19,6 +19,9 @@ struct Cli {
 enum Command {
     /// Check lead files (and, with --pipeline, a pipeline config) and report every bad record.
     Validate(commands::validate::Args),
+    /// Funnel, conversion, velocity, status board, pipeline forecast and attribution
+    /// from lead/opportunity history (terminal tables; --html for a page, --json for data).
+    Report(Box<commands::report::Args>),
     /// Convert leads into account + contact (+ opportunity), matching existing records.
     ///
     /// Writes one JSON line per lead to standard output: the conversion result, or
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
+        Command::Report(args) => commands::report::run(&args),
         Command::Convert(args) => commands::convert::run(&args),
         Command::Generate(args) => commands::generate::run(&args),
         Command::Score(args) => commands::score::run(&args),
