@@ -1,0 +1,59 @@
+// Runs every shared JSON fixture under the repository's tests/fixtures/ through
+// the Node API; the Rust suite (tests/fixtures.rs) and the Python suite run the
+// same files and must agree. An unknown `operation` fails: no fixture can
+// silently go unrun.
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { test } from 'node:test'
+
+import { FIXTURES_DIR, lf } from './helpers.mjs'
+
+/** One entry per operation of tests/fixtures/README.md: input -> JSON result. */
+const OPERATIONS = {
+  parse_lead: (input) => lf.parseLead(input),
+}
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]))
+    .filter((p) => p.endsWith('.json'))
+    .sort()
+}
+
+const files = walk(FIXTURES_DIR)
+
+test('fixtures are found', () => {
+  assert.ok(files.length > 0, `no fixtures under ${FIXTURES_DIR}`)
+})
+
+for (const file of files) {
+  const name = relative(FIXTURES_DIR, file)
+  test(`fixture ${name}`, () => {
+    const fx = JSON.parse(readFileSync(file, 'utf8'))
+    const run = OPERATIONS[fx.operation]
+    assert.ok(run, `${name}: unknown fixture operation ${JSON.stringify(fx.operation)}: add it to tests/test_fixtures.mjs`)
+    const hasExpected = 'expected' in fx
+    const hasError = 'error' in fx
+    assert.ok(hasExpected !== hasError, `${name}: a fixture has exactly one of \`expected\` and \`error\``)
+    if (hasExpected) {
+      assert.deepStrictEqual(run(fx.input), fx.expected, name)
+      return
+    }
+    let err
+    try {
+      const got = run(fx.input)
+      assert.fail(`${name}: expected error ${JSON.stringify(fx.error)}, got ${JSON.stringify(got)}`)
+    } catch (e) {
+      if (e instanceof assert.AssertionError) throw e
+      err = e
+    }
+    assert.ok(lf.isLeadflowError(err), `${name}: not a leadflow error: ${err}`)
+    assert.equal(err.code, fx.error.kind, `${name}: ${err.message}`)
+    for (const key of ['record', 'field', 'rule']) {
+      if (typeof fx.error[key] === 'string') {
+        assert.equal(err[key], fx.error[key], `${name}: ${key} of ${err.message}`)
+      }
+    }
+  })
+}

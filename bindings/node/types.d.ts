@@ -1,0 +1,220 @@
+/* Types of leadflow's JSON records and results. Maintained by hand in
+ * bindings/node/types.d.ts; `napi build` prepends this file to the generated
+ * function declarations in index.d.ts. The shapes mirror the Rust core's serde
+ * model (crates/leadflow/src/model) field for field, snake_case as in JSON. */
+
+/** RFC 3339 timestamp as written in records, e.g. `2026-03-01T09:30:00+09:00`. */
+export type Timestamp = string
+/** Calendar date, `YYYY-MM-DD`. */
+export type DateString = string
+/** Any JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+
+/** One event on a lead: `{type: "page_view", at, meta: {url: "/pricing"}}`. Unknown types are kept. */
+export interface Activity {
+  type: 'page_view' | 'email_open' | 'email_click' | 'email_sent' | 'form_submit' | 'webinar'
+    | 'unsubscribe' | 'call_attempt' | 'call_connected' | 'meeting' | (string & {})
+  at: Timestamp
+  meta?: { [key: string]: Json }
+  /** Fields this version does not know are kept for round-trips. */
+  [extra: string]: unknown
+}
+
+/** Which state dimension a transition changed. */
+export type Dimension = 'stage' | 'status' | 'opportunity_stage'
+/** How a transition relates to the configured order. */
+export type TransitionKind = 'initial' | 'advance' | 'skip' | 'recycle' | 'reopen'
+
+/** One entry of a record's lifecycle history; appended by the engine, never edited. */
+export interface Transition {
+  dimension: Dimension
+  from?: string
+  to: string
+  at: Timestamp
+  kind: TransitionKind
+  /** A user id, `rule:<name>`, `trigger:<name>` or `system`. */
+  actor?: string
+  /** Required for recycle and reopen. */
+  reason?: string
+}
+
+/** The latest scoring result stored on a lead. */
+export interface ScoreState {
+  total: number
+  fit: number
+  engagement: number
+  /** `A` to `F`, from the fit score. */
+  grade: string
+  /** `cold`, `warm` or `hot`. */
+  temperature: string
+  /** `name@version` of the pack that scored. */
+  pack: string
+  scored_at: Timestamp
+}
+
+/** The latest qualification verdict stored on a lead. */
+export interface QualificationState {
+  framework: string
+  outcome: 'qualified' | 'not_yet' | 'disqualified'
+  missing?: string[]
+  disqualified_by?: string[]
+  at: Timestamp
+}
+
+/** The records a converted lead became. */
+export interface ConversionRef {
+  converted_at: Timestamp
+  account_id: string
+  contact_id: string
+  opportunity_id?: string
+}
+
+/** A lead as the engine writes it back. Unknown top-level fields are kept. */
+export interface Lead {
+  id: string
+  created_at: Timestamp
+  first_name?: string
+  last_name?: string
+  email?: string
+  phone?: string
+  title?: string
+  company?: string
+  website?: string
+  industry?: string
+  employees?: number
+  annual_revenue?: number
+  /** ISO 3166-1 alpha-2 code. */
+  country?: string
+  source?: string
+  campaign?: string
+  owner?: string
+  /** Free-form fields (`custom.budget`), visible to rules. */
+  custom?: { [key: string]: Json }
+  activities?: Activity[]
+  /** Engine-managed: lifecycle stage (`subscriber` ... `evangelist`, `other`). */
+  stage?: string
+  /** Engine-managed: working status (`new`, `attempting`, `connected`, ...). */
+  status?: string
+  /** Engine-managed: touch attempts since the last connect or recycle. */
+  attempts?: number
+  score?: ScoreState
+  qualification?: QualificationState
+  history?: Transition[]
+  conversion?: ConversionRef
+  /** Field name to the provider an enriched value came from. */
+  provenance?: { [key: string]: Json }
+  [extra: string]: unknown
+}
+
+/** A lead as accepted on input: timestamps may also be `Date`s (sent as RFC 3339). */
+export type LeadInput = Omit<Lead, 'created_at' | 'activities'> & {
+  created_at: Timestamp | Date
+  activities?: Array<Omit<Activity, 'at'> & { at: Timestamp | Date }>
+}
+
+/** A company; it may own several domains. */
+export interface Account {
+  id: string
+  name: string
+  domains?: string[]
+  website?: string
+  industry?: string
+  employees?: number
+  annual_revenue?: number
+  country?: string
+  owner?: string
+  /** `true` for paying customers. */
+  is_customer?: boolean
+  created_at?: Timestamp
+  custom?: { [key: string]: Json }
+  [extra: string]: unknown
+}
+
+/** A person at an account. */
+export interface Contact {
+  id: string
+  account_id: string
+  first_name?: string
+  last_name?: string
+  email?: string
+  phone?: string
+  title?: string
+  owner?: string
+  /** The lead this contact was converted from. */
+  source_lead_id?: string
+  created_at?: Timestamp
+  activities?: Activity[]
+  custom?: { [key: string]: Json }
+  [extra: string]: unknown
+}
+
+/** Forecast category of an opportunity stage. */
+export type ForecastCategory = 'pipeline' | 'best_case' | 'commit' | 'closed' | 'omitted'
+
+/** A deal; stage-derived fields are kept consistent by the lifecycle. */
+export interface Opportunity {
+  id: string
+  name: string
+  account_id: string
+  primary_contact_id?: string
+  amount?: number
+  currency?: string
+  close_date?: DateString
+  stage: string
+  /** Win probability in percent (0 to 100). */
+  probability: number
+  forecast_category: ForecastCategory
+  is_closed: boolean
+  is_won: boolean
+  lost_reason?: string
+  owner?: string
+  source_lead_id?: string
+  source?: string
+  campaign?: string
+  created_at?: Timestamp
+  history?: Transition[]
+  activities?: Activity[]
+  custom?: { [key: string]: Json }
+  [extra: string]: unknown
+}
+
+/** The JSON form of a core error, as found in batch results. */
+export interface ErrorInfo {
+  kind: ErrorCode
+  message: string
+  record?: string
+  field?: string
+  rule?: string
+  file?: string
+  line?: number
+  column?: number
+  details?: Json
+}
+
+/** A batch entry for a record that failed; the other entries are unaffected. */
+export interface ErrorEntry {
+  error: ErrorInfo
+}
+
+/** What every leadflow function throws: `code` is the stable kind name. */
+export interface LeadflowError extends Error {
+  name: 'LeadflowError'
+  code: ErrorCode
+  /** Id of the record the error is about. */
+  record?: string
+  /** Path of the offending field, e.g. `activities[1].at`. */
+  field?: string
+  /** Rule, trigger or routing rule involved. */
+  rule?: string
+  file?: string
+  /** 1-based. */
+  line?: number
+  /** 1-based. */
+  column?: number
+  /** Kind-specific data: `from`/`to` of a refused transition, earlier ids, the limit hit. */
+  details?: Json
+}
+
+/** The error codes as a runtime object: `ErrorCode.ValidationError === 'ValidationError'`. */
+export declare const ErrorCode: { readonly [K in ErrorCode]: K }
+
