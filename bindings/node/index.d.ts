@@ -178,6 +178,83 @@ export interface Opportunity {
   [extra: string]: unknown
 }
 
+/** Lead stages: an ordered ladder plus stages outside the order (`other`). */
+export interface StageConfig {
+  ladder: string[]
+  off_ladder?: string[]
+  initial: string
+  /** When set, recycle reasons must be one of these codes. */
+  recycle_reasons?: string[]
+}
+
+/** Lead working statuses and the moves allowed between them. */
+export interface StatusConfig {
+  states: string[]
+  initial: string
+  /** Allowed moves: from -> list of to. */
+  transitions: { [from: string]: string[] }
+  terminal: string[]
+  /** The recycle status (`nurture`): entering it requires a reason. */
+  recycle?: string
+  converted?: string
+  attempting?: string
+  connected?: string
+}
+
+/** One opportunity stage with the values copied onto a deal that enters it. */
+export interface OpportunityStageDef {
+  name: string
+  probability: number
+  forecast_category: ForecastCategory
+  is_closed?: boolean
+  is_won?: boolean
+  requires_reason?: boolean
+}
+
+export interface OpportunityConfig {
+  stages: OpportunityStageDef[]
+  initial: string
+}
+
+/** A full lifecycle configuration (what `pipeline.config` returns). */
+export interface LifecycleConfig {
+  lead_stages: StageConfig
+  lead_statuses: StatusConfig
+  opportunity_stages: OpportunityConfig
+}
+
+/** A configuration as accepted: missing sections take the built-in defaults. */
+export type LifecycleConfigInput = Partial<LifecycleConfig>
+
+/** Format of a configuration text. */
+export type ConfigFormat = 'json' | 'yaml' | 'yml' | 'toml'
+
+/** The when, who and why of a lifecycle move. The core never reads the clock: `at` is required. */
+export interface ChangeInput {
+  at: Timestamp | Date
+  /** A user id, `rule:<name>`, `trigger:<name>` or `system`. */
+  actor?: string
+  /** Required for recycles, `nurture`, Closed Lost and re-opening. */
+  reason?: string
+}
+
+/** The outcome of one touch (call, email, meeting). */
+export type TouchOutcome = 'attempt' | 'connected'
+
+/** A lead after a stage or status move, with the transition recorded. */
+export interface LeadMove {
+  lead: Lead
+  transition: Transition
+}
+
+/** One row of a timeline: a state, when it was first and last entered, total days in it. */
+export interface StateTime {
+  state: string
+  first_entered_at: Timestamp
+  last_entered_at: Timestamp
+  days: number
+}
+
 /** The JSON form of a core error, as found in batch results. */
 export interface ErrorInfo {
   kind: ErrorCode
@@ -219,6 +296,59 @@ export interface LeadflowError extends Error {
 export declare const ErrorCode: { readonly [K in ErrorCode]: K }
 
 /**
+ * A validated lifecycle configuration: stage ladder, status transitions and
+ * opportunity stages. Immutable; share one per configuration.
+ */
+export declare class Pipeline {
+  /**
+   * The built-in pipeline, or one from a configuration object or JSON text
+   * (missing sections take the defaults; unknown keys are `ConfigError`s).
+   */
+  constructor(config?: LifecycleConfigInput | string)
+  /** Loads a `.json`, `.yaml`/`.yml` or `.toml` configuration file. */
+  static fromPath(path: string): Pipeline
+  /** Parses a configuration text in `format` (`json`, `yaml` or `toml`). */
+  static fromString(text: string, format: ConfigFormat): Pipeline
+  /** The full configuration, defaults included. */
+  get config(): LifecycleConfig
+  /** The lead stage ladder, earliest first. */
+  stageLadder(): Array<string>
+  /** The definition of an opportunity stage, or `null` when there is none. */
+  opportunityStage(name: string): OpportunityStageDef | null
+  /** Gives a new lead its initial stage and status (fields already set are kept). */
+place(lead: LeadInput, change: ChangeInput): { lead: Lead; transitions: Transition[] }
+/**
+ * Moves a lead forward (skips allowed, recorded as `skip`); backward moves
+ * are `InvalidTransition`: use `recycleStage`.
+ */
+advanceStage(lead: LeadInput, to: string, change: ChangeInput): LeadMove
+/** Moves a lead back down the ladder; `change.reason` is required. */
+recycleStage(lead: LeadInput, to: string, change: ChangeInput): LeadMove
+/** Moves the working status along a configured transition (`nurture` needs a reason). */
+setStatus(lead: LeadInput, to: string, change: ChangeInput): LeadMove
+/**
+ * Records a touch: an `attempt` counts up (and moves `new` to `attempting`),
+ * `connected` moves to `connected` and resets the count. `transition` is
+ * `null` when the status did not change.
+ */
+recordTouch(lead: LeadInput, outcome: TouchOutcome, change: ChangeInput): { lead: Lead; transition: Transition | null }
+/** A new opportunity in the initial stage, with its `initial` history entry. */
+openOpportunity(id: string, name: string, accountId: string, change: ChangeInput): Opportunity
+/**
+ * Moves an opportunity to a stage, copying probability, forecast category
+ * and closed/won flags; Closed Lost, moving back and re-opening need a reason.
+ */
+moveOpportunity(opportunity: Opportunity, to: string, change: ChangeInput): { opportunity: Opportunity; transition: Transition }
+}
+export type JsPipeline = Pipeline
+
+/** Days spent in each state of `dimension` up to `now`, summed over every visit. */
+export declare function cumulativeTime(history: Transition[], dimension: Dimension, now: Timestamp | Date): Record<string, number>
+
+/** When the record first entered `state` (RFC 3339), or `null`. */
+export declare function enteredAt(history: Transition[], dimension: Dimension, state: string): Timestamp | null
+
+/**
  * The stable error codes (`err.code`), one per `leadflow::ErrorKind`.
  * `tests/test_errors.mjs` checks this list against [`error_codes`], which is
  * built from the core's own list, so the two cannot drift apart unnoticed.
@@ -244,6 +374,9 @@ export declare function errorCodes(): ErrorCode[]
  */
 export declare function isLeadflowError(err: unknown): err is LeadflowError
 
+/** When the record last entered `state` (RFC 3339), or `null`. */
+export declare function lastEnteredAt(history: Transition[], dimension: Dimension, state: string): Timestamp | null
+
 /** Validates one account. */
 export declare function parseAccount(input: string | object): Account
 
@@ -265,6 +398,12 @@ export declare function parseLeads(input: string | object[]): Array<Lead | Error
 
 /** Validates one opportunity. */
 export declare function parseOpportunity(input: string | object): Opportunity
+
+/** Days since the latest transition of `dimension` as of `now`, or `null`. */
+export declare function timeInCurrent(history: Transition[], dimension: Dimension, now: Timestamp | Date): number | null
+
+/** Every state visited in `dimension`, in order of first entry, with total days. */
+export declare function timeline(history: Transition[], dimension: Dimension, now: Timestamp | Date): StateTime[]
 
 /** Version of the leadflow core this binding was built from. */
 export declare function version(): string

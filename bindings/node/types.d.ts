@@ -178,6 +178,83 @@ export interface Opportunity {
   [extra: string]: unknown
 }
 
+/** Lead stages: an ordered ladder plus stages outside the order (`other`). */
+export interface StageConfig {
+  ladder: string[]
+  off_ladder?: string[]
+  initial: string
+  /** When set, recycle reasons must be one of these codes. */
+  recycle_reasons?: string[]
+}
+
+/** Lead working statuses and the moves allowed between them. */
+export interface StatusConfig {
+  states: string[]
+  initial: string
+  /** Allowed moves: from -> list of to. */
+  transitions: { [from: string]: string[] }
+  terminal: string[]
+  /** The recycle status (`nurture`): entering it requires a reason. */
+  recycle?: string
+  converted?: string
+  attempting?: string
+  connected?: string
+}
+
+/** One opportunity stage with the values copied onto a deal that enters it. */
+export interface OpportunityStageDef {
+  name: string
+  probability: number
+  forecast_category: ForecastCategory
+  is_closed?: boolean
+  is_won?: boolean
+  requires_reason?: boolean
+}
+
+export interface OpportunityConfig {
+  stages: OpportunityStageDef[]
+  initial: string
+}
+
+/** A full lifecycle configuration (what `pipeline.config` returns). */
+export interface LifecycleConfig {
+  lead_stages: StageConfig
+  lead_statuses: StatusConfig
+  opportunity_stages: OpportunityConfig
+}
+
+/** A configuration as accepted: missing sections take the built-in defaults. */
+export type LifecycleConfigInput = Partial<LifecycleConfig>
+
+/** Format of a configuration text. */
+export type ConfigFormat = 'json' | 'yaml' | 'yml' | 'toml'
+
+/** The when, who and why of a lifecycle move. The core never reads the clock: `at` is required. */
+export interface ChangeInput {
+  at: Timestamp | Date
+  /** A user id, `rule:<name>`, `trigger:<name>` or `system`. */
+  actor?: string
+  /** Required for recycles, `nurture`, Closed Lost and re-opening. */
+  reason?: string
+}
+
+/** The outcome of one touch (call, email, meeting). */
+export type TouchOutcome = 'attempt' | 'connected'
+
+/** A lead after a stage or status move, with the transition recorded. */
+export interface LeadMove {
+  lead: Lead
+  transition: Transition
+}
+
+/** One row of a timeline: a state, when it was first and last entered, total days in it. */
+export interface StateTime {
+  state: string
+  first_entered_at: Timestamp
+  last_entered_at: Timestamp
+  days: number
+}
+
 /** The JSON form of a core error, as found in batch results. */
 export interface ErrorInfo {
   kind: ErrorCode

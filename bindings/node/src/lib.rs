@@ -12,8 +12,12 @@
 // napi registers exports only outside `cfg(test)`, so the (empty) unit-test build
 // of this cdylib would see every export as dead code.
 #![cfg_attr(test, allow(dead_code))]
+// Exported functions receive JS arguments as owned values (napi-rs converts them
+// before the call), whether or not the body consumes them.
+#![allow(clippy::needless_pass_by_value)]
 
 mod errors;
+mod lifecycle;
 mod model;
 mod values;
 

@@ -38,6 +38,25 @@ pub fn stringify(env: &Env, value: &Unknown) -> leadflow::Result<String> {
     }
 }
 
+/// Deserializes a plain JS value (for example a `Change`, options or a `Date`)
+/// into `T`; a wrong shape is a `ValidationError` naming the field path.
+pub fn value_from_js<T: serde::de::DeserializeOwned>(
+    env: &Env,
+    value: &Unknown,
+) -> leadflow::Result<T> {
+    let text = stringify(env, value)?;
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let err = leadflow::Error::validation(e.into_inner().to_string());
+        if path == "." {
+            err
+        } else {
+            err.with_field(path)
+        }
+    })
+}
+
 /// Parses one record (lead, account, contact, opportunity) from JSON text or a JS object.
 pub fn record_from_js<T: Record>(env: &Env, input: JsonInput) -> leadflow::Result<T> {
     match input {

@@ -12,6 +12,38 @@ import { FIXTURES_DIR, lf } from './helpers.mjs'
 /** One entry per operation of tests/fixtures/README.md: input -> JSON result. */
 const OPERATIONS = {
   parse_lead: (input) => lf.parseLead(input),
+  lifecycle: runLifecycle,
+  opportunity: runOpportunity,
+}
+
+const pipelineOf = (input) => (input.pipeline === undefined ? new lf.Pipeline() : new lf.Pipeline(input.pipeline))
+const changeOf = ({ at, actor, reason }) => ({ at, actor, reason })
+
+/** Applies `steps` to a lead in order; the first refused step throws. */
+function runLifecycle(input) {
+  const p = pipelineOf(input)
+  let lead = input.lead
+  for (const step of input.steps) {
+    const ch = changeOf(step)
+    switch (step.action) {
+      case 'place': lead = p.place(lead, ch).lead; break
+      case 'advance_stage': lead = p.advanceStage(lead, step.to, ch).lead; break
+      case 'recycle_stage': lead = p.recycleStage(lead, step.to, ch).lead; break
+      case 'set_status': lead = p.setStatus(lead, step.to, ch).lead; break
+      case 'record_touch': lead = p.recordTouch(lead, step.outcome, ch).lead; break
+      default: assert.fail(`unknown lifecycle action ${JSON.stringify(step.action)}`)
+    }
+  }
+  return lf.parseLead(lead)
+}
+
+/** Opens an opportunity and moves it through `steps`. */
+function runOpportunity(input) {
+  const p = pipelineOf(input)
+  const o = input.open
+  let opp = p.openOpportunity(o.id, o.name, o.account_id, changeOf(o))
+  for (const step of input.steps) opp = p.moveOpportunity(opp, step.to, changeOf(step)).opportunity
+  return opp
 }
 
 function walk(dir) {
