@@ -255,6 +255,123 @@ export interface StateTime {
   days: number
 }
 
+/** Options of `matchLead` (and `ConvertOptions.matching`). Every field has a default. */
+export interface MatchOptions {
+  /** Your own company's domains: never used as account evidence. */
+  own_domains?: string[]
+  /** Free-mail domains on top of the built-in list. */
+  free_mail_domains?: string[]
+  /** Candidates below this confidence are left out (default 0). */
+  min_confidence?: number
+  /** At most this many candidates of each kind (default 10). */
+  max_candidates?: number
+}
+
+/** Machine-readable kind of matching evidence. */
+export type ReasonCode = 'email_exact' | 'person_name' | 'contact_account' | 'domain_website'
+  | 'domain_email' | 'company_name'
+
+/** One piece of evidence for a candidate. */
+export interface MatchReason {
+  code: ReasonCode
+  /** The normalized value that matched (`acme.com`, `jane@acme.com`). */
+  value: string
+  text: string
+}
+
+/** An existing record the lead may correspond to. */
+export interface Candidate {
+  id: string
+  /** 0 to 1, rounded to 4 decimals. */
+  confidence: number
+  reasons: MatchReason[]
+}
+
+/** Ranked candidates: confidence descending, then id ascending. */
+export interface Matches {
+  contacts: Candidate[]
+  accounts: Candidate[]
+}
+
+/** Options of a conversion. Every field has a default; unknown fields are `ValidationError`s. */
+export interface ConvertOptions {
+  matching?: MatchOptions
+  /** Link to the best match at or above `link_threshold` (default true). */
+  auto_link?: boolean
+  /** Default 0.8. */
+  link_threshold?: number
+  /** Link to this existing account. */
+  account_id?: string | null
+  /** Link to this existing contact. */
+  contact_id?: string | null
+  /** Default true. */
+  create_opportunity?: boolean
+  /** Placeholders `{company}`, `{account}`, `{first_name}`, `{last_name}`, `{full_name}`, `{lead_id}`. */
+  opportunity_name?: string
+  /** Ids of created records; default `acc-<lead id>`, `con-<lead id>`, `opp-<lead id>`. */
+  ids?: { account?: string | null; contact?: string | null; opportunity?: string | null }
+  /** Lead custom field to target field: `{budget: 'opportunity.amount'}`. */
+  field_map?: { [customField: string]: string }
+  /** Actor of the conversion's history entries (default `system`). */
+  actor?: string
+}
+
+/** Why a target links to an existing record. */
+export type LinkVia = 'option' | 'match' | 'contact'
+
+/** What a conversion does for one target record. */
+export type TargetAction =
+  | { action: 'create'; id: string }
+  | { action: 'link'; id: string; via: LinkVia; confidence?: number; reasons?: MatchReason[] }
+  | { action: 'skip' }
+
+/** The record a value is written to. */
+export type ConversionTarget = 'account' | 'contact' | 'opportunity'
+
+/** What a conversion does with one lead value. */
+export type MappingAction = 'set' | 'fill' | 'unchanged' | 'conflict'
+
+/** One lead value and where it goes. */
+export interface FieldMapping {
+  target: ConversionTarget
+  /** Field of the target: `industry`, `domains`, `custom.budget`. */
+  field: string
+  value: Json
+  /** Where the value comes from: `company`, `email`, `custom.budget`. */
+  from_lead_field: string
+  action: MappingAction
+  /** For a conflict: the value the target keeps. */
+  existing?: Json
+}
+
+/** A reviewable conversion plan; the input of `applyConversion`. */
+export interface ConversionPlan {
+  lead_id: string
+  lead_fingerprint: string
+  planned_at: Timestamp
+  account: TargetAction
+  contact: TargetAction
+  opportunity: TargetAction
+  fields: FieldMapping[]
+  warnings?: string[]
+  matches: Matches
+}
+
+/** What happened to a target record. */
+export type RecordChange = 'created' | 'updated' | 'unchanged'
+
+/** The outcome of a conversion: persist `lead`, `account`, `contact` and `opportunity` together. */
+export interface ConversionResult {
+  lead: Lead
+  account: Account
+  account_change: RecordChange
+  contact: Contact
+  contact_change: RecordChange
+  opportunity?: Opportunity
+  fields: FieldMapping[]
+  conflicts: FieldMapping[]
+}
+
 /** The JSON form of a core error, as found in batch results. */
 export interface ErrorInfo {
   kind: ErrorCode
@@ -340,7 +457,16 @@ openOpportunity(id: string, name: string, accountId: string, change: ChangeInput
  */
 moveOpportunity(opportunity: Opportunity, to: string, change: ChangeInput): { opportunity: Opportunity; transition: Transition }
 }
-export type JsPipeline = Pipeline
+
+/**
+ * Applies a plan: all records or nothing. A lead that changed since the plan,
+ * or a plan of another lead, is a `ConversionError`; a converted lead is
+ * `AlreadyConverted`. Pass the same options as to `planConversion`.
+ */
+export declare function applyConversion(plan: ConversionPlan, lead: LeadInput, accounts: Account[], contacts: Contact[], now: Timestamp | Date, options?: ConvertOptions): ConversionResult
+
+/** Plans and applies a conversion in one call. */
+export declare function convert(lead: LeadInput, accounts: Account[], contacts: Contact[], now: Timestamp | Date, options?: ConvertOptions): ConversionResult
 
 /** Days spent in each state of `dimension` up to `now`, summed over every visit. */
 export declare function cumulativeTime(history: Transition[], dimension: Dimension, now: Timestamp | Date): Record<string, number>
@@ -349,9 +475,8 @@ export declare function cumulativeTime(history: Transition[], dimension: Dimensi
 export declare function enteredAt(history: Transition[], dimension: Dimension, state: string): Timestamp | null
 
 /**
- * The stable error codes (`err.code`), one per `leadflow::ErrorKind`.
- * `tests/test_errors.mjs` checks this list against [`error_codes`], which is
- * built from the core's own list, so the two cannot drift apart unnoticed.
+ * The stable error codes (`err.code` of every leadflow error); the Python
+ * binding's exception classes have the same names.
  */
 export type ErrorCode =  'ParseError'|
 'ValidationError'|
@@ -365,7 +490,10 @@ export type ErrorCode =  'ParseError'|
 'TriggerLoop'|
 'IoError';
 
-/** Every error code, in the core's stable order (from `leadflow::ErrorKind::ALL`). */
+/**
+ * Every error code, in the core's stable order. Built from the core's own list;
+ * `tests/test_errors.mjs` checks that `ErrorCode` above matches it.
+ */
 export declare function errorCodes(): ErrorCode[]
 
 /**
@@ -376,6 +504,12 @@ export declare function isLeadflowError(err: unknown): err is LeadflowError
 
 /** When the record last entered `state` (RFC 3339), or `null`. */
 export declare function lastEnteredAt(history: Transition[], dimension: Dimension, state: string): Timestamp | null
+
+/**
+ * Ranks the existing contacts and accounts the lead may correspond to, each
+ * with a confidence (0 to 1) and machine-readable reasons.
+ */
+export declare function matchLead(lead: LeadInput, accounts: Account[], contacts: Contact[], options?: MatchOptions): Matches
 
 /** Validates one account. */
 export declare function parseAccount(input: string | object): Account
@@ -398,6 +532,12 @@ export declare function parseLeads(input: string | object[]): Array<Lead | Error
 
 /** Validates one opportunity. */
 export declare function parseOpportunity(input: string | object): Opportunity
+
+/**
+ * Plans the conversion of a lead: per target `create`, `link` or `skip`, and
+ * where every lead value goes (conflicts included). Changes nothing.
+ */
+export declare function planConversion(lead: LeadInput, accounts: Account[], contacts: Contact[], now: Timestamp | Date, options?: ConvertOptions): ConversionPlan
 
 /** Days since the latest transition of `dimension` as of `now`, or `null`. */
 export declare function timeInCurrent(history: Transition[], dimension: Dimension, now: Timestamp | Date): number | null

@@ -577,18 +577,21 @@ if (!nativeBinding) {
 
 module.exports = nativeBinding
 module.exports.Pipeline = nativeBinding.Pipeline
-module.exports.JsPipeline = nativeBinding.JsPipeline
+module.exports.applyConversion = nativeBinding.applyConversion
+module.exports.convert = nativeBinding.convert
 module.exports.cumulativeTime = nativeBinding.cumulativeTime
 module.exports.enteredAt = nativeBinding.enteredAt
 module.exports.ErrorCode = nativeBinding.ErrorCode
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.isLeadflowError = nativeBinding.isLeadflowError
 module.exports.lastEnteredAt = nativeBinding.lastEnteredAt
+module.exports.matchLead = nativeBinding.matchLead
 module.exports.parseAccount = nativeBinding.parseAccount
 module.exports.parseContact = nativeBinding.parseContact
 module.exports.parseLead = nativeBinding.parseLead
 module.exports.parseLeads = nativeBinding.parseLeads
 module.exports.parseOpportunity = nativeBinding.parseOpportunity
+module.exports.planConversion = nativeBinding.planConversion
 module.exports.timeInCurrent = nativeBinding.timeInCurrent
 module.exports.timeline = nativeBinding.timeline
 module.exports.version = nativeBinding.version

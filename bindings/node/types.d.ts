@@ -255,6 +255,123 @@ export interface StateTime {
   days: number
 }
 
+/** Options of `matchLead` (and `ConvertOptions.matching`). Every field has a default. */
+export interface MatchOptions {
+  /** Your own company's domains: never used as account evidence. */
+  own_domains?: string[]
+  /** Free-mail domains on top of the built-in list. */
+  free_mail_domains?: string[]
+  /** Candidates below this confidence are left out (default 0). */
+  min_confidence?: number
+  /** At most this many candidates of each kind (default 10). */
+  max_candidates?: number
+}
+
+/** Machine-readable kind of matching evidence. */
+export type ReasonCode = 'email_exact' | 'person_name' | 'contact_account' | 'domain_website'
+  | 'domain_email' | 'company_name'
+
+/** One piece of evidence for a candidate. */
+export interface MatchReason {
+  code: ReasonCode
+  /** The normalized value that matched (`acme.com`, `jane@acme.com`). */
+  value: string
+  text: string
+}
+
+/** An existing record the lead may correspond to. */
+export interface Candidate {
+  id: string
+  /** 0 to 1, rounded to 4 decimals. */
+  confidence: number
+  reasons: MatchReason[]
+}
+
+/** Ranked candidates: confidence descending, then id ascending. */
+export interface Matches {
+  contacts: Candidate[]
+  accounts: Candidate[]
+}
+
+/** Options of a conversion. Every field has a default; unknown fields are `ValidationError`s. */
+export interface ConvertOptions {
+  matching?: MatchOptions
+  /** Link to the best match at or above `link_threshold` (default true). */
+  auto_link?: boolean
+  /** Default 0.8. */
+  link_threshold?: number
+  /** Link to this existing account. */
+  account_id?: string | null
+  /** Link to this existing contact. */
+  contact_id?: string | null
+  /** Default true. */
+  create_opportunity?: boolean
+  /** Placeholders `{company}`, `{account}`, `{first_name}`, `{last_name}`, `{full_name}`, `{lead_id}`. */
+  opportunity_name?: string
+  /** Ids of created records; default `acc-<lead id>`, `con-<lead id>`, `opp-<lead id>`. */
+  ids?: { account?: string | null; contact?: string | null; opportunity?: string | null }
+  /** Lead custom field to target field: `{budget: 'opportunity.amount'}`. */
+  field_map?: { [customField: string]: string }
+  /** Actor of the conversion's history entries (default `system`). */
+  actor?: string
+}
+
+/** Why a target links to an existing record. */
+export type LinkVia = 'option' | 'match' | 'contact'
+
+/** What a conversion does for one target record. */
+export type TargetAction =
+  | { action: 'create'; id: string }
+  | { action: 'link'; id: string; via: LinkVia; confidence?: number; reasons?: MatchReason[] }
+  | { action: 'skip' }
+
+/** The record a value is written to. */
+export type ConversionTarget = 'account' | 'contact' | 'opportunity'
+
+/** What a conversion does with one lead value. */
+export type MappingAction = 'set' | 'fill' | 'unchanged' | 'conflict'
+
+/** One lead value and where it goes. */
+export interface FieldMapping {
+  target: ConversionTarget
+  /** Field of the target: `industry`, `domains`, `custom.budget`. */
+  field: string
+  value: Json
+  /** Where the value comes from: `company`, `email`, `custom.budget`. */
+  from_lead_field: string
+  action: MappingAction
+  /** For a conflict: the value the target keeps. */
+  existing?: Json
+}
+
+/** A reviewable conversion plan; the input of `applyConversion`. */
+export interface ConversionPlan {
+  lead_id: string
+  lead_fingerprint: string
+  planned_at: Timestamp
+  account: TargetAction
+  contact: TargetAction
+  opportunity: TargetAction
+  fields: FieldMapping[]
+  warnings?: string[]
+  matches: Matches
+}
+
+/** What happened to a target record. */
+export type RecordChange = 'created' | 'updated' | 'unchanged'
+
+/** The outcome of a conversion: persist `lead`, `account`, `contact` and `opportunity` together. */
+export interface ConversionResult {
+  lead: Lead
+  account: Account
+  account_change: RecordChange
+  contact: Contact
+  contact_change: RecordChange
+  opportunity?: Opportunity
+  fields: FieldMapping[]
+  conflicts: FieldMapping[]
+}
+
 /** The JSON form of a core error, as found in batch results. */
 export interface ErrorInfo {
   kind: ErrorCode

@@ -10,9 +10,8 @@ use napi_derive::napi;
 
 use crate::values;
 
-/// The stable error codes (`err.code`), one per `leadflow::ErrorKind`.
-/// `tests/test_errors.mjs` checks this list against [`error_codes`], which is
-/// built from the core's own list, so the two cannot drift apart unnoticed.
+/// The stable error codes (`err.code` of every leadflow error); the Python
+/// binding's exception classes have the same names.
 #[napi(string_enum)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -29,7 +28,8 @@ pub enum ErrorCode {
     IoError,
 }
 
-/// Every error code, in the core's stable order (from `leadflow::ErrorKind::ALL`).
+/// Every error code, in the core's stable order. Built from the core's own list;
+/// `tests/test_errors.mjs` checks that `ErrorCode` above matches it.
 #[napi(ts_return_type = "ErrorCode[]")]
 pub fn error_codes() -> Vec<&'static str> {
     ErrorKind::ALL.iter().map(|k| k.name()).collect()

@@ -15,9 +15,9 @@ use crate::values::{self, JsonInput};
 
 /// A validated lifecycle configuration: stage ladder, status transitions and
 /// opportunity stages. Immutable; share one per configuration.
-#[napi(js_name = "Pipeline")]
+#[napi]
 #[derive(Debug)]
-pub struct JsPipeline {
+pub struct Pipeline {
     inner: lifecycle::Pipeline,
 }
 
@@ -51,7 +51,7 @@ fn lead_from(env: &Env, value: &Unknown) -> napi::Result<Lead> {
 }
 
 #[napi]
-impl JsPipeline {
+impl Pipeline {
     /// The built-in pipeline, or one from a configuration object or JSON text
     /// (missing sections take the defaults; unknown keys are `ConfigError`s).
     #[napi(
@@ -68,14 +68,14 @@ impl JsPipeline {
                 .and_then(|text| lifecycle::Pipeline::from_str(&text, ConfigFormat::Json)),
         }
         .or_throw(env)?;
-        Ok(JsPipeline { inner })
+        Ok(Pipeline { inner })
     }
 
     /// Loads a `.json`, `.yaml`/`.yml` or `.toml` configuration file.
     #[napi(factory, catch_unwind)]
     pub fn from_path(env: &Env, path: String) -> napi::Result<Self> {
         let inner = lifecycle::Pipeline::from_path(path).or_throw(env)?;
-        Ok(JsPipeline { inner })
+        Ok(Pipeline { inner })
     }
 
     /// Parses a configuration text in `format` (`json`, `yaml` or `toml`).
@@ -88,7 +88,7 @@ impl JsPipeline {
         let inner = ConfigFormat::from_name(&format)
             .and_then(|f| lifecycle::Pipeline::from_str(&text, f))
             .or_throw(env)?;
-        Ok(JsPipeline { inner })
+        Ok(Pipeline { inner })
     }
 
     /// The full configuration, defaults included.
