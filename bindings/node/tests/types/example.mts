@@ -9,6 +9,16 @@ import leadflow, {
   type LeadflowError,
   type LeadInput,
   type Transition,
+  type ConversionResult,
+  type ConversionPlan,
+  type Matches,
+  Pipeline,
+  convert,
+  planConversion,
+  applyConversion,
+  matchLead,
+  enteredAt,
+  cumulativeTime,
 } from 'leadflow'
 
 const input: LeadInput = {
@@ -44,6 +54,27 @@ try {
 }
 
 console.log(stage, history.length, employees, leadflow.version())
+
+const pipeline = new Pipeline({ lead_stages: { ladder: ['inquiry', 'won'], initial: 'inquiry' } })
+const moved = pipeline.advanceStage(lead, 'won', { at: new Date(), actor: 'rep-1' })
+const t: Transition = moved.transition
+const touched = pipeline.recordTouch(moved.lead, 'attempt', { at: '2026-03-01T00:00:00Z' })
+const maybe: Transition | null = touched.transition
+const opp = pipeline.openOpportunity('O-1', 'Acme', 'A-1', { at: '2026-03-01T00:00:00Z' })
+const closed = pipeline.moveOpportunity(opp, 'Closed Won', { at: '2026-03-02T00:00:00Z' })
+const won: boolean = closed.opportunity.is_won
+const first: string | null = enteredAt(moved.lead.history ?? [], 'stage', 'won')
+const days: Record<string, number> = cumulativeTime(moved.lead.history ?? [], 'stage', new Date())
+console.log(t.kind, maybe?.to, won, first, days, pipeline.config.lead_stages.ladder)
+
+const matches: Matches = matchLead(lead, [{ id: 'A-1', name: 'Acme' }], [])
+const plan: ConversionPlan = planConversion(lead, [], [], new Date(), { create_opportunity: false })
+if (plan.account.action === 'link') console.log(plan.account.via, plan.account.confidence)
+const result: ConversionResult = applyConversion(plan, lead, [], [], new Date())
+const direct: ConversionResult = convert(lead, [], [], '2026-03-01T00:00:00Z', { field_map: { budget: 'opportunity.amount' } })
+console.log(matches.accounts[0]?.reasons[0]?.code, result.account_change, direct.opportunity?.stage)
+// @ts-expect-error: touches are 'attempt' or 'connected'
+pipeline.recordTouch(lead, 'maybe', { at: '2026-03-01T00:00:00Z' })
 
 // @ts-expect-error: a lead needs an id
 const bad: Lead = { created_at: '2026-01-01T00:00:00Z' }
