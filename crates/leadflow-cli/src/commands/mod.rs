@@ -1,4 +1,5 @@
 //! One module per subcommand.
 
+pub mod convert;
 pub mod generate;
 pub mod validate;
