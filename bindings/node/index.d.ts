@@ -372,6 +372,130 @@ export interface ConversionResult {
   conflicts: FieldMapping[]
 }
 
+/** Size band of `employees`. */
+export type EmployeeBand = '1-10' | '11-50' | '51-200' | '201-1000' | '1001-5000' | '5001+'
+
+/** Values derived from a lead's own fields; every key is always present. */
+export interface Derived {
+  email_domain: string | null
+  website_domain: string | null
+  company_domain: string | null
+  free_mail: boolean
+  company_normalized: string | null
+  employee_band: EmployeeBand | null
+  /** `c_level`, `owner`, `vp`, `head`, `director`, `manager`, `senior`, ..., or `unknown`. */
+  seniority: string
+  /** `executive`, `sales`, `marketing`, `engineering`, `it`, `finance`, `hr`, `operations`, ..., or `unknown`. */
+  department: string
+}
+
+/** What a provider knows about a lead; unknown keys are `ValidationError`s. */
+export interface EnrichmentData {
+  first_name?: string
+  last_name?: string
+  phone?: string
+  title?: string
+  company?: string
+  website?: string
+  industry?: string
+  employees?: number
+  annual_revenue?: number
+  country?: string
+  /** Fills `lead.custom.<key>`. */
+  custom?: { [key: string]: Json }
+}
+
+/** An offered value that was not applied. */
+export interface RejectedValue {
+  field: string
+  provider: string
+  reason: 'conflict' | 'invalid'
+  value: Json
+  existing?: Json
+}
+
+/** The lead after enrichment, with the fields filled and the values rejected. */
+export interface EnrichmentResult {
+  lead: Lead
+  applied: string[]
+  rejected: RejectedValue[]
+}
+
+/** How far a criterion is established. */
+export type CriterionStatus = 'unknown' | 'partial' | 'confirmed' | 'disqualifying'
+
+/** Evidence for one criterion. */
+export interface CriterionEvidence {
+  status: CriterionStatus
+  evidence?: string
+  source?: string
+  at?: Timestamp
+}
+
+/** Evidence per criterion key; a bare status string is accepted as input. */
+export type EvidenceInput = { [criterion: string]: CriterionStatus | (Omit<CriterionEvidence, 'at'> & { at?: Timestamp | Date }) }
+
+/** A qualification policy. */
+export interface QualificationPolicy {
+  /** Every required criterion must be confirmed (default true). */
+  all_required?: boolean
+  partial_meets_required?: boolean
+  /** At least this much credit over all criteria. */
+  min_met?: number
+  /** Credit of a partial criterion towards `min_met` (default 0.5). */
+  partial_credit?: number
+}
+
+/** One thing a framework asks to know about a lead. */
+export interface Criterion {
+  key: string
+  label: string
+  description?: string
+  /** Default true. */
+  required?: boolean
+  /** Lead field read when there is no explicit evidence (`custom.budget_approved`). */
+  field?: string
+}
+
+/** A qualification framework definition. */
+export interface Framework {
+  name: string
+  description?: string
+  criteria: Criterion[]
+  policy?: QualificationPolicy
+}
+
+/** A built-in framework name (case-insensitive) or an inline definition. */
+export type FrameworkInput = 'BANT' | 'CHAMP' | 'MEDDIC' | 'MEDDPICC' | (string & {}) | Framework
+
+/** One criterion in a result. */
+export interface CriterionResult {
+  key: string
+  label: string
+  required: boolean
+  status: CriterionStatus
+  evidence?: string
+  source?: string
+  at?: Timestamp
+}
+
+/** The outcome of a framework for one lead. */
+export interface QualificationResult {
+  framework: string
+  outcome: 'qualified' | 'not_yet' | 'disqualified'
+  missing: string[]
+  disqualified_by: CriterionResult[]
+  credit: number
+  criteria: CriterionResult[]
+}
+
+/** `qualifyLead`'s answer: the evidence read, the result, and the state for `lead.qualification`. */
+export interface LeadQualification {
+  evidence: { [criterion: string]: CriterionEvidence }
+  result: QualificationResult
+  state: QualificationState
+}
+
 /** The JSON form of a core error, as found in batch results. */
 export interface ErrorInfo {
   kind: ErrorCode
@@ -465,11 +589,24 @@ moveOpportunity(opportunity: Opportunity, to: string, change: ChangeInput): { op
  */
 export declare function applyConversion(plan: ConversionPlan, lead: LeadInput, accounts: Account[], contacts: Contact[], now: Timestamp | Date, options?: ConvertOptions): ConversionResult
 
+/**
+ * Fills the lead's empty fields from a provider's data, recording provenance.
+ * Never overwrites: differing values come back in `rejected` (`conflict`), as
+ * do invalid ones (`invalid`).
+ */
+export declare function applyEnrichment(lead: LeadInput, data: EnrichmentData, provider: string): EnrichmentResult
+
 /** Plans and applies a conversion in one call. */
 export declare function convert(lead: LeadInput, accounts: Account[], contacts: Contact[], now: Timestamp | Date, options?: ConvertOptions): ConversionResult
 
 /** Days spent in each state of `dimension` up to `now`, summed over every visit. */
 export declare function cumulativeTime(history: Transition[], dimension: Dimension, now: Timestamp | Date): Record<string, number>
+
+/**
+ * Values derived from the lead's own fields (domains, free mail, normalized
+ * company, employee band, seniority, department). Never fails on odd values.
+ */
+export declare function derive(lead: LeadInput): Derived
 
 /** When the record first entered `state` (RFC 3339), or `null`. */
 export declare function enteredAt(history: Transition[], dimension: Dimension, state: string): Timestamp | null
@@ -538,6 +675,19 @@ export declare function parseOpportunity(input: string | object): Opportunity
  * where every lead value goes (conflicts included). Changes nothing.
  */
 export declare function planConversion(lead: LeadInput, accounts: Account[], contacts: Contact[], now: Timestamp | Date, options?: ConvertOptions): ConversionPlan
+
+/**
+ * Evaluates evidence against a framework under a policy (the framework's
+ * default when omitted).
+ */
+export declare function qualify(framework: FrameworkInput, evidence?: EvidenceInput | null, policy?: QualificationPolicy | null): QualificationResult
+
+/**
+ * Reads a lead's evidence for a framework (`custom.qualification.<key>`, then
+ * each criterion's mapped field), evaluates it, and returns the
+ * `QualificationState` to store as `lead.qualification`.
+ */
+export declare function qualifyLead(lead: LeadInput, framework: FrameworkInput, now: Timestamp | Date, policy?: QualificationPolicy | null): LeadQualification
 
 /** Days since the latest transition of `dimension` as of `now`, or `null`. */
 export declare function timeInCurrent(history: Transition[], dimension: Dimension, now: Timestamp | Date): number | null

@@ -20,6 +20,7 @@ mod convert;
 mod errors;
 mod lifecycle;
 mod model;
+mod rules;
 mod values;
 
 use napi_derive::napi;

@@ -14,6 +14,19 @@ const OPERATIONS = {
   parse_lead: (input) => lf.parseLead(input),
   lifecycle: runLifecycle,
   opportunity: runOpportunity,
+  match_lead: (i) => lf.matchLead(i.lead, i.accounts ?? [], i.contacts ?? [], i.options),
+  convert_plan: (i) => lf.planConversion(i.lead, i.accounts ?? [], i.contacts ?? [], i.now, i.options),
+  convert: (i) => lf.convert(i.lead, i.accounts ?? [], i.contacts ?? [], i.now, i.options),
+  derive: (input) => lf.derive(input),
+  enrich: (i) => {
+    const { lead, rejected } = lf.applyEnrichment(i.lead, i.data, i.provider)
+    return { lead, rejected }
+  },
+  qualify: (i) => lf.qualify(i.framework, i.evidence, i.policy),
+  qualify_lead: (i) => {
+    const { evidence, result, state } = lf.qualifyLead(i.lead, i.framework, i.now)
+    return { evidence, outcome: result.outcome, state }
+  },
 }
 
 const pipelineOf = (input) => (input.pipeline === undefined ? new lf.Pipeline() : new lf.Pipeline(input.pipeline))

@@ -19,6 +19,11 @@ import leadflow, {
   matchLead,
   enteredAt,
   cumulativeTime,
+  qualify,
+  qualifyLead,
+  applyEnrichment,
+  derive,
+  type QualificationResult,
 } from 'leadflow'
 
 const input: LeadInput = {
@@ -73,6 +78,10 @@ if (plan.account.action === 'link') console.log(plan.account.via, plan.account.c
 const result: ConversionResult = applyConversion(plan, lead, [], [], new Date())
 const direct: ConversionResult = convert(lead, [], [], '2026-03-01T00:00:00Z', { field_map: { budget: 'opportunity.amount' } })
 console.log(matches.accounts[0]?.reasons[0]?.code, result.account_change, direct.opportunity?.stage)
+const q: QualificationResult = qualify('BANT', { budget: 'confirmed' })
+const ql = qualifyLead(lead, { name: 'Mini', criteria: [{ key: 'fit', label: 'Fit' }] }, new Date())
+const enriched = applyEnrichment(lead, { industry: 'Software' }, 'clearbit')
+console.log(q.outcome, ql.state.outcome, enriched.rejected.length, derive(lead).employee_band)
 // @ts-expect-error: touches are 'attempt' or 'connected'
 pipeline.recordTouch(lead, 'maybe', { at: '2026-03-01T00:00:00Z' })
 
