@@ -36,6 +36,12 @@ enum Command {
     Convert(commands::convert::Args),
     /// Write the seeded reference scoring workload (leads or flat feature rows).
     Generate(commands::generate::Args),
+    /// Score, qualify and move leads through the lifecycle with a rule pack (streaming).
+    Score(commands::score::Args),
+    /// Compile a rule pack, list its rules with their tier, and lint it.
+    Check(commands::check::Args),
+    /// Run the whole flow on built-in sample leads with the built-in pack.
+    Demo(commands::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +51,9 @@ fn main() -> ExitCode {
         Command::Report(args) => commands::report::run(&args),
         Command::Convert(args) => commands::convert::run(&args),
         Command::Generate(args) => commands::generate::run(&args),
+        Command::Score(args) => commands::score::run(&args),
+        Command::Check(args) => commands::check::run(&args),
+        Command::Demo(args) => commands::demo::run(&args),
     };
     match result {
         Ok(code) => code,
