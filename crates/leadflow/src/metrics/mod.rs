@@ -61,3 +61,5 @@ pub use view::{ActivityView, LeadView};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod view_tests;
