@@ -45,6 +45,10 @@ pub struct Args {
     /// Metrics options as JSON (`ladder`, `cohort_stage`, `conversions`, `hierarchy`, `costs`, ...).
     #[arg(long)]
     pub options: Option<PathBuf>,
+    /// Lifecycle pipeline (`.json`, `.yaml`/`.yml`, `.toml`, as for `leadflow lifecycle`)
+    /// whose stage ladder the metrics use.
+    #[arg(long)]
+    pub pipeline: Option<PathBuf>,
     /// Speed-to-lead SLA in minutes (overrides the options file).
     #[arg(long)]
     pub sla_minutes: Option<u32>,
@@ -132,6 +136,12 @@ fn config(args: &Args) -> Result<MetricsConfig> {
         }
         None => MetricsOptions::default(),
     };
+    if let Some(p) = &args.pipeline {
+        let pipeline = leadflow::lifecycle::Pipeline::from_path(p)?;
+        options
+            .apply_pipeline(&pipeline)
+            .map_err(|e| e.with_file(p.display().to_string()))?;
+    }
     if let Some(m) = args.sla_minutes {
         options.sla_minutes = m;
     }

@@ -201,3 +201,36 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn request_pipeline_sets_the_ladder_and_conflicts_are_config_errors() {
+    let lead = json!({"id": "L-1", "created_at": "2026-07-01T00:00:00Z", "history": [
+        {"dimension": "stage", "to": "lead", "at": "2026-07-01T00:00:00Z", "kind": "initial"},
+        {"dimension": "stage", "to": "sql", "at": "2026-07-03T00:00:00Z", "kind": "skip"}]});
+    let pipeline = json!({"lead_stages": {"ladder": ["lead", "mql", "sql", "won"],
+        "off_ladder": ["other"], "initial": "lead"}});
+    let mut req = json!({"leads": [lead], "period": "2026-Q3",
+        "now": "2026-10-01T00:00:00Z", "pipeline": pipeline});
+    let r = run_request(&req).unwrap();
+    assert_eq!(r.funnel.stages, ["lead", "mql", "sql", "won"]);
+    let reached: Vec<u64> = r
+        .funnel
+        .groups
+        .total
+        .stages
+        .iter()
+        .map(|s| s.reached)
+        .collect();
+    assert_eq!(reached, [1, 1, 1, 0]); // the skip implies mql, not won
+    // The same ladder in the options is fine; a different one is a conflict.
+    req["options"] = json!({"ladder": ["lead", "mql", "sql", "won"]});
+    assert!(run_request(&req).is_ok());
+    req["options"] = json!({"ladder": ["lead", "mql", "sql"]});
+    let e = run_request(&req).unwrap_err();
+    assert_eq!(e.kind(), crate::ErrorKind::Config);
+    assert_eq!(e.field(), Some("options.ladder"));
+    req["options"] = json!({});
+    req["pipeline"] = json!({"lead_stages": {"ladder": []}});
+    let e = run_request(&req).unwrap_err();
+    assert!(e.field().is_some_and(|f| f.starts_with("pipeline")), "{e}");
+}
