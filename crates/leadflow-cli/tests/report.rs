@@ -108,9 +108,9 @@ fn sample_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
 }
 
 #[test]
-fn parallel_gives_the_same_report_and_errors() {
-    let seq = report(&sample_args(&[]));
-    let par = report(&sample_args(&["--parallel"]));
+fn jobs_give_the_same_report_and_errors() {
+    let seq = report(&sample_args(&["--jobs", "1"]));
+    let par = report(&sample_args(&["--jobs", "3"]));
     assert!(seq.status.success() && par.status.success());
     assert_eq!(seq.stdout, par.stdout);
 
@@ -144,7 +144,7 @@ fn parallel_gives_the_same_report_and_errors() {
         a.extend_from_slice(extra);
         report(&a)
     };
-    let (seq, par) = (run(&[]), run(&["--parallel"]));
+    let (seq, par) = (run(&["--jobs", "1"]), run(&["--jobs", "2"]));
     assert_eq!(seq.status.code(), Some(1));
     assert_eq!(par.status.code(), Some(1));
     assert_eq!(seq.stdout, par.stdout);
