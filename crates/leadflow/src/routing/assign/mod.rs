@@ -295,3 +295,6 @@ impl Router {
         a.assignee = Assignee::Rep(chosen);
     }
 }
+
+#[cfg(test)]
+mod tests;
