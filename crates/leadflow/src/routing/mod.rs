@@ -11,8 +11,10 @@ pub mod assign;
 pub mod condition;
 pub mod config;
 mod load;
+pub mod sla;
 pub mod state;
 pub mod territory;
+pub mod touch;
 pub mod zone;
 
 pub use assign::{
@@ -22,6 +24,8 @@ pub use assign::{
 pub use condition::{Condition, LeadFacts, LeadView, ScriptHost};
 pub use config::{Ownership, Rep, RoutingConfig, Rule, Strategy, Target, Team};
 pub use load::ConfigFormat;
+pub use sla::{SlaConfig, SlaReport, SlaState, SlaStatus};
 pub use state::RoutingState;
 pub use territory::Segmentation;
+pub use touch::{TouchKind, TouchPolicy, TouchSummary};
 pub use zone::Zone;
