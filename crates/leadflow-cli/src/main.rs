@@ -19,12 +19,15 @@ struct Cli {
 enum Command {
     /// Check lead files (and, with --pipeline, a pipeline config) and report every bad record.
     Validate(commands::validate::Args),
+    /// Write the seeded reference scoring workload (leads or flat feature rows).
+    Generate(commands::generate::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
+        Command::Generate(args) => commands::generate::run(&args),
     };
     match result {
         Ok(code) => code,

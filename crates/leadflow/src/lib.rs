@@ -8,11 +8,14 @@
 //!   round-trips JSON losslessly (unknown fields are kept).
 //! - [`lifecycle`]: configurable state machines for lead stage, lead status and
 //!   opportunity stage; every move is recorded in history, none is silently dropped.
+//! - [`normalize`]: e-mail, domain and company-name normalization used for matching.
 //! - [`convert`]: plan and apply the conversion of a lead into account, contact
 //!   and opportunity, with matching against existing records.
 //! - [`rules`]: sandboxed rule packs that score, explain and qualify leads.
 //! - [`routing`]: assignment, touch status, speed-to-lead SLAs and triggers.
 //! - [`metrics`]: funnel, velocity and pipeline metrics from history.
+//! - [`synth`]: the seeded reference scoring workload (synthetic leads and feature
+//!   rows) and its hand-written scorer, shared by tests and benchmarks.
 //!
 //! Conventions shared by every module:
 //! - No wall clock: every time-dependent function takes an explicit `now`.
@@ -26,8 +29,10 @@ pub mod error;
 pub mod lifecycle;
 pub mod metrics;
 pub mod model;
+pub mod normalize;
 pub mod routing;
 pub mod rules;
+pub mod synth;
 pub mod time;
 
 pub use error::{Error, ErrorKind, Result};

@@ -4,19 +4,32 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use leadflow::Result;
+use leadflow::lifecycle::Pipeline;
 use leadflow::model::{Lead, parse_records};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Lead files (JSON array, JSON object or JSON Lines); `-` reads standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "pipeline")]
     pub leads: Vec<PathBuf>,
+    /// Also validate a pipeline configuration (.json, .yaml, .yml or .toml).
+    #[arg(long)]
+    pub pipeline: Option<PathBuf>,
 }
 
 /// Prints one line per bad record; exits 1 when any record is bad.
 pub fn run(args: &Args) -> Result<ExitCode> {
     let mut bad = 0usize;
     let mut good = 0usize;
+    if let Some(path) = &args.pipeline {
+        match Pipeline::from_path(path) {
+            Ok(_) => println!("{}: valid pipeline", path.display()),
+            Err(e) => {
+                bad += 1;
+                println!("{e}");
+            }
+        }
+    }
     for path in &args.leads {
         let text = crate::io::read_input(path)?;
         for result in parse_records::<Lead>(&text) {
@@ -29,7 +42,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             }
         }
     }
-    println!("{good} valid, {bad} invalid");
+    if !args.leads.is_empty() {
+        println!("{good} valid, {bad} invalid");
+    }
     Ok(if bad == 0 {
         ExitCode::SUCCESS
     } else {

@@ -1,0 +1,225 @@
+//! Applying a conversion plan: all targets or nothing, and never twice.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::build::{Built, build};
+use super::fields::{FieldMapping, MappingAction};
+use super::options::ConvertOptions;
+use super::plan::{ConversionPlan, TargetAction, already_converted, fingerprint, plan};
+use super::stages::{CONVERTED_STATUS, OPPORTUNITY_STAGE, opportunity_stage_move};
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{
+    Account, Contact, ConversionRef, Dimension, Lead, Opportunity, Transition, TransitionKind,
+};
+use crate::time::Timestamp;
+
+/// What happened to a target record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordChange {
+    Created,
+    /// An existing record got filled fields, domains or activities.
+    Updated,
+    /// An existing record is linked as it is.
+    Unchanged,
+}
+
+/// The outcome of a conversion. The caller persists `account`, `contact`,
+/// `opportunity` and `lead` together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversionResult {
+    /// The lead as converted: `conversion` set, status `converted`, history appended.
+    pub lead: Lead,
+    pub account: Account,
+    pub account_change: RecordChange,
+    pub contact: Contact,
+    pub contact_change: RecordChange,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opportunity: Option<Opportunity>,
+    /// Every lead value and where it went (as planned).
+    pub fields: Vec<FieldMapping>,
+    /// The lead values the targets kept a different value for; they stay on the lead too.
+    pub conflicts: Vec<FieldMapping>,
+}
+
+/// Applies `plan` to `lead`. Everything is computed first; `lead` is only
+/// updated when the whole conversion succeeded (the records are returned, the
+/// inputs are not touched).
+///
+/// Errors: `AlreadyConverted` (details: `account_id`, `contact_id`,
+/// `opportunity_id`, `converted_at`) for a converted lead; `ConversionError`
+/// for a plan of another lead or a stale plan (the lead changed, a linked
+/// record is missing, or the planned field list no longer holds).
+pub fn apply(
+    plan: &ConversionPlan,
+    lead: &mut Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
+    if lead.is_converted() {
+        return Err(already_converted(lead));
+    }
+    let built = fresh_build(plan, lead, accounts, contacts, opts, now)?;
+
+    let conflicts: Vec<FieldMapping> = built
+        .fields
+        .iter()
+        .filter(|f| f.action == MappingAction::Conflict)
+        .cloned()
+        .collect();
+    let change = |action: &TargetAction, filled: bool| match action {
+        TargetAction::Create { .. } => RecordChange::Created,
+        _ if filled => RecordChange::Updated,
+        _ => RecordChange::Unchanged,
+    };
+    let filled = |t: super::Target| {
+        built
+            .fields
+            .iter()
+            .any(|f| f.target == t && f.action == MappingAction::Fill)
+    };
+    let account_change = change(&plan.account, filled(super::Target::Account));
+    let contact_change = change(
+        &plan.contact,
+        filled(super::Target::Contact) || built.contact_activities_added > 0,
+    );
+
+    let converted = mark_converted(lead, &built, &opts.actor, now);
+    *lead = converted.clone();
+
+    Ok(ConversionResult {
+        lead: converted,
+        account: built.account,
+        account_change,
+        contact: built.contact,
+        contact_change,
+        opportunity: built.opportunity,
+        fields: built.fields,
+        conflicts,
+    })
+}
+
+/// [`plan`] then [`apply`].
+pub fn convert(
+    lead: &mut Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
+    let p = plan(lead, accounts, contacts, opts, now)?;
+    apply(&p, lead, accounts, contacts, opts, now)
+}
+
+/// The lead after conversion: stage `opportunity` (when one is created and the
+/// lead is not beyond it), status `converted`, history entries for both.
+fn mark_converted(lead: &Lead, built: &Built, actor: &str, now: Timestamp) -> Lead {
+    let mut converted = lead.clone();
+    let actor = Some(actor.to_owned());
+    let reason = Some("lead converted".to_owned());
+    if built.opportunity.is_some()
+        && let Some(kind) = opportunity_stage_move(converted.stage.as_deref())
+    {
+        converted.history.push(Transition {
+            dimension: Dimension::Stage,
+            from: converted.stage.take(),
+            to: OPPORTUNITY_STAGE.to_owned(),
+            at: now,
+            kind,
+            actor: actor.clone(),
+            reason: reason.clone(),
+        });
+        converted.stage = Some(OPPORTUNITY_STAGE.to_owned());
+    }
+    let from_status = converted.status.take();
+    converted.history.push(Transition {
+        dimension: Dimension::Status,
+        kind: if from_status.is_some() {
+            TransitionKind::Advance
+        } else {
+            TransitionKind::Initial
+        },
+        from: from_status,
+        to: CONVERTED_STATUS.to_owned(),
+        at: now,
+        actor,
+        reason,
+    });
+    converted.status = Some(CONVERTED_STATUS.to_owned());
+    converted.conversion = Some(ConversionRef {
+        converted_at: now,
+        account_id: built.account.id.clone(),
+        contact_id: built.contact.id.clone(),
+        opportunity_id: built.opportunity.as_ref().map(|o| o.id.clone()),
+    });
+    converted
+}
+
+/// Rebuilds the planned conversion and checks that the plan still holds.
+fn fresh_build(
+    plan: &ConversionPlan,
+    lead: &Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<Built> {
+    let stale = |msg: String| Error::new(ErrorKind::Conversion, msg).with_record(&lead.id);
+    if plan.lead_id != lead.id {
+        return Err(stale(format!("the plan is for lead {}", plan.lead_id)));
+    }
+    if plan.lead_fingerprint != fingerprint(lead) {
+        return Err(stale(
+            "stale plan: the lead changed since it was planned".into(),
+        ));
+    }
+    let built = build(
+        lead,
+        accounts,
+        contacts,
+        [&plan.account, &plan.contact, &plan.opportunity],
+        opts,
+        now,
+    )
+    .map_err(|e| e.with_record(&lead.id))?;
+    for (what, action, exists) in [
+        (
+            "account",
+            &plan.account,
+            accounts
+                .iter()
+                .any(|a| Some(a.id.as_str()) == plan.account.id()),
+        ),
+        (
+            "contact",
+            &plan.contact,
+            contacts
+                .iter()
+                .any(|c| Some(c.id.as_str()) == plan.contact.id()),
+        ),
+    ] {
+        if action.is_create() && exists {
+            return Err(stale(format!(
+                "stale plan: {what} {} was created since the plan",
+                action.id().unwrap_or_default()
+            )));
+        }
+    }
+    if built.fields != plan.fields {
+        let first = built
+            .fields
+            .iter()
+            .zip(&plan.fields)
+            .find(|(a, b)| a != b)
+            .map(|(now, planned)| json!({"planned": planned, "now": now}));
+        return Err(stale(
+            "stale plan: the target records or options changed since the plan (plan again)".into(),
+        )
+        .with_details(first.unwrap_or(json!({}))));
+    }
+
+    Ok(built)
+}

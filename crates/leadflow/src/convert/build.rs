@@ -1,0 +1,335 @@
+//! Computing the target records of a conversion from the chosen actions. Shared
+//! by `plan` (which keeps the field list) and `apply` (which keeps the records
+//! and checks that the field list is still the planned one).
+
+use serde_json::{Map, Value};
+
+use super::fields::{Draft, FieldMapping, Target, is_empty, parse_target};
+use super::keys::is_company_domain;
+use super::options::ConvertOptions;
+use super::plan::TargetAction;
+use super::stages::FIRST_OPPORTUNITY_STAGE;
+use super::template::render_name;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{
+    Account, Contact, Dimension, Lead, Opportunity, Record, Transition, TransitionKind,
+};
+use crate::normalize::{email_domain, registrable_domain};
+use crate::time::{Timestamp, end_of_quarter};
+
+/// The records a conversion produces and what happened to every lead value.
+#[derive(Debug)]
+pub(crate) struct Built {
+    pub fields: Vec<FieldMapping>,
+    pub warnings: Vec<String>,
+    pub account: Account,
+    pub contact: Contact,
+    pub opportunity: Option<Opportunity>,
+    /// Activities of the lead newly added to a linked contact.
+    pub contact_activities_added: usize,
+}
+
+pub(crate) fn build(
+    lead: &Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    [account, contact, opportunity]: [&TargetAction; 3],
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<Built> {
+    let mut acc = draft(Target::Account, account, accounts)?
+        .ok_or_else(|| Error::new(ErrorKind::Conversion, "the account cannot be skipped"))?;
+    let mut con = draft(Target::Contact, contact, contacts)?
+        .ok_or_else(|| Error::new(ErrorKind::Conversion, "the contact cannot be skipped"))?;
+    let mut opp = draft::<Opportunity>(Target::Opportunity, opportunity, &[])?;
+    let account_id = acc.get_str("id").unwrap_or_default().to_owned();
+    let contact_id = con.get_str("id").unwrap_or_default().to_owned();
+    if !con.created && con.get_str("account_id") != Some(account_id.as_str()) {
+        return Err(Error::new(
+            ErrorKind::Conversion,
+            format!("contact {contact_id} does not belong to account {account_id}"),
+        ));
+    }
+
+    let (fields, warnings) = map_values(lead, opts, &mut acc, &mut con, opp.as_mut())?;
+
+    // Structural values, written only where the mapping left the field empty.
+    if acc.created {
+        let name = fallback_account_name(lead, opts).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Conversion,
+                "cannot name the new account: the lead has no company, company e-mail domain or name (set options.account_id or the lead's company)",
+            )
+            .with_field("company")
+        })?;
+        acc.default("name", name);
+        acc.default("created_at", json_time(now));
+    }
+    if con.created {
+        con.default("account_id", account_id.clone());
+        con.default("source_lead_id", lead.id.clone());
+        con.default("created_at", json_time(now));
+    }
+    let contact_activities_added = add_activities(&mut con, lead)?;
+    if let Some(o) = opp.as_mut() {
+        let account_name = acc.get_str("name").unwrap_or_default().to_owned();
+        o.default(
+            "name",
+            render_name(&opts.opportunity_name, lead, &account_name)?,
+        );
+        o.default("account_id", account_id.clone());
+        o.default("primary_contact_id", contact_id.clone());
+        o.default("close_date", end_of_quarter(now).to_string());
+        o.default("stage", FIRST_OPPORTUNITY_STAGE.name);
+        o.default("probability", FIRST_OPPORTUNITY_STAGE.probability);
+        o.default(
+            "forecast_category",
+            to_value(&FIRST_OPPORTUNITY_STAGE.forecast),
+        );
+        o.default("source_lead_id", lead.id.clone());
+        o.default("created_at", json_time(now));
+        o.default(
+            "history",
+            to_value(&[Transition {
+                dimension: Dimension::OpportunityStage,
+                from: None,
+                to: FIRST_OPPORTUNITY_STAGE.name.to_owned(),
+                at: now,
+                kind: TransitionKind::Initial,
+                actor: Some(opts.actor.clone()),
+                reason: Some(format!("converted from lead {}", lead.id)),
+            }]),
+        );
+        add_activities(o, lead)?;
+    }
+
+    Ok(Built {
+        fields,
+        warnings,
+        account: typed(acc)?,
+        contact: typed(con)?,
+        opportunity: opp.map(typed).transpose()?,
+        contact_activities_added,
+    })
+}
+
+/// Maps every non-empty lead value (typed fields, then custom) onto the drafts.
+fn map_values(
+    lead: &Lead,
+    opts: &ConvertOptions,
+    acc: &mut Draft,
+    con: &mut Draft,
+    mut opp: Option<&mut Draft>,
+) -> Result<(Vec<FieldMapping>, Vec<String>)> {
+    let mut fields = Vec::new();
+    let mut warnings = Vec::new();
+    for (target, field, from, value) in lead_values(lead, opts) {
+        let draft = match target {
+            Target::Account => &mut *acc,
+            Target::Contact => &mut *con,
+            Target::Opportunity => match opp.as_deref_mut() {
+                Some(d) => d,
+                // Source, campaign and owner also go to the contact: nothing is lost.
+                None => continue,
+            },
+        };
+        fields.push(draft.write(&field, value, &from)?);
+    }
+    for (key, value) in &lead.custom {
+        if is_empty(value) {
+            continue;
+        }
+        let from = format!("custom.{key}");
+        let (target, field) = match opts.field_map.get(key) {
+            Some(spec) => {
+                parse_target(spec).map_err(|e| e.with_field(format!("field_map.{key}")))?
+            }
+            None => (Target::Contact, from.clone()),
+        };
+        let draft = match target {
+            Target::Account => &mut *acc,
+            Target::Contact => &mut *con,
+            Target::Opportunity => {
+                if let Some(d) = opp.as_deref_mut() {
+                    d
+                } else {
+                    warnings.push(format!(
+                        "{from} is mapped to opportunity.{field} but no opportunity is created; it goes to the contact's custom.{key}"
+                    ));
+                    &mut *con
+                }
+            }
+        };
+        let field = if draft.target == target {
+            field
+        } else {
+            from.clone()
+        };
+        fields.push(draft.write(&field, value.clone(), &from)?);
+    }
+
+    Ok((fields, warnings))
+}
+
+/// The draft of a target: the existing record for `link`, a new one for `create`.
+fn draft<T: Record + HasId>(
+    target: Target,
+    action: &TargetAction,
+    existing: &[T],
+) -> Result<Option<Draft>> {
+    match action {
+        TargetAction::Skip => Ok(None),
+        TargetAction::Create { id } => {
+            let mut obj = Map::new();
+            obj.insert("id".into(), Value::String(id.clone()));
+            Ok(Some(Draft::new(target, true, obj)))
+        }
+        TargetAction::Link { id, .. } => {
+            let record = existing.iter().find(|r| r.id() == id).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Conversion,
+                    format!("linked {} {id} does not exist (stale plan?)", target.name()),
+                )
+            })?;
+            match record.to_value() {
+                Value::Object(obj) => Ok(Some(Draft::new(target, false, obj))),
+                _ => Err(Error::new(ErrorKind::Conversion, "record is not an object")),
+            }
+        }
+    }
+}
+
+/// Records with an id.
+pub(crate) trait HasId {
+    fn id(&self) -> &str;
+}
+impl HasId for Account {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+impl HasId for Contact {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+impl HasId for Opportunity {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Every non-empty typed lead value with its target field, in a stable order.
+fn lead_values(lead: &Lead, opts: &ConvertOptions) -> Vec<(Target, String, String, Value)> {
+    use Target::{Account as A, Contact as C, Opportunity as O};
+    let mut out = Vec::new();
+    let mut push = |t: Target, field: &str, from: &str, v: Option<Value>| {
+        if let Some(v) = v.filter(|v| !is_empty(v)) {
+            out.push((t, field.to_owned(), from.to_owned(), v));
+        }
+    };
+    let s = |v: &Option<String>| v.clone().map(Value::String);
+    let company_domain = |d: Option<String>| {
+        d.filter(|d| is_company_domain(d, &opts.matching))
+            .map(Value::String)
+    };
+    push(A, "name", "company", s(&lead.company));
+    push(A, "website", "website", s(&lead.website));
+    push(
+        A,
+        "domains",
+        "website",
+        company_domain(lead.website.as_deref().and_then(registrable_domain)),
+    );
+    push(
+        A,
+        "domains",
+        "email",
+        company_domain(
+            lead.email
+                .as_deref()
+                .and_then(email_domain)
+                .and_then(|d| registrable_domain(&d)),
+        ),
+    );
+    push(A, "industry", "industry", s(&lead.industry));
+    push(A, "employees", "employees", lead.employees.map(Value::from));
+    push(
+        A,
+        "annual_revenue",
+        "annual_revenue",
+        lead.annual_revenue.map(Value::from),
+    );
+    push(A, "country", "country", s(&lead.country));
+    push(A, "owner", "owner", s(&lead.owner));
+    push(C, "first_name", "first_name", s(&lead.first_name));
+    push(C, "last_name", "last_name", s(&lead.last_name));
+    push(C, "email", "email", s(&lead.email));
+    push(C, "phone", "phone", s(&lead.phone));
+    push(C, "title", "title", s(&lead.title));
+    push(C, "owner", "owner", s(&lead.owner));
+    push(C, "custom.lead_source", "source", s(&lead.source));
+    push(C, "custom.lead_campaign", "campaign", s(&lead.campaign));
+    push(O, "owner", "owner", s(&lead.owner));
+    push(O, "source", "source", s(&lead.source));
+    push(O, "campaign", "campaign", s(&lead.campaign));
+    out
+}
+
+/// Name of a new account when the lead has no company: its company e-mail or
+/// website domain, else the person's name (a one-person account, as CRMs do).
+fn fallback_account_name(lead: &Lead, opts: &ConvertOptions) -> Option<String> {
+    let domain = |d: Option<String>| d.filter(|d| is_company_domain(d, &opts.matching));
+    domain(
+        lead.email
+            .as_deref()
+            .and_then(email_domain)
+            .and_then(|d| registrable_domain(&d)),
+    )
+    .or_else(|| domain(lead.website.as_deref().and_then(registrable_domain)))
+    .or_else(|| lead.full_name())
+}
+
+/// Appends the lead's activities the record does not have yet; returns how many.
+fn add_activities(draft: &mut Draft, lead: &Lead) -> Result<usize> {
+    if lead.activities.is_empty() {
+        return Ok(0);
+    }
+    let slot = draft
+        .obj
+        .entry("activities")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if slot.is_null() {
+        *slot = Value::Array(Vec::new());
+    }
+    let Value::Array(list) = slot else {
+        return Err(Error::validation("activities is not a list"));
+    };
+    let mut added = 0;
+    for a in &lead.activities {
+        let v = to_value(a);
+        if !list.contains(&v) {
+            list.push(v);
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
+fn to_value<T: serde::Serialize + ?Sized>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn json_time(t: Timestamp) -> Value {
+    to_value(&t)
+}
+
+/// Turns a draft back into its typed record (checking every written value's type).
+fn typed<T: Record>(draft: Draft) -> Result<T> {
+    T::from_value(Value::Object(draft.obj)).map_err(|e| {
+        Error::new(
+            ErrorKind::Validation,
+            format!("{}: {}", draft.target.name(), e.message()),
+        )
+    })
+}

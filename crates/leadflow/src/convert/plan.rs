@@ -1,0 +1,296 @@
+//! Planning a conversion: which records to create, link or skip, and what
+//! happens to every lead value. Nothing is mutated.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::build::build;
+use super::fields::{FieldMapping, MappingAction};
+use super::matching::{Candidate, MatchReason, Matches, match_lead};
+use super::options::ConvertOptions;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{Account, Contact, Lead};
+use crate::time::Timestamp;
+
+/// Why a target links to an existing record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkVia {
+    /// An id given in the options (`account_id`, `contact_id`).
+    Option,
+    /// The best match, at or above the link threshold.
+    Match,
+    /// The account of the linked contact.
+    Contact,
+}
+
+/// What a conversion does for one target record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum TargetAction {
+    /// Create a new record with this id.
+    Create { id: String },
+    /// Update an existing record (only its empty fields are filled).
+    Link {
+        id: String,
+        via: LinkVia,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        confidence: Option<f64>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        reasons: Vec<MatchReason>,
+    },
+    /// No record (only the opportunity can be skipped).
+    Skip,
+}
+
+impl TargetAction {
+    /// The id of the created or linked record.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            TargetAction::Create { id } | TargetAction::Link { id, .. } => Some(id),
+            TargetAction::Skip => None,
+        }
+    }
+    pub fn is_create(&self) -> bool {
+        matches!(self, TargetAction::Create { .. })
+    }
+    fn linked(id: &str, via: LinkVia, candidate: Option<&Candidate>) -> Self {
+        TargetAction::Link {
+            id: id.to_owned(),
+            via,
+            confidence: candidate.map(|c| c.confidence),
+            reasons: candidate.map(|c| c.reasons.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// The result of [`plan`]: reviewable, serializable, and the input of [`super::apply`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversionPlan {
+    pub lead_id: String,
+    /// Fingerprint of the lead as planned; [`super::apply`] refuses a lead that changed since.
+    pub lead_fingerprint: String,
+    pub planned_at: Timestamp,
+    pub account: TargetAction,
+    pub contact: TargetAction,
+    pub opportunity: TargetAction,
+    /// Every non-empty lead value and where it goes (conflicts included).
+    pub fields: Vec<FieldMapping>,
+    /// Things a reviewer should know: near-duplicates not linked, rerouted values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// All candidates, so a reviewer can pick another one (`account_id`, `contact_id`).
+    pub matches: Matches,
+}
+
+impl ConversionPlan {
+    /// The lead values that cannot be written (the target keeps a different value).
+    pub fn conflicts(&self) -> impl Iterator<Item = &FieldMapping> {
+        self.fields
+            .iter()
+            .filter(|f| f.action == MappingAction::Conflict)
+    }
+}
+
+/// Plans the conversion of `lead`: matches it against `accounts` and `contacts`,
+/// chooses per target `create`, `link` or `skip`, and maps every lead value.
+pub fn plan(
+    lead: &Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionPlan> {
+    if lead.is_converted() {
+        return Err(already_converted(lead));
+    }
+    let matches = match_lead(lead, accounts, contacts, &opts.matching);
+    let mut warnings = Vec::new();
+    let (account, contact) = choose(lead, accounts, contacts, opts, &matches, &mut warnings)
+        .map_err(|e| e.with_record(&lead.id))?;
+    let opportunity = if opts.create_opportunity {
+        TargetAction::Create {
+            id: opts.ids.opportunity_for(&lead.id),
+        }
+    } else {
+        TargetAction::Skip
+    };
+    let built = build(
+        lead,
+        accounts,
+        contacts,
+        [&account, &contact, &opportunity],
+        opts,
+        now,
+    )
+    .map_err(|e| e.with_record(&lead.id))?;
+    warnings.extend(built.warnings);
+    Ok(ConversionPlan {
+        lead_id: lead.id.clone(),
+        lead_fingerprint: fingerprint(lead),
+        planned_at: now,
+        account,
+        contact,
+        opportunity,
+        fields: built.fields,
+        warnings,
+        matches,
+    })
+}
+
+/// Chooses the account and contact actions (see `docs/conversion.md`).
+fn choose(
+    lead: &Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    opts: &ConvertOptions,
+    matches: &Matches,
+    warnings: &mut Vec<String>,
+) -> Result<(TargetAction, TargetAction)> {
+    let find_account = |id: &str| accounts.iter().find(|a| a.id == id);
+    let find_contact = |id: &str| contacts.iter().find(|c| c.id == id);
+    let candidate = |list: &[Candidate], id: &str| list.iter().find(|c| c.id == id).cloned();
+
+    let explicit_account = match &opts.account_id {
+        Some(id) => Some(find_account(id).ok_or_else(|| {
+            Error::not_found(format!("account {id} (options.account_id) does not exist"))
+                .with_field("options.account_id")
+        })?),
+        None => None,
+    };
+    // The contact: explicit, else the best match at or above the threshold.
+    let mut contact_link: Option<(&Contact, LinkVia)> = None;
+    if let Some(id) = &opts.contact_id {
+        let c = find_contact(id).ok_or_else(|| {
+            Error::not_found(format!("contact {id} (options.contact_id) does not exist"))
+                .with_field("options.contact_id")
+        })?;
+        if let Some(a) = explicit_account
+            && a.id != c.account_id
+        {
+            return Err(Error::new(
+                ErrorKind::Conversion,
+                format!(
+                    "contact {} belongs to account {}, not to {}",
+                    c.id, c.account_id, a.id
+                ),
+            )
+            .with_field("options.contact_id"));
+        }
+        contact_link = Some((c, LinkVia::Option));
+    } else if opts.auto_link
+        && let Some(best) = matches.best_contact()
+        && best.confidence >= opts.link_threshold
+        && let Some(c) = find_contact(&best.id)
+    {
+        if explicit_account.is_some_and(|a| a.id != c.account_id) {
+            warnings.push(format!(
+                "contact {} matches (confidence {}) but belongs to account {}, not the chosen account; a new contact is created",
+                c.id, best.confidence, c.account_id
+            ));
+        } else if find_account(&c.account_id).is_none() {
+            warnings.push(format!(
+                "contact {} matches (confidence {}) but its account {} is not among the accounts given; a new contact is created",
+                c.id, best.confidence, c.account_id
+            ));
+        } else {
+            contact_link = Some((c, LinkVia::Match));
+        }
+    }
+
+    let account = if let Some(a) = explicit_account {
+        TargetAction::linked(
+            &a.id,
+            LinkVia::Option,
+            candidate(&matches.accounts, &a.id).as_ref(),
+        )
+    } else if let Some((c, _)) = contact_link {
+        let a = find_account(&c.account_id).ok_or_else(|| {
+            Error::not_found(format!(
+                "account {} of contact {} does not exist",
+                c.account_id, c.id
+            ))
+        })?;
+        TargetAction::linked(
+            &a.id,
+            LinkVia::Contact,
+            candidate(&matches.accounts, &a.id).as_ref(),
+        )
+    } else if let Some(best) = matches
+        .best_account()
+        .filter(|b| opts.auto_link && b.confidence >= opts.link_threshold)
+    {
+        TargetAction::linked(&best.id, LinkVia::Match, Some(best))
+    } else {
+        if let Some(best) = matches.best_account() {
+            warnings.push(format!(
+                "account {} may be the same company (confidence {}, below the link threshold {}); a new account is created",
+                best.id, best.confidence, opts.link_threshold
+            ));
+        }
+        create(
+            opts.ids.account_for(&lead.id),
+            "account",
+            accounts.iter().map(|a| &a.id),
+        )?
+    };
+    let contact = match contact_link {
+        Some((c, via)) => {
+            TargetAction::linked(&c.id, via, candidate(&matches.contacts, &c.id).as_ref())
+        }
+        None => create(
+            opts.ids.contact_for(&lead.id),
+            "contact",
+            contacts.iter().map(|c| &c.id),
+        )?,
+    };
+    Ok((account, contact))
+}
+
+/// A `create` action, refused when a record with the id already exists.
+fn create<'a>(
+    id: String,
+    what: &str,
+    mut existing: impl Iterator<Item = &'a String>,
+) -> Result<TargetAction> {
+    if existing.any(|e| *e == id) {
+        return Err(Error::new(
+            ErrorKind::Conversion,
+            format!(
+                "cannot create {what} {id}: a {what} with this id exists (set options.ids.{what}, or link it with options.{what}_id)"
+            ),
+        ));
+    }
+    Ok(TargetAction::Create { id })
+}
+
+/// The `AlreadyConverted` error of a converted lead; details carry the earlier ids.
+pub(crate) fn already_converted(lead: &Lead) -> Error {
+    let Some(c) = &lead.conversion else {
+        return Error::new(ErrorKind::Conversion, "lead is not converted");
+    };
+    Error::new(
+        ErrorKind::AlreadyConverted,
+        format!(
+            "lead {} was converted at {}",
+            lead.id,
+            c.converted_at.to_rfc3339()
+        ),
+    )
+    .with_record(&lead.id)
+    .with_details(json!({
+        "account_id": c.account_id,
+        "contact_id": c.contact_id,
+        "opportunity_id": c.opportunity_id,
+        "converted_at": c.converted_at,
+    }))
+}
+
+/// FNV-1a (64 bit) of the lead's JSON: stable across runs, platforms and bindings.
+pub(crate) fn fingerprint(lead: &Lead) -> String {
+    let bytes = serde_json::to_vec(lead).unwrap_or_default();
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("fnv1a64:{hash:016x}")
+}
