@@ -11,33 +11,7 @@ use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// The text format of a config file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfigFormat {
-    Json,
-    Yaml,
-    Toml,
-}
-
-impl ConfigFormat {
-    /// The format named by a file extension (`json`, `yaml`/`yml`, `toml`).
-    pub fn from_path(path: &Path) -> Result<Self> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("json") => Ok(ConfigFormat::Json),
-            Some("yaml" | "yml") => Ok(ConfigFormat::Yaml),
-            Some("toml") => Ok(ConfigFormat::Toml),
-            _ => Err(Error::config(format!(
-                "cannot tell the format of {}: use a .json, .yaml, .yml or .toml extension",
-                path.display()
-            ))
-            .with_file(path.display().to_string())),
-        }
-    }
-}
+pub use crate::lifecycle::ConfigFormat;
 
 /// Parses `text` as `format` into `T`; `what` names the config in messages.
 pub(crate) fn parse_config<T: DeserializeOwned>(

@@ -32,7 +32,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use decision::{Assignee, Assignment, FallbackReason, RuleError, SkipReason, Skipped, Via};
-pub use ownership::{AccountMatch, AccountMatcher};
+pub use ownership::{AccountMatch, AccountMatcher, ExistingAccounts};
 pub use weighted::simulate as simulate_weighted;
 
 use eligibility::{Checks, skip_reason};
