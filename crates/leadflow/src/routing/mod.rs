@@ -15,6 +15,7 @@ pub mod sla;
 pub mod state;
 pub mod territory;
 pub mod touch;
+pub mod triggers;
 pub mod zone;
 
 pub use assign::{
@@ -27,5 +28,6 @@ pub use load::ConfigFormat;
 pub use sla::{SlaConfig, SlaReport, SlaState, SlaStatus};
 pub use state::RoutingState;
 pub use territory::Segmentation;
-pub use touch::{TouchKind, TouchPolicy, TouchSummary};
+pub use touch::{TouchKind, TouchPolicy, TouchResult, TouchSummary};
+pub use triggers::{Event, PlannedAction, TriggerConfig, TriggerEngine, TriggerState};
 pub use zone::Zone;
