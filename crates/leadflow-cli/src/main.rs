@@ -21,6 +21,10 @@ enum Command {
     Validate(commands::validate::Args),
     /// Write the seeded reference scoring workload (leads or flat feature rows).
     Generate(commands::generate::Args),
+    /// Assign leads to reps, teams or queues (routing config + persisted state).
+    Route(commands::route::Args),
+    /// List leads whose speed-to-lead SLAs are due or breached at a given time.
+    Sla(commands::sla::Args),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +32,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Generate(args) => commands::generate::run(&args),
+        Command::Route(args) => commands::route::run(&args),
+        Command::Sla(args) => commands::sla::run(&args),
     };
     match result {
         Ok(code) => code,

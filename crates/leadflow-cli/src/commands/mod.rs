@@ -1,4 +1,6 @@
 //! One module per subcommand.
 
 pub mod generate;
+pub mod route;
+pub mod sla;
 pub mod validate;

@@ -19,8 +19,8 @@ pub mod triggers;
 pub mod zone;
 
 pub use assign::{
-    AccountMatch, AccountMatcher, Assignee, Assignment, FallbackReason, Router, SkipReason,
-    Skipped, Via,
+    AccountMatch, AccountMatcher, Assignee, Assignment, ExistingAccounts, FallbackReason, Router,
+    SkipReason, Skipped, Via,
 };
 pub use condition::{Condition, LeadFacts, LeadView, ScriptHost};
 pub use config::{Ownership, Rep, RoutingConfig, Rule, Strategy, Target, Team};
