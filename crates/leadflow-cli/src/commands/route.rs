@@ -10,11 +10,7 @@ use leadflow::routing::{ExistingAccounts, Router, RoutingConfig, RoutingState};
 use leadflow::{Error, Result, parse_timestamp};
 use serde_json::json;
 
-/// Assign leads to reps, teams or queues. Writes one assignment per lead as JSON
-/// Lines (`{"lead_id", "assignee": {"rep"|"queue"}, "via", "rule", "team",
-/// "strategy", "reason", "eligible", "skipped", ...}`) and saves the new routing
-/// state. A lead nobody can take goes to the config's fallback queue; a record
-/// that is not a valid lead gives an `{"error": ...}` line and exit code 1.
+/// Arguments of `leadflow route` (the help text is on the subcommand in `main.rs`).
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Example:\n  leadflow route --config examples/routing/routing.yaml --state state.json \\\n      --now 2026-03-02T09:00:00Z examples/routing/leads.jsonl"

@@ -8,11 +8,7 @@ use leadflow::routing::{SlaConfig, SlaState};
 use leadflow::{Error, Result, parse_timestamp};
 use serde_json::json;
 
-/// Evaluate speed-to-lead SLAs (first touch, follow-up, time in status) at --now.
-/// Prints one JSON line per open SLA (`pending` = due, `breached`) with `due_at`,
-/// `remaining_seconds` (negative when overdue) and `breached`; with --all, one full
-/// report per lead (every SLA plus `speed_to_lead_seconds`). A summary goes to
-/// standard error. Exit code 1 when a record is not a valid lead.
+/// Arguments of `leadflow sla` (the help text is on the subcommand in `main.rs`).
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Example:\n  leadflow sla --config examples/routing/sla.yaml --now 2026-03-02T10:00:00Z examples/routing/leads.jsonl"
