@@ -7,12 +7,18 @@ use leadflow::{Error, Lead, Result, parse_timestamp};
 use leadflow_integration_tests::{assert_error_matches, load_fixtures};
 use serde_json::Value;
 
+mod routing_ops;
+
 /// Runs one fixture's operation; returns the JSON the fixture's `expected` is compared with.
 fn run(op: &str, input: &Value) -> Result<Value> {
     match op {
         "parse_lead" => Ok(Lead::from_value(input.clone())?.to_value()),
         "lifecycle" => lifecycle(input),
         "opportunity" => opportunity(input),
+        "route" => routing_ops::route(input),
+        "sla" => routing_ops::sla(input),
+        "triggers" => routing_ops::triggers(input),
+        "touch" => routing_ops::touch(input),
         other => panic!("unknown fixture operation {other:?}: add it to tests/fixtures.rs"),
     }
 }
