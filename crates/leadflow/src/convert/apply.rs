@@ -6,12 +6,10 @@ use serde_json::json;
 use super::build::{Built, build};
 use super::fields::{FieldMapping, MappingAction};
 use super::options::ConvertOptions;
-use super::plan::{ConversionPlan, TargetAction, already_converted, fingerprint, plan};
-use super::stages::{CONVERTED_STATUS, OPPORTUNITY_STAGE, opportunity_stage_move};
+use super::plan::{ConversionPlan, TargetAction, already_converted, fingerprint, plan_with};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{
-    Account, Contact, ConversionRef, Dimension, Lead, Opportunity, Transition, TransitionKind,
-};
+use crate::lifecycle::{Change, Pipeline};
+use crate::model::{Account, Contact, ConversionRef, Lead, Opportunity};
 use crate::time::Timestamp;
 
 /// What happened to a target record.
@@ -59,10 +57,32 @@ pub fn apply(
     opts: &ConvertOptions,
     now: Timestamp,
 ) -> Result<ConversionResult> {
+    apply_with(
+        &Pipeline::default(),
+        plan,
+        lead,
+        accounts,
+        contacts,
+        opts,
+        now,
+    )
+}
+
+/// [`apply`] with a configured [`Pipeline`] (initial opportunity stage, lead
+/// stage ladder and converted status come from it).
+pub fn apply_with(
+    pipeline: &Pipeline,
+    plan: &ConversionPlan,
+    lead: &mut Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
     if lead.is_converted() {
         return Err(already_converted(lead));
     }
-    let built = fresh_build(plan, lead, accounts, contacts, opts, now)?;
+    let built = fresh_build(pipeline, plan, lead, accounts, contacts, opts, now)?;
 
     let conflicts: Vec<FieldMapping> = built
         .fields
@@ -87,7 +107,19 @@ pub fn apply(
         filled(super::Target::Contact) || built.contact_activities_added > 0,
     );
 
-    let converted = mark_converted(lead, &built, &opts.actor, now);
+    let mut converted = lead.clone();
+    let conversion = ConversionRef {
+        converted_at: now,
+        account_id: built.account.id.clone(),
+        contact_id: built.contact.id.clone(),
+        opportunity_id: built.opportunity.as_ref().map(|o| o.id.clone()),
+    };
+    let change = Change::new(now)
+        .actor(opts.actor.clone())
+        .reason("lead converted");
+    pipeline
+        .mark_converted(&mut converted, conversion, &change)
+        .map_err(|e| e.with_record(&lead.id))?;
     *lead = converted.clone();
 
     Ok(ConversionResult {
@@ -102,7 +134,7 @@ pub fn apply(
     })
 }
 
-/// [`plan`] then [`apply`].
+/// [`plan`] then [`apply`], with the default pipeline.
 pub fn convert(
     lead: &mut Lead,
     accounts: &[Account],
@@ -110,56 +142,25 @@ pub fn convert(
     opts: &ConvertOptions,
     now: Timestamp,
 ) -> Result<ConversionResult> {
-    let p = plan(lead, accounts, contacts, opts, now)?;
-    apply(&p, lead, accounts, contacts, opts, now)
+    convert_with(&Pipeline::default(), lead, accounts, contacts, opts, now)
 }
 
-/// The lead after conversion: stage `opportunity` (when one is created and the
-/// lead is not beyond it), status `converted`, history entries for both.
-fn mark_converted(lead: &Lead, built: &Built, actor: &str, now: Timestamp) -> Lead {
-    let mut converted = lead.clone();
-    let actor = Some(actor.to_owned());
-    let reason = Some("lead converted".to_owned());
-    if built.opportunity.is_some()
-        && let Some(kind) = opportunity_stage_move(converted.stage.as_deref())
-    {
-        converted.history.push(Transition {
-            dimension: Dimension::Stage,
-            from: converted.stage.take(),
-            to: OPPORTUNITY_STAGE.to_owned(),
-            at: now,
-            kind,
-            actor: actor.clone(),
-            reason: reason.clone(),
-        });
-        converted.stage = Some(OPPORTUNITY_STAGE.to_owned());
-    }
-    let from_status = converted.status.take();
-    converted.history.push(Transition {
-        dimension: Dimension::Status,
-        kind: if from_status.is_some() {
-            TransitionKind::Advance
-        } else {
-            TransitionKind::Initial
-        },
-        from: from_status,
-        to: CONVERTED_STATUS.to_owned(),
-        at: now,
-        actor,
-        reason,
-    });
-    converted.status = Some(CONVERTED_STATUS.to_owned());
-    converted.conversion = Some(ConversionRef {
-        converted_at: now,
-        account_id: built.account.id.clone(),
-        contact_id: built.contact.id.clone(),
-        opportunity_id: built.opportunity.as_ref().map(|o| o.id.clone()),
-    });
-    converted
+/// [`convert`] with a configured [`Pipeline`].
+pub fn convert_with(
+    pipeline: &Pipeline,
+    lead: &mut Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
+    let p = plan_with(pipeline, lead, accounts, contacts, opts, now)?;
+    apply_with(pipeline, &p, lead, accounts, contacts, opts, now)
 }
 
 /// Rebuilds the planned conversion and checks that the plan still holds.
 fn fresh_build(
+    pipeline: &Pipeline,
     plan: &ConversionPlan,
     lead: &Lead,
     accounts: &[Account],
@@ -182,6 +183,7 @@ fn fresh_build(
         contacts,
         [&plan.account, &plan.contact, &plan.opportunity],
         opts,
+        pipeline,
         now,
     )
     .map_err(|e| e.with_record(&lead.id))?;

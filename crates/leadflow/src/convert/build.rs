@@ -8,12 +8,10 @@ use super::fields::{Draft, FieldMapping, Target, is_empty, parse_target};
 use super::keys::is_company_domain;
 use super::options::ConvertOptions;
 use super::plan::TargetAction;
-use super::stages::FIRST_OPPORTUNITY_STAGE;
 use super::template::render_name;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{
-    Account, Contact, Dimension, Lead, Opportunity, Record, Transition, TransitionKind,
-};
+use crate::lifecycle::{Change, Pipeline};
+use crate::model::{Account, Contact, Lead, Opportunity, Record};
 use crate::normalize::{email_domain, registrable_domain};
 use crate::time::{Timestamp, end_of_quarter};
 
@@ -35,6 +33,7 @@ pub(crate) fn build(
     contacts: &[Contact],
     [account, contact, opportunity]: [&TargetAction; 3],
     opts: &ConvertOptions,
+    pipeline: &Pipeline,
     now: Timestamp,
 ) -> Result<Built> {
     let mut acc = draft(Target::Account, account, accounts)?
@@ -80,26 +79,17 @@ pub(crate) fn build(
         o.default("account_id", account_id.clone());
         o.default("primary_contact_id", contact_id.clone());
         o.default("close_date", end_of_quarter(now).to_string());
-        o.default("stage", FIRST_OPPORTUNITY_STAGE.name);
-        o.default("probability", FIRST_OPPORTUNITY_STAGE.probability);
-        o.default(
-            "forecast_category",
-            to_value(&FIRST_OPPORTUNITY_STAGE.forecast),
-        );
+        // The pipeline's initial opportunity stage, with its probability, forecast and history entry.
+        let change = Change::new(now)
+            .actor(opts.actor.clone())
+            .reason(format!("converted from lead {}", lead.id));
+        let fresh = pipeline.open_opportunity("", "", "", &change);
+        o.default("stage", fresh.stage);
+        o.default("probability", fresh.probability);
+        o.default("forecast_category", to_value(&fresh.forecast_category));
         o.default("source_lead_id", lead.id.clone());
         o.default("created_at", json_time(now));
-        o.default(
-            "history",
-            to_value(&[Transition {
-                dimension: Dimension::OpportunityStage,
-                from: None,
-                to: FIRST_OPPORTUNITY_STAGE.name.to_owned(),
-                at: now,
-                kind: TransitionKind::Initial,
-                actor: Some(opts.actor.clone()),
-                reason: Some(format!("converted from lead {}", lead.id)),
-            }]),
-        );
+        o.default("history", to_value(&fresh.history));
         add_activities(o, lead)?;
     }
 

@@ -16,14 +16,13 @@ mod keys;
 mod matching;
 mod options;
 mod plan;
-mod stages;
 mod template;
 
-pub use apply::{ConversionResult, RecordChange, apply, convert};
+pub use apply::{ConversionResult, RecordChange, apply, apply_with, convert, convert_with};
 pub use fields::{FieldMapping, MappingAction, Target};
 pub use matching::{Candidate, MatchOptions, MatchReason, Matches, ReasonCode, match_lead};
 pub use options::{ConvertOptions, NewIds};
-pub use plan::{ConversionPlan, LinkVia, TargetAction, plan};
+pub use plan::{ConversionPlan, LinkVia, TargetAction, plan, plan_with};
 
 #[cfg(test)]
 mod tests;

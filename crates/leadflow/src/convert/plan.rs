@@ -9,6 +9,7 @@ use super::fields::{FieldMapping, MappingAction};
 use super::matching::{Candidate, MatchReason, Matches, match_lead};
 use super::options::ConvertOptions;
 use crate::error::{Error, ErrorKind, Result};
+use crate::lifecycle::Pipeline;
 use crate::model::{Account, Contact, Lead};
 use crate::time::Timestamp;
 
@@ -101,6 +102,18 @@ pub fn plan(
     opts: &ConvertOptions,
     now: Timestamp,
 ) -> Result<ConversionPlan> {
+    plan_with(&Pipeline::default(), lead, accounts, contacts, opts, now)
+}
+
+/// [`plan`] with a configured [`Pipeline`].
+pub fn plan_with(
+    pipeline: &Pipeline,
+    lead: &Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionPlan> {
     if lead.is_converted() {
         return Err(already_converted(lead));
     }
@@ -121,6 +134,7 @@ pub fn plan(
         contacts,
         [&account, &contact, &opportunity],
         opts,
+        pipeline,
         now,
     )
     .map_err(|e| e.with_record(&lead.id))?;

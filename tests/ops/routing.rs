@@ -1,4 +1,4 @@
-//! Fixture operations of the routing module: `route`, `sla`, `triggers`, `touch`.
+//! `route`, `sla`, `triggers` and `touch`: the routing module.
 
 use std::sync::Arc;
 
@@ -8,9 +8,21 @@ use leadflow::routing::{
     ConfigFormat, Event, ExistingAccounts, Router, RoutingConfig, RoutingState, SlaConfig,
     TouchPolicy, TriggerConfig, TriggerEngine, TriggerState,
 };
-use leadflow::{Error, Result, parse_timestamp};
+use leadflow::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+
+use super::timestamp;
+
+pub fn run(op: &str, input: &Value) -> Option<Result<Value>> {
+    Some(match op {
+        "route" => route(input),
+        "sla" => sla(input),
+        "triggers" => triggers(input),
+        "touch" => touch(input),
+        _ => return None,
+    })
+}
 
 fn field<T: DeserializeOwned + Default>(input: &Value, key: &str) -> Result<T> {
     match input.get(key) {
@@ -28,13 +40,9 @@ fn records<T: Record>(input: &Value, key: &str) -> Vec<Result<T>> {
         .collect()
 }
 
-fn now(input: &Value) -> Result<leadflow::Timestamp> {
-    parse_timestamp(input["now"].as_str().unwrap_or_default())
-}
-
 /// `{config, state?, leads, now, accounts?, contacts?}` -> `{assignments, state}`;
 /// an invalid lead gives `{"error": ...}` in its place.
-pub fn route(input: &Value) -> Result<Value> {
+fn route(input: &Value) -> Result<Value> {
     let config: RoutingConfig =
         RoutingConfig::from_str(&input["config"].to_string(), ConfigFormat::Json)?;
     let mut router = Router::new(config)?;
@@ -48,7 +56,7 @@ pub fn route(input: &Value) -> Result<Value> {
         router = router.with_account_matcher(Arc::new(ExistingAccounts::new(accounts, contacts)));
     }
     let mut state: RoutingState = field(input, "state")?;
-    let now = now(input)?;
+    let now = timestamp(input, "now")?;
     let assignments: Vec<Value> = records::<Lead>(input, "leads")
         .into_iter()
         .map(|lead| match lead {
@@ -60,10 +68,10 @@ pub fn route(input: &Value) -> Result<Value> {
 }
 
 /// `{config, leads, now}` -> one SLA report per lead.
-pub fn sla(input: &Value) -> Result<Value> {
+fn sla(input: &Value) -> Result<Value> {
     let config: SlaConfig = SlaConfig::from_str(&input["config"].to_string(), ConfigFormat::Json)?;
     config.validate()?;
-    let now = now(input)?;
+    let now = timestamp(input, "now")?;
     let reports: Vec<Value> = records::<Lead>(input, "leads")
         .into_iter()
         .map(|lead| match lead {
@@ -75,7 +83,7 @@ pub fn sla(input: &Value) -> Result<Value> {
 }
 
 /// `{config, lead, events, state?}` -> `{actions, state}`; events are evaluated in order.
-pub fn triggers(input: &Value) -> Result<Value> {
+fn triggers(input: &Value) -> Result<Value> {
     let config: TriggerConfig =
         TriggerConfig::from_str(&input["config"].to_string(), ConfigFormat::Json)?;
     let engine = TriggerEngine::new(config)?;
@@ -90,7 +98,7 @@ pub fn triggers(input: &Value) -> Result<Value> {
 }
 
 /// `{policy?, lead, activities, actor?}` -> `{lead, results}` (default lifecycle pipeline).
-pub fn touch(input: &Value) -> Result<Value> {
+fn touch(input: &Value) -> Result<Value> {
     let policy: TouchPolicy = field(input, "policy")?;
     let mut lead = Lead::from_value(input["lead"].clone())?;
     let activities: Vec<Activity> = field(input, "activities")?;
