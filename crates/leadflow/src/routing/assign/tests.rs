@@ -389,3 +389,30 @@ proptest! {
         prop_assert_eq!(r.assign_batch(&leads, &back, now).1, bulk_state);
     }
 }
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Over whole cycles of `sum(weights)/gcd` leads, weighted teams split exactly by weight.
+    #[test]
+    fn weighted_split_is_exact_over_whole_cycles(weights in prop::collection::vec(1u32..=500, 1..6), cycles in 1usize..4) {
+        let reps: Vec<_> = weights.iter().enumerate().map(|(i, w)| json!({"id": format!("r{i}"), "weight": w})).collect();
+        let members: Vec<_> = (0..weights.len()).map(|i| format!("r{i}")).collect();
+        let cfg: RoutingConfig = serde_json::from_value(json!({
+            "fallback_queue": "q", "reps": reps,
+            "teams": [{"name": "t", "strategy": "weighted", "members": members}]
+        })).unwrap();
+        let g = weights.iter().copied().fold(0, gcd);
+        let cycle: u32 = weights.iter().map(|w| w / g).sum();
+        let n = cycle as usize * cycles;
+        let counts = simulate_weighted(&cfg, cfg.team("t").unwrap(), n);
+        for (i, w) in weights.iter().enumerate() {
+            let want = (w / g) as usize * cycles;
+            prop_assert_eq!(counts.get(&format!("r{i}")).copied().unwrap_or(0), want);
+        }
+    }
+}
