@@ -15,9 +15,12 @@
 //! holding an array matches `equals`/`in` when any element does.
 
 use serde::{Deserialize, Serialize};
+use std::cell::OnceCell;
+
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::model::{Lead, Record};
 
 /// A condition on a lead. Externally tagged: `{"equals": {...}}`, `{"all": [...]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,43 +62,155 @@ pub trait ScriptHost: Send + Sync {
 }
 
 /// The lead data a condition reads: the lead JSON plus derived facts.
+///
+/// Built from a [`Lead`] it is lazy: the JSON of `activities` and `history`
+/// (most of a lead's size) is only produced when a condition reads them.
 #[derive(Debug, Clone)]
-pub struct LeadView {
-    pub(crate) json: Value,
+pub struct LeadView<'a> {
+    /// The lead without `activities` and `history` when `lead` is set, else everything.
+    base: Value,
+    lead: Option<&'a Lead>,
+    facts: LeadFacts,
+    full: OnceCell<Value>,
 }
 
-impl LeadView {
+/// Top-level keys left out of the eager JSON of a lead.
+const HEAVY: [&str; 2] = ["activities", "history"];
+
+impl LeadView<'static> {
     /// A view of a lead JSON with `facts` added under their names (a lead's own
     /// top-level field of the same name is kept).
-    pub fn new(mut json: Value, facts: &LeadFacts) -> Self {
-        if let Value::Object(map) = &mut json {
-            let mut put = |k: &str, v: Option<Value>| {
-                if let Some(v) = v {
-                    map.entry(k.to_owned()).or_insert(v);
-                }
-            };
-            put("segment", facts.segment.clone().map(Value::String));
-            put("region", facts.region.clone().map(Value::String));
-            put(
-                "territory",
-                (!facts.territories.is_empty()).then(|| Value::from(facts.territories.clone())),
-            );
-            put(
-                "email_domain",
-                facts.email_domain.clone().map(Value::String),
-            );
+    pub fn new(json: Value, facts: &LeadFacts) -> Self {
+        LeadView {
+            base: with_facts(json, facts),
+            lead: None,
+            facts: facts.clone(),
+            full: OnceCell::new(),
         }
-        LeadView { json }
+    }
+}
+
+impl<'a> LeadView<'a> {
+    /// A lazy view of `lead` with `facts`.
+    pub fn of(lead: &'a Lead, facts: &LeadFacts) -> Self {
+        let shallow = lead_fields(lead);
+        LeadView {
+            base: with_facts(shallow.to_value(), facts),
+            lead: Some(lead),
+            facts: facts.clone(),
+            full: OnceCell::new(),
+        }
+    }
+
+    /// The whole lead JSON with facts (what a script sees).
+    pub fn json(&self) -> &Value {
+        match self.lead {
+            None => &self.base,
+            Some(lead) => self
+                .full
+                .get_or_init(|| with_facts(lead.to_value(), &self.facts)),
+        }
     }
 
     /// The value at a dotted path, if present.
     pub fn get(&self, path: &str) -> Option<&Value> {
-        path.split('.').try_fold(&self.json, |v, key| match v {
+        let first = path.split('.').next().unwrap_or_default();
+        let root = if HEAVY.contains(&first) {
+            self.json()
+        } else {
+            &self.base
+        };
+        path.split('.').try_fold(root, |v, key| match v {
             Value::Object(m) => m.get(key),
             Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
             _ => None,
         })
     }
+}
+
+/// Every field of `lead` except the heavy lists, which stay empty (cheap to clone).
+fn lead_fields(lead: &Lead) -> Lead {
+    // Exhaustive on purpose: a new `Lead` field fails to compile here instead of
+    // silently vanishing from conditions.
+    let Lead {
+        id,
+        created_at,
+        first_name,
+        last_name,
+        email,
+        phone,
+        title,
+        company,
+        website,
+        industry,
+        employees,
+        annual_revenue,
+        country,
+        source,
+        campaign,
+        owner,
+        custom,
+        activities: _,
+        stage,
+        status,
+        attempts,
+        score,
+        qualification,
+        history: _,
+        conversion,
+        provenance,
+        extra,
+    } = lead;
+    Lead {
+        id: id.clone(),
+        created_at: *created_at,
+        first_name: first_name.clone(),
+        last_name: last_name.clone(),
+        email: email.clone(),
+        phone: phone.clone(),
+        title: title.clone(),
+        company: company.clone(),
+        website: website.clone(),
+        industry: industry.clone(),
+        employees: *employees,
+        annual_revenue: *annual_revenue,
+        country: country.clone(),
+        source: source.clone(),
+        campaign: campaign.clone(),
+        owner: owner.clone(),
+        custom: custom.clone(),
+        activities: Vec::new(),
+        stage: stage.clone(),
+        status: status.clone(),
+        attempts: *attempts,
+        score: score.clone(),
+        qualification: qualification.clone(),
+        history: Vec::new(),
+        conversion: conversion.clone(),
+        provenance: provenance.clone(),
+        extra: extra.clone(),
+    }
+}
+
+fn with_facts(mut json: Value, facts: &LeadFacts) -> Value {
+    if let Value::Object(map) = &mut json {
+        let mut put = |k: &str, v: Option<Value>| {
+            if let Some(v) = v {
+                map.entry(k.to_owned()).or_insert(v);
+            }
+        };
+        put("segment", facts.segment.clone().map(Value::String));
+        put("region", facts.region.clone().map(Value::String));
+        put(
+            "territory",
+            (!facts.territories.is_empty()).then(|| Value::from(facts.territories.clone())),
+        );
+        put(
+            "email_domain",
+            facts.email_domain.clone().map(Value::String),
+        );
+    }
+    json
 }
 
 /// Facts derived from the lead and the routing config (segment bands, regions, territories).
@@ -113,7 +228,7 @@ pub struct LeadFacts {
 
 impl Condition {
     /// Evaluates the condition. Only a script can fail.
-    pub fn eval(&self, lead: &LeadView, scripts: Option<&dyn ScriptHost>) -> Result<bool> {
+    pub fn eval(&self, lead: &LeadView<'_>, scripts: Option<&dyn ScriptHost>) -> Result<bool> {
         Ok(match self {
             Condition::Equals { field, value } => lead
                 .get(field)
@@ -156,7 +271,7 @@ impl Condition {
             }
             Condition::Not(inner) => !inner.eval(lead, scripts)?,
             Condition::Script(src) => match scripts {
-                Some(host) => host.eval(src, &lead.json)?,
+                Some(host) => host.eval(src, lead.json())?,
                 None => {
                     return Err(Error::config(
                         "a script condition needs a script host (leadflow::rules)",
@@ -203,7 +318,7 @@ impl Condition {
             Condition::Script(src) => match scripts {
                 Some(host) => host.check(src).map_err(|e| e.with_field(path.to_owned())),
                 None => bad(
-                    "script conditions need the rules engine: build the router with a ScriptHost"
+                    "script conditions need the rules engine (a ScriptHost), and none is configured here"
                         .to_owned(),
                 ),
             },
@@ -249,7 +364,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn view(v: Value) -> LeadView {
+    fn view(v: Value) -> LeadView<'static> {
         LeadView::new(
             v,
             &LeadFacts {
@@ -295,6 +410,32 @@ mod tests {
         assert!(t(
             json!({"any": [{"equals": {"field": "country", "value": "FR"}}, {"equals": {"field": "employees", "value": 500.0}}]})
         ));
+    }
+
+    #[test]
+    fn lazy_view_of_a_lead_reads_every_field() {
+        let t = crate::time::parse_timestamp("2026-03-02T09:00:00Z").unwrap();
+        let mut lead = Lead::new("L", t);
+        lead.country = Some("JP".into());
+        lead.extra.insert("utm_source".into(), json!("ads"));
+        lead.activities
+            .push(crate::model::Activity::new("webinar", t));
+        let facts = LeadFacts {
+            region: Some("apac".into()),
+            ..LeadFacts::default()
+        };
+        let v = LeadView::of(&lead, &facts);
+        let t = |c: Value| cond(c).eval(&v, None).unwrap();
+        assert!(t(json!({"equals": {"field": "country", "value": "jp"}})));
+        assert!(t(
+            json!({"equals": {"field": "utm_source", "value": "ads"}})
+        ));
+        assert!(t(json!({"equals": {"field": "region", "value": "apac"}})));
+        assert!(t(
+            json!({"equals": {"field": "activities.0.type", "value": "webinar"}})
+        ));
+        assert!(!t(json!({"exists": {"field": "history"}})));
+        assert_eq!(v.json(), LeadView::new(lead.to_value(), &facts).json());
     }
 
     #[test]

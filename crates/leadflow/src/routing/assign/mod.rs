@@ -41,7 +41,7 @@ use super::condition::{LeadFacts, LeadView, ScriptHost};
 use super::config::{Rep, RoutingConfig, Strategy, Target, Team};
 use super::state::RoutingState;
 use crate::error::Result;
-use crate::model::{Lead, Record};
+use crate::model::Lead;
 use crate::time::Timestamp;
 
 /// A validated routing config, ready to assign leads. Cheap to share across threads.
@@ -149,7 +149,7 @@ impl Router {
         if self.by_ownership(lead, state, now, &mut a) {
             return a;
         }
-        let view = LeadView::new(lead.to_value(), &a.facts);
+        let view = LeadView::of(lead, &a.facts);
         let rule = rules::first_match(
             &self.config.rules,
             &view,

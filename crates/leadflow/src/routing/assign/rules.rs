@@ -8,7 +8,7 @@ use super::decision::RuleError;
 /// The first matching rule; rules whose script fails are skipped and reported.
 pub(crate) fn first_match<'a>(
     rules: &'a [Rule],
-    lead: &LeadView,
+    lead: &LeadView<'_>,
     scripts: Option<&dyn ScriptHost>,
     errors: &mut Vec<RuleError>,
 ) -> Option<&'a Rule> {

@@ -4,7 +4,7 @@ use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 
 use super::config::{ClockStart, FirstTouchPolicy, SlaConfig};
-use crate::model::{Dimension, Lead, Record};
+use crate::model::{Dimension, Lead};
 use crate::routing::condition::{LeadFacts, LeadView};
 use crate::time::Timestamp;
 
@@ -76,7 +76,7 @@ impl SlaConfig {
     }
 
     fn policy_for(&self, lead: &Lead, facts: &LeadFacts) -> Option<&FirstTouchPolicy> {
-        let view = LeadView::new(lead.to_value(), facts);
+        let view = LeadView::of(lead, facts);
         self.first_touch.iter().find(|p| {
             (p.segments.is_empty()
                 || facts

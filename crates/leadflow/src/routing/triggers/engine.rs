@@ -168,7 +168,7 @@ impl TriggerEngine {
 
     fn holds(t: &Trigger, lead: &Lead) -> Result<bool> {
         let Some(c) = &t.when else { return Ok(true) };
-        let view = LeadView::new(lead.to_value(), &Segmentation::default().facts(lead));
+        let view = LeadView::of(lead, &Segmentation::default().facts(lead));
         c.eval(&view, None).map_err(|e| e.with_rule(t.name.clone()))
     }
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::Opportunity;
-use crate::routing::sla::SlaKind;
+use crate::routing::sla::{SlaKind, SlaStatus};
 
 /// Something that happened to a lead. JSON: `{"type": "stage_changed", "from": "lead", "to": "mql"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +41,15 @@ pub enum Event {
 }
 
 impl Event {
+    /// The `sla_breached` event of a breached SLA status (`None` when not breached),
+    /// so SLA evaluation can feed the trigger engine directly.
+    pub fn from_sla(status: &SlaStatus) -> Option<Event> {
+        status.breached.then(|| Event::SlaBreached {
+            sla: status.sla,
+            policy: status.policy.clone(),
+        })
+    }
+
     /// The event type name (`stage_changed`).
     pub fn name(&self) -> &'static str {
         match self {
