@@ -6,6 +6,7 @@ use serde_json::Value;
 
 mod convert;
 mod lifecycle;
+mod metrics;
 mod model;
 mod qualify;
 mod routing;
@@ -17,6 +18,7 @@ const AREAS: &[Op] = &[
     lifecycle::run,
     convert::run,
     qualify::run,
+    metrics::run,
     routing::run,
 ];
 

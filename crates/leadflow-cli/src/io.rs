@@ -14,3 +14,13 @@ pub fn read_input(path: &Path) -> Result<String> {
     }
     std::fs::read_to_string(path).map_err(|e| Error::from(e).with_file(path.display().to_string()))
 }
+
+/// Opens an input file, or standard input for `-`, for streaming reads.
+pub fn open_input(path: &Path) -> Result<Box<dyn std::io::BufRead>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
+    }
+    let f = std::fs::File::open(path)
+        .map_err(|e| Error::from(e).with_file(path.display().to_string()))?;
+    Ok(Box::new(std::io::BufReader::new(f)))
+}

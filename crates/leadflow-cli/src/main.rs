@@ -19,6 +19,9 @@ struct Cli {
 enum Command {
     /// Check lead files (and, with --pipeline, a pipeline config) and report every bad record.
     Validate(commands::validate::Args),
+    /// Funnel, conversion, velocity, status board, pipeline forecast and attribution
+    /// from lead/opportunity history (terminal tables; --html for a page, --json for data).
+    Report(Box<commands::report::Args>),
     /// Convert leads into account + contact (+ opportunity), matching existing records.
     ///
     /// Writes one JSON line per lead to standard output: the conversion result, or
@@ -33,6 +36,12 @@ enum Command {
     Convert(commands::convert::Args),
     /// Write the seeded reference scoring workload (leads or flat feature rows).
     Generate(commands::generate::Args),
+    /// Score, qualify and move leads through the lifecycle with a rule pack (streaming).
+    Score(commands::score::Args),
+    /// Compile a rule pack, list its rules with their tier, and lint it.
+    Check(commands::check::Args),
+    /// Run the whole flow on built-in sample leads with the built-in pack.
+    Demo(commands::demo::Args),
     /// Assign leads to reps, teams or queues (routing config + persisted state).
     ///
     /// Writes one assignment per lead as JSON Lines: `lead_id`, `assignee`
@@ -56,8 +65,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
+        Command::Report(args) => commands::report::run(&args),
         Command::Convert(args) => commands::convert::run(&args),
         Command::Generate(args) => commands::generate::run(&args),
+        Command::Score(args) => commands::score::run(&args),
+        Command::Check(args) => commands::check::run(&args),
+        Command::Demo(args) => commands::demo::run(&args),
         Command::Route(args) => commands::route::run(&args),
         Command::Sla(args) => commands::sla::run(&args),
     };

@@ -1,5 +1,42 @@
-//! The rules engine: enrichment, scoring, explanation and qualification from
-//! rule packs (declarative and sandboxed rhai).
+//! The rules engine: sandboxed rule packs that score, explain and qualify leads.
+//!
+//! A pack (manifest + rhai scripts) is compiled once into a [`CompiledPack`].
+//! Rules run in two tiers: simple rules (field tests, comparisons, string tests,
+//! constant or proportional points, decay, caps), whether written declaratively
+//! or recognised in the rhai source, run as native predicates over a
+//! pre-extracted feature row; everything else runs in a sandboxed rhai engine.
+//! See `docs/rules.md` for the pack format, the helper API and the limits.
 
+mod activity;
+mod columns;
+mod compile;
+mod declarative;
 pub mod enrich;
+mod evaluate;
+mod extract;
+mod features;
+pub mod helpers;
+mod lint;
+mod load;
+pub mod manifest;
+mod native;
+mod pack;
+mod program;
 pub mod qualify;
+mod recognize;
+mod result;
+mod script;
+
+pub use columns::{Bitmap, Column, ColumnScores, Columns, Offsets};
+pub use evaluate::Evaluation;
+pub use features::{Axis, BUILTIN_FEATURES, FeatureType};
+pub use lint::{Lint, LintKind};
+pub use load::PackFormat;
+pub use manifest::Manifest;
+pub use pack::CompiledPack;
+pub use program::{RuleInfo, RuleKind};
+pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Temperature, Tier};
+pub use script::ScriptLog;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,444 @@
+//! Columnar scoring: a borrowed view of flat feature columns (the layout of Arrow
+//! arrays, NumPy/pandas columns and JS typed arrays) scored without building a
+//! record per row. The core has no Arrow dependency; bindings pass buffers.
+
+use std::borrow::Cow;
+
+use rayon::prelude::*;
+
+use super::features::{Derived, FeatureType, LeadField, Source};
+use super::helpers;
+use super::pack::CompiledPack;
+use super::program::Scratch;
+use super::result::{Grade, Temperature};
+use crate::error::{Error, Result};
+use crate::time::Timestamp;
+
+/// A validity bitmap (Arrow layout: bit `i` set means row `i` is present).
+#[derive(Debug, Clone, Copy)]
+pub struct Bitmap<'a> {
+    bits: &'a [u8],
+    offset: usize,
+}
+
+impl<'a> Bitmap<'a> {
+    /// A bitmap starting at bit `offset` of `bits` (LSB first, as in Arrow).
+    pub fn new(bits: &'a [u8], offset: usize) -> Self {
+        Bitmap { bits, offset }
+    }
+    #[inline]
+    fn get(&self, i: usize) -> bool {
+        let b = self.offset + i;
+        self.bits
+            .get(b / 8)
+            .is_some_and(|byte| byte >> (b % 8) & 1 == 1)
+    }
+    fn covers(&self, len: usize) -> bool {
+        (self.offset + len).div_ceil(8) <= self.bits.len()
+    }
+}
+
+/// String offsets: Arrow `Utf8` (i32) or `LargeUtf8` (i64).
+#[derive(Debug, Clone, Copy)]
+pub enum Offsets<'a> {
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+}
+
+impl Offsets<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Offsets::I32(o) => o.len(),
+            Offsets::I64(o) => o.len(),
+        }
+    }
+    #[inline]
+    fn at(&self, i: usize) -> usize {
+        match self {
+            Offsets::I32(o) => usize::try_from(o[i]).unwrap_or(0),
+            Offsets::I64(o) => usize::try_from(o[i]).unwrap_or(0),
+        }
+    }
+}
+
+/// One column. Build with the checked constructors.
+#[derive(Debug, Clone, Copy)]
+pub enum Column<'a> {
+    Utf8 {
+        offsets: Offsets<'a>,
+        data: &'a str,
+        validity: Option<Bitmap<'a>>,
+    },
+    F64 {
+        values: &'a [f64],
+        validity: Option<Bitmap<'a>>,
+    },
+    I64 {
+        values: &'a [i64],
+        validity: Option<Bitmap<'a>>,
+    },
+    /// Booleans as bits (Arrow) or one byte per row (`0` is false).
+    Bool {
+        bits: Option<Bitmap<'a>>,
+        bytes: Option<&'a [u8]>,
+        validity: Option<Bitmap<'a>>,
+    },
+}
+
+impl<'a> Column<'a> {
+    /// A string column from offsets and UTF-8 bytes (validated once, here).
+    pub fn utf8(
+        offsets: Offsets<'a>,
+        data: &'a [u8],
+        validity: Option<Bitmap<'a>>,
+    ) -> Result<Self> {
+        let data = std::str::from_utf8(data)
+            .map_err(|e| Error::validation(format!("string column is not UTF-8: {e}")))?;
+        let n = offsets.len();
+        for i in 0..n {
+            let o = offsets.at(i);
+            if o > data.len() || !data.is_char_boundary(o) || (i > 0 && o < offsets.at(i - 1)) {
+                return Err(Error::validation(format!(
+                    "string column offset {i} is invalid"
+                )));
+            }
+        }
+        Ok(Column::Utf8 {
+            offsets,
+            data,
+            validity,
+        })
+    }
+    pub fn f64(values: &'a [f64], validity: Option<Bitmap<'a>>) -> Self {
+        Column::F64 { values, validity }
+    }
+    pub fn i64(values: &'a [i64], validity: Option<Bitmap<'a>>) -> Self {
+        Column::I64 { values, validity }
+    }
+    pub fn bool_bits(bits: Bitmap<'a>, validity: Option<Bitmap<'a>>) -> Self {
+        Column::Bool {
+            bits: Some(bits),
+            bytes: None,
+            validity,
+        }
+    }
+    pub fn bool_bytes(bytes: &'a [u8], validity: Option<Bitmap<'a>>) -> Self {
+        Column::Bool {
+            bits: None,
+            bytes: Some(bytes),
+            validity,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Column::Utf8 { offsets, .. } => offsets.len().saturating_sub(1),
+            Column::F64 { values, .. } => values.len(),
+            Column::I64 { values, .. } => values.len(),
+            Column::Bool { bytes: Some(b), .. } => b.len(),
+            Column::Bool { bits: Some(b), .. } => (b.bits.len() * 8).saturating_sub(b.offset),
+            Column::Bool { .. } => 0,
+        }
+    }
+
+    fn validity(&self) -> Option<&Bitmap<'a>> {
+        match self {
+            Column::Utf8 { validity, .. }
+            | Column::F64 { validity, .. }
+            | Column::I64 { validity, .. }
+            | Column::Bool { validity, .. } => validity.as_ref(),
+        }
+    }
+
+    #[inline]
+    fn valid(&self, i: usize) -> bool {
+        self.validity().is_none_or(|v| v.get(i))
+    }
+
+    #[inline]
+    #[allow(clippy::cast_precision_loss)] // counts and amounts stay far below 2^52
+    fn num(&self, i: usize) -> f64 {
+        if !self.valid(i) {
+            return 0.0;
+        }
+        match self {
+            Column::F64 { values, .. } => values[i],
+            Column::I64 { values, .. } => values[i] as f64,
+            Column::Bool { bits: Some(b), .. } => f64::from(u8::from(b.get(i))),
+            Column::Bool { bytes: Some(b), .. } => f64::from(u8::from(b[i] != 0)),
+            Column::Utf8 { .. } => self.str(i).trim().parse().unwrap_or(0.0),
+            Column::Bool { .. } => 0.0,
+        }
+    }
+
+    #[inline]
+    fn str(&self, i: usize) -> &'a str {
+        match self {
+            Column::Utf8 {
+                offsets,
+                data,
+                validity,
+            } => {
+                if validity.is_some_and(|v| !v.get(i)) {
+                    return "";
+                }
+                data.get(offsets.at(i)..offsets.at(i + 1)).unwrap_or("")
+            }
+            _ => "",
+        }
+    }
+
+    fn cow(&self, i: usize) -> Cow<'a, str> {
+        match self {
+            Column::Utf8 { .. } => Cow::Borrowed(self.str(i)),
+            _ if !self.valid(i) => Cow::Borrowed(""),
+            Column::I64 { values, .. } => Cow::Owned(values[i].to_string()),
+            Column::F64 { values, .. } => Cow::Owned(values[i].to_string()),
+            Column::Bool { .. } => Cow::Borrowed(if self.num(i) == 0.0 { "false" } else { "true" }),
+        }
+    }
+}
+
+/// Named columns of equal length, borrowed from the caller.
+#[derive(Debug, Clone, Default)]
+pub struct Columns<'a> {
+    len: usize,
+    cols: Vec<(&'a str, Column<'a>)>,
+    ids: Option<Column<'a>>,
+}
+
+impl<'a> Columns<'a> {
+    /// An empty set of columns for `len` rows.
+    pub fn new(len: usize) -> Self {
+        Columns {
+            len,
+            cols: Vec::new(),
+            ids: None,
+        }
+    }
+    /// Adds a column named like the feature it holds (`title`, `page_views`, ...).
+    pub fn with(mut self, name: &'a str, col: Column<'a>) -> Result<Self> {
+        self.check(name, &col)?;
+        self.cols.push((name, col));
+        Ok(self)
+    }
+    /// Sets the lead-id column (strings or integers), used in error entries.
+    pub fn with_ids(mut self, col: Column<'a>) -> Result<Self> {
+        self.check("id", &col)?;
+        self.ids = Some(col);
+        Ok(self)
+    }
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    fn check(&self, name: &str, col: &Column<'_>) -> Result<()> {
+        if col.len() < self.len || col.validity().is_some_and(|v| !v.covers(self.len)) {
+            return Err(Error::validation(format!(
+                "column `{name}` has fewer than {} rows",
+                self.len
+            ))
+            .with_field(name));
+        }
+        Ok(())
+    }
+    fn find(&self, name: &str) -> Option<usize> {
+        self.cols.iter().position(|(n, _)| *n == name)
+    }
+    fn id(&self, i: usize) -> String {
+        match &self.ids {
+            Some(c @ Column::Utf8 { .. }) => c.str(i).to_owned(),
+            Some(c) => c.cow(i).into_owned(),
+            None => format!("row {i}"),
+        }
+    }
+}
+
+/// Columnar results: one entry per row. Failed rows hold `NaN` and grade `F`,
+/// and are listed in `errors` (row index and error).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ColumnScores {
+    pub total: Vec<f64>,
+    pub fit: Vec<f64>,
+    pub engagement: Vec<f64>,
+    pub grade: Vec<Grade>,
+    pub temperature: Vec<Temperature>,
+    pub errors: Vec<(usize, Error)>,
+}
+
+/// How one feature is read from the columns.
+#[derive(Debug, Clone, Copy)]
+enum Read {
+    Col(usize),
+    EmailDomain(usize),
+    WebsiteDomain(usize),
+    FreeMail(usize),
+    EmployeeBand(usize),
+    Seniority(usize),
+    Department(usize),
+    Company(usize),
+    Missing,
+}
+
+const ROWS_PER_TASK: usize = 4096;
+
+impl CompiledPack {
+    /// Scores flat feature rows held in columns, on all cores. Same results as
+    /// scoring leads whose fields hold the same values (activity features come
+    /// from the column of the same name; without one they are 0).
+    pub fn score_columns(&self, cols: &Columns<'_>, now: Timestamp) -> ColumnScores {
+        let plan = self.column_plan(cols);
+        let n = cols.len();
+        let parts: Vec<ColumnScores> = (0..n.div_ceil(ROWS_PER_TASK))
+            .into_par_iter()
+            .map(|t| {
+                let lo = t * ROWS_PER_TASK;
+                self.score_rows(cols, &plan, lo..(lo + ROWS_PER_TASK).min(n), now)
+            })
+            .collect();
+        let mut out = ColumnScores::default();
+        for p in parts {
+            out.total.extend(p.total);
+            out.fit.extend(p.fit);
+            out.engagement.extend(p.engagement);
+            out.grade.extend(p.grade);
+            out.temperature.extend(p.temperature);
+            out.errors.extend(p.errors);
+        }
+        out
+    }
+
+    /// [`score_columns`](Self::score_columns) on the current thread only.
+    pub fn score_columns_sequential(&self, cols: &Columns<'_>, now: Timestamp) -> ColumnScores {
+        let plan = self.column_plan(cols);
+        self.score_rows(cols, &plan, 0..cols.len(), now)
+    }
+
+    fn column_plan(&self, cols: &Columns<'_>) -> Vec<Read> {
+        self.0
+            .features
+            .used
+            .iter()
+            .map(|f| {
+                if let Some(i) = cols.find(&f.name) {
+                    return Read::Col(i);
+                }
+                let by = |name: &str| cols.find(name);
+                let found = match &f.source {
+                    Source::Field(LeadField::Revenue) => by("annual_revenue")
+                        .or_else(|| by("revenue"))
+                        .map(Read::Col),
+                    Source::Path(p) => by(&p.join("."))
+                        .or_else(|| p.last().and_then(|l| by(l)))
+                        .map(Read::Col),
+                    Source::Derived(Derived::EmailDomain) => by("email").map(Read::EmailDomain),
+                    Source::Derived(Derived::WebsiteDomain) => {
+                        by("website").map(Read::WebsiteDomain)
+                    }
+                    Source::Derived(Derived::FreeMail) => by("email").map(Read::FreeMail),
+                    Source::Derived(Derived::EmployeeBand) => {
+                        by("employees").map(Read::EmployeeBand)
+                    }
+                    Source::Derived(Derived::Seniority) => by("title").map(Read::Seniority),
+                    Source::Derived(Derived::Department) => by("title").map(Read::Department),
+                    Source::Derived(Derived::CompanyNormalized) => by("company").map(Read::Company),
+                    _ => None,
+                };
+                found.unwrap_or(Read::Missing)
+            })
+            .collect()
+    }
+
+    fn score_rows(
+        &self,
+        cols: &Columns<'_>,
+        plan: &[Read],
+        rows: std::ops::Range<usize>,
+        now: Timestamp,
+    ) -> ColumnScores {
+        let inner = &self.0;
+        let len = rows.len();
+        let mut out = ColumnScores {
+            total: Vec::with_capacity(len),
+            fit: Vec::with_capacity(len),
+            engagement: Vec::with_capacity(len),
+            grade: Vec::with_capacity(len),
+            temperature: Vec::with_capacity(len),
+            errors: Vec::new(),
+        };
+        let mut x: Scratch<'_> = self.scratch(now);
+        for row in rows {
+            for (f, read) in inner.features.used.iter().zip(plan) {
+                let is_str = f.ty == FeatureType::Str;
+                match *read {
+                    Read::Col(c) => {
+                        let col = &cols.cols[c].1;
+                        if is_str {
+                            x.strs[f.slot] = col.cow(row);
+                        } else {
+                            x.num[f.slot] = col.num(row);
+                        }
+                    }
+                    Read::EmailDomain(c) => {
+                        x.strs[f.slot] = Cow::Owned(helpers::email_domain(cols.cols[c].1.str(row)));
+                    }
+                    Read::WebsiteDomain(c) => {
+                        x.strs[f.slot] =
+                            Cow::Owned(helpers::website_domain(cols.cols[c].1.str(row)));
+                    }
+                    Read::FreeMail(c) => {
+                        x.num[f.slot] =
+                            f64::from(u8::from(helpers::is_free_mail(cols.cols[c].1.str(row))));
+                    }
+                    Read::Seniority(c) => {
+                        x.strs[f.slot] = Cow::Borrowed(helpers::seniority(cols.cols[c].1.str(row)));
+                    }
+                    Read::Department(c) => {
+                        x.strs[f.slot] =
+                            Cow::Borrowed(helpers::department(cols.cols[c].1.str(row)));
+                    }
+                    Read::Company(c) => {
+                        x.strs[f.slot] =
+                            Cow::Owned(helpers::company_normalized(cols.cols[c].1.str(row)));
+                    }
+                    Read::EmployeeBand(c) => {
+                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                        // head counts
+                        let e = cols.cols[c].1.num(row).max(0.0) as u64;
+                        x.strs[f.slot] = Cow::Borrowed(helpers::employee_band(Some(e)));
+                    }
+                    Read::Missing => {
+                        if is_str {
+                            x.strs[f.slot] = Cow::Borrowed("");
+                        } else {
+                            x.num[f.slot] = 0.0;
+                        }
+                    }
+                }
+            }
+            match inner
+                .program
+                .run(&inner.features, Some(&inner.engine), &mut x, None, "", None)
+            {
+                Ok(s) => {
+                    out.total.push(s.total);
+                    out.fit.push(s.fit);
+                    out.engagement.push(s.engagement);
+                    out.grade.push(self.grade(s.fit));
+                    out.temperature.push(self.temperature(s.total));
+                }
+                Err(e) => {
+                    out.total.push(f64::NAN);
+                    out.fit.push(f64::NAN);
+                    out.engagement.push(f64::NAN);
+                    out.grade.push(Grade::F);
+                    out.temperature.push(Temperature::Cold);
+                    out.errors.push((row, e.with_record(cols.id(row))));
+                }
+            }
+        }
+        out
+    }
+}

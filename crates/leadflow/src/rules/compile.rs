@@ -1,0 +1,392 @@
+//! Compiling a loaded pack (manifest + scripts) into a [`Program`]: declarative
+//! rules and recognised script statements become native steps, the rest stays
+//! rhai, and every field name is resolved to a slot once.
+
+use std::collections::HashMap;
+
+use rhai::{Engine, Stmt};
+
+use super::declarative;
+use super::features::{Axis, FeatureTable};
+use super::load::{PackSource, ScriptSource};
+use super::manifest::Range;
+use super::program::{NativeRule, Program, RuleInfo, RuleKind, ScriptStep, Step};
+use super::recognize::{self, Local, Recognizer, Shape};
+use super::result::Tier;
+use super::script;
+use crate::error::{Error, ErrorKind, Result};
+
+/// Builds the program; `engine` compiles the scripts.
+#[allow(clippy::too_many_lines)] // one pass over rules then scripts, in pack order
+pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) -> Result<Program> {
+    let m = &src.manifest;
+    let file = src.file.clone();
+    let decays = declarative::decays(&m.decay, ft).map_err(|e| e.with_file(file.clone()))?;
+    let mut b = Builder {
+        rules: Vec::new(),
+        rule_groups: Vec::new(),
+        steps: Vec::new(),
+        locals: Vec::new(),
+        group_index: HashMap::new(),
+        groups: Vec::new(),
+        script_fields: Vec::new(),
+        script_custom: false,
+        script_extra: false,
+        total_cap: m.caps.total,
+    };
+    for (name, range) in &m.caps.groups {
+        b.group_index.insert(name.clone(), b.groups.len());
+        b.groups.push((name.clone(), *range, None));
+    }
+    let mut seen = HashMap::new();
+    let mut sources: Vec<ScriptSource> = Vec::new();
+    for (i, r) in m.rules.iter().enumerate() {
+        let ctx = |e: Error| e.with_rule(r.name.clone()).with_file(file.clone());
+        if seen.insert(r.name.clone(), i).is_some() {
+            return Err(ctx(Error::config(format!(
+                "duplicate rule name `{}`",
+                r.name
+            ))));
+        }
+        if let Some(text) = &r.script {
+            let axis = match &r.axis {
+                Some(a) => Some(
+                    Axis::parse(a)
+                        .ok_or_else(|| ctx(Error::config(format!("unknown axis {a:?}"))))?,
+                ),
+                None => None,
+            };
+            if r.when.is_some() || r.points.is_some() || r.value.is_some() || r.decay.is_some() {
+                return Err(ctx(Error::config(
+                    "a script rule takes no `when`, `points`, `value` or `decay`",
+                )));
+            }
+            let s = ScriptSource {
+                name: format!("{file}#rules.{}", r.name),
+                text: text.clone(),
+                rule: Some((r.name.clone(), axis, r.group.clone())),
+            };
+            b.source(&s, ft, engine, m.recognize, false)?;
+            sources.push(s);
+            continue;
+        }
+        let d = declarative::rule(r, ft, &decays).map_err(ctx)?;
+        let group = b.group(r.group.as_deref(), d.axis).map_err(ctx)?;
+        b.rules.push(RuleInfo {
+            name: r.name.clone(),
+            kind: RuleKind::Rule,
+            axis: d.axis,
+            tier: Tier::Native,
+            group: r.group.clone(),
+            file: Some(file.clone()),
+            line: None,
+            reason: d.reason,
+        });
+        b.rule_groups.push(group);
+        b.steps.push(Step::Native(NativeRule {
+            rule: b.rules.len() - 1,
+            cond: d.cond,
+            points: d.points,
+            cap: d.cap,
+            decay: d.decay,
+        }));
+    }
+    let n = src.scripts.len();
+    for (k, s) in src.scripts.iter().enumerate() {
+        b.source(s, ft, engine, m.recognize, k + 1 == n)?;
+    }
+    let has_scripts = b.steps.iter().any(|s| matches!(s, Step::Script(_)));
+    let fast = merge_scripts(&b.steps);
+    let axis_caps = [m.caps.fit, m.caps.engagement];
+    for (i, c) in axis_caps.iter().enumerate() {
+        if let Some(Range {
+            min: Some(lo),
+            max: Some(hi),
+        }) = c
+            && lo > hi
+        {
+            let name = if i == 0 { "fit" } else { "engagement" };
+            return Err(
+                Error::config(format!("caps.{name}: min {lo} is above max {hi}"))
+                    .with_file(file.clone()),
+            );
+        }
+    }
+    let groups = b
+        .groups
+        .into_iter()
+        .map(|(n, r, a)| (n, r, a.unwrap_or(Axis::Fit)))
+        .collect();
+    Ok(Program {
+        rules: b.rules,
+        rule_groups: b.rule_groups,
+        explain: b.steps,
+        fast,
+        local_names: b.locals.iter().map(|l| l.name.clone()).collect(),
+        has_scripts,
+        script_fields: b.script_fields,
+        script_custom: b.script_custom,
+        script_extra: b.script_extra,
+        groups,
+        axis_caps,
+        total_cap: b.total_cap,
+    })
+}
+
+struct Builder {
+    rules: Vec<RuleInfo>,
+    rule_groups: Vec<Option<usize>>,
+    steps: Vec<Step>,
+    locals: Vec<Local>,
+    group_index: HashMap<String, usize>,
+    groups: Vec<(String, Range, Option<Axis>)>,
+    script_fields: Vec<(rhai::ImmutableString, usize)>,
+    script_custom: bool,
+    script_extra: bool,
+    total_cap: Range,
+}
+
+/// `// rule: <name> [fit|engagement]` in the comment lines right above a statement.
+fn annotation(lines: &[&str], line: usize) -> Option<(String, Option<Axis>)> {
+    let mut k = line.checked_sub(2)?;
+    loop {
+        let text = lines.get(k)?.trim();
+        let comment = text.strip_prefix("//")?.trim();
+        if let Some(rest) = comment.strip_prefix("rule:") {
+            let mut parts = rest.split_whitespace();
+            let name = parts.next()?.to_owned();
+            return Some((name, parts.next().and_then(Axis::parse)));
+        }
+        k = k.checked_sub(1)?;
+    }
+}
+
+impl Builder {
+    fn group(&mut self, name: Option<&str>, axis: Axis) -> Result<Option<usize>> {
+        let Some(name) = name else { return Ok(None) };
+        let g = if let Some(&g) = self.group_index.get(name) {
+            g
+        } else {
+            self.group_index.insert(name.to_owned(), self.groups.len());
+            self.groups.push((name.to_owned(), Range::default(), None));
+            self.groups.len() - 1
+        };
+        match self.groups[g].2 {
+            Some(a) if a != axis => Err(Error::config(format!(
+                "cap group `{name}` mixes fit and engagement rules"
+            ))),
+            _ => {
+                self.groups[g].2 = Some(axis);
+                Ok(Some(g))
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_lines)] // statement classification in one place
+    fn source(
+        &mut self,
+        s: &ScriptSource,
+        ft: &mut FeatureTable,
+        engine: &Engine,
+        recognize_on: bool,
+        last: bool,
+    ) -> Result<()> {
+        let ast = engine.compile(&s.text).map_err(|e| {
+            let err = script::compile_error(&e, &s.name, 0);
+            match &s.rule {
+                Some((r, ..)) => err.with_rule(r.clone()),
+                None => err,
+            }
+        })?;
+        let lib = ast.shared_lib().clone();
+        let stmts = ast.statements();
+        let lines: Vec<&str> = s.text.lines().collect();
+        // Trailing clamps and the final `score` (only in the last script of the pack).
+        let mut trailing_from = stmts.len();
+        if last && s.rule.is_none() {
+            while trailing_from > 0 && is_trailing(&stmts[trailing_from - 1]) {
+                trailing_from -= 1;
+            }
+        }
+        // Unknown fields fail compilation, with their position.
+        for st in stmts {
+            for (name, line, col) in recognize::lead_fields(st) {
+                if name != "custom" && name != "extra" && !ft.knows(&name) {
+                    let mut e =
+                        Error::new(ErrorKind::Script, format!("unknown lead field `{name}`"))
+                            .with_file(s.name.clone())
+                            .with_field(name.clone())
+                            .at(line, col);
+                    if let Some((r, ..)) = &s.rule {
+                        e = e.with_rule(r.clone());
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        self.steps.push(Step::Begin);
+        let short = s
+            .name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&s.name)
+            .to_owned();
+        let mut locals = std::mem::take(&mut self.locals);
+        let mut rec = Recognizer::new(ft, &mut locals, stmts, recognize_on);
+        let mut steps = Vec::new();
+        let mut pending = Vec::new();
+        for (k, st) in stmts.iter().enumerate() {
+            let line = st.position().line().unwrap_or(0);
+            let line32 = u32::try_from(line).unwrap_or(0);
+            let shape = rec.statement(st, k >= trailing_from);
+            let (name, ann_axis) = match (&s.rule, annotation(&lines, line)) {
+                (Some((r, a, _)), _) => (r.clone(), *a),
+                (None, Some((n, a))) => (n, a),
+                (None, None) => (format!("{short}:{line}"), None),
+            };
+            let group_name = s.rule.as_ref().and_then(|r| r.2.clone());
+            let reason = lines
+                .get(line.saturating_sub(1))
+                .map_or_else(String::new, |l| l.trim().to_owned());
+            let mut info = RuleInfo {
+                name,
+                kind: RuleKind::Rule,
+                axis: Axis::Fit,
+                tier: Tier::Native,
+                group: group_name.clone(),
+                file: Some(s.name.clone()),
+                line: Some(line32),
+                reason,
+            };
+            match shape {
+                Shape::Init => steps.push(Step::Init),
+                Shape::Let { local, expr, ty } => steps.push(Step::Let { local, expr, ty }),
+                Shape::Clamp { low, value } => {
+                    let t = &mut self.total_cap;
+                    if low {
+                        t.min = Some(t.min.map_or(value, |m| m.max(value)));
+                    } else {
+                        t.max = Some(t.max.map_or(value, |m| m.min(value)));
+                    }
+                }
+                Shape::Result => {}
+                Shape::Rule {
+                    cond,
+                    points,
+                    cap,
+                    decay_local,
+                    axis,
+                } => {
+                    info.axis = ann_axis.unwrap_or(axis);
+                    pending.push((
+                        info,
+                        Some(NativeRule {
+                            rule: 0,
+                            cond,
+                            points,
+                            cap,
+                            decay: decay_local.map(super::native::Num::Local),
+                        }),
+                        None,
+                    ));
+                }
+                Shape::Opaque => {
+                    let fields = recognize::lead_fields(st);
+                    let engaged = fields.iter().any(|(f, ..)| {
+                        rec.features
+                            .resolve(f)
+                            .is_some_and(|i| rec.features.get(i).axis == Axis::Engagement)
+                    }) || recognize::vars_read(st)
+                        .iter()
+                        .any(|v| rec.local_is_engagement(v));
+                    for (f, ..) in &fields {
+                        match f.as_str() {
+                            "custom" => self.script_custom = true,
+                            "extra" => self.script_extra = true,
+                            _ => {
+                                if let Some(i) = rec.features.resolve(f)
+                                    && !self.script_fields.iter().any(|(_, j)| *j == i)
+                                {
+                                    self.script_fields.push((f.as_str().into(), i));
+                                }
+                            }
+                        }
+                    }
+                    if let Stmt::Var(v, ..) = st {
+                        rec.shadow(v.0.name.as_str());
+                        info.kind = RuleKind::Setup;
+                    }
+                    info.tier = Tier::Script;
+                    info.axis =
+                        ann_axis.unwrap_or(if engaged { Axis::Engagement } else { Axis::Fit });
+                    pending.push((info, None, Some((st.clone(), line32))));
+                }
+            }
+            // Flush in statement order so locals and rules interleave correctly.
+            for (info, native, script) in pending.drain(..) {
+                let group = self
+                    .group(info.group.as_deref(), info.axis)
+                    .map_err(|e| e.with_rule(info.name.clone()))?;
+                self.rules.push(info);
+                self.rule_groups.push(group);
+                let idx = self.rules.len() - 1;
+                if let Some(mut n) = native {
+                    n.rule = idx;
+                    steps.push(Step::Native(n));
+                }
+                if let Some((st, line)) = script {
+                    steps.push(Step::Script(ScriptStep {
+                        rules: vec![(idx, line)],
+                        axis: self.rules[idx].axis,
+                        group,
+                        ast: rhai::AST::new([st], lib.clone()),
+                        file: s.name.clone(),
+                    }));
+                }
+            }
+        }
+        drop(rec);
+        self.locals = locals;
+        self.steps.extend(steps);
+        Ok(())
+    }
+}
+
+fn is_trailing(s: &Stmt) -> bool {
+    match s {
+        Stmt::Expr(e) => matches!(&**e, rhai::Expr::Variable(v, ..) if v.1 == "score"),
+        Stmt::If(..) => {
+            let mut ft = FeatureTable::default();
+            let mut locals = Vec::new();
+            let mut r = Recognizer::new(&mut ft, &mut locals, &[], true);
+            matches!(r.statement(s, true), Shape::Clamp { .. })
+        }
+        _ => false,
+    }
+}
+
+/// Merges adjacent script statements of the same axis and group into one AST
+/// (fewer interpreter entries per lead when no explanation is needed).
+fn merge_scripts(steps: &[Step]) -> Vec<Step> {
+    let mut out: Vec<Step> = Vec::with_capacity(steps.len());
+    for step in steps {
+        if let (Step::Script(s), Some(Step::Script(prev))) = (step, out.last_mut())
+            && prev.axis == s.axis
+            && prev.group == s.group
+            && prev.file == s.file
+        {
+            let stmts: Vec<Stmt> = prev
+                .ast
+                .statements()
+                .iter()
+                .chain(s.ast.statements())
+                .cloned()
+                .collect();
+            prev.ast = rhai::AST::new(stmts, prev.ast.shared_lib().clone());
+            prev.rules.extend(s.rules.iter().copied());
+            continue;
+        }
+        out.push(step.clone());
+    }
+    out
+}

@@ -1,0 +1,316 @@
+//! [`CompiledPack`]: a rule pack compiled once, shared across threads, reused for every lead.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rhai::Engine;
+
+use super::activity::Aggregate;
+use super::compile;
+use super::extract;
+use super::features::FeatureTable;
+use super::load::{self, PackFormat, PackSource};
+use super::manifest::{GradesSpec, Manifest, TemperatureSpec};
+use super::program::{Program, RuleInfo, Scratch, Sums, Trace};
+use super::result::{Explanation, Grade, ScoreResult, Temperature};
+use super::script::{self, ScriptLog};
+use crate::error::Result;
+use crate::model::Lead;
+use crate::time::Timestamp;
+
+/// A compiled rule pack. Immutable, `Send + Sync`, cheap to clone (an `Arc`).
+#[derive(Debug, Clone)]
+pub struct CompiledPack(pub(crate) Arc<Inner>);
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub id: String,
+    pub manifest: Manifest,
+    pub features: FeatureTable,
+    pub aggs: Vec<Aggregate>,
+    pub agg_owners: Vec<usize>,
+    pub program: Program,
+    pub engine: Engine,
+    pub log: ScriptLog,
+    pub qualification: Option<super::evaluate::Qualification>,
+}
+
+/// Leads per parallel task: large enough to amortise scheduling, small enough to balance.
+const CHUNK: usize = 512;
+
+impl CompiledPack {
+    /// Loads and compiles a pack folder (with `pack.toml|json|yaml`) or a single
+    /// manifest or `.rhai` file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        Self::compile(load::from_path(path.as_ref())?)
+    }
+
+    /// Compiles a pack given as text (`file` names it in errors). Scripts must be
+    /// inline (`script`, or `script` on a rule).
+    pub fn from_str(text: &str, format: PackFormat, file: &str) -> Result<Self> {
+        Self::compile(load::from_text(text, format, file, None)?)
+    }
+
+    /// Compiles a pack from a manifest text and named script texts, e.g. a pack
+    /// embedded with `include_str!` (`scripts` entries name the given scripts).
+    pub fn from_parts(
+        manifest: &str,
+        format: PackFormat,
+        file: &str,
+        scripts: &[(&str, &str)],
+    ) -> Result<Self> {
+        Self::compile(load::from_parts(manifest, format, file, scripts)?)
+    }
+
+    /// Compiles a pack given as a JSON value (a manifest with inline scripts).
+    pub fn from_value(value: &serde_json::Value) -> Result<Self> {
+        Self::from_str(&value.to_string(), PackFormat::Json, "<inline>")
+    }
+
+    fn compile(src: PackSource) -> Result<Self> {
+        let m = &src.manifest;
+        let mut features = FeatureTable::new(&m.features, m.features_from)
+            .map_err(|e| e.with_file(src.file.clone()))?;
+        check_thresholds(&m.grades, &m.temperature).map_err(|e| e.with_file(src.file.clone()))?;
+        let log = ScriptLog::default();
+        let engine = script::engine(&m.limits, &log);
+        let program = compile::program(&src, &mut features, &engine)?;
+        let (aggs, agg_owners) = extract::aggregates(&features);
+        let qualification = match &m.qualification {
+            Some(q) => {
+                Some(super::evaluate::qualification(q).map_err(|e| e.with_file(src.file.clone()))?)
+            }
+            None => None,
+        };
+        Ok(CompiledPack(Arc::new(Inner {
+            id: format!("{}@{}", m.name, m.version),
+            manifest: src.manifest,
+            features,
+            aggs,
+            agg_owners,
+            program,
+            engine,
+            log,
+            qualification,
+        })))
+    }
+
+    pub fn name(&self) -> &str {
+        &self.0.manifest.name
+    }
+    pub fn version(&self) -> &str {
+        &self.0.manifest.version
+    }
+    /// `name@version`, as stored in `lead.score.pack`.
+    pub fn id(&self) -> &str {
+        &self.0.id
+    }
+    /// The manifest as loaded.
+    pub fn manifest(&self) -> &Manifest {
+        &self.0.manifest
+    }
+    /// Every rule and setup statement, in evaluation order, with its tier.
+    pub fn rules(&self) -> &[RuleInfo] {
+        &self.0.program.rules
+    }
+    /// Names of the features the pack reads.
+    pub fn features(&self) -> Vec<&str> {
+        self.0
+            .features
+            .used
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect()
+    }
+    /// Lines written by `print`/`debug` since the last call, and how many were dropped.
+    pub fn take_log(&self) -> (Vec<String>, u64) {
+        self.0.log.take()
+    }
+
+    pub(crate) fn scratch<'a>(&self, now: Timestamp) -> Scratch<'a> {
+        Scratch::new(
+            &self.0.features,
+            &self.0.program,
+            self.0.aggs.len(),
+            &now.to_rfc3339(),
+        )
+    }
+
+    /// Scores one lead as of `now`.
+    pub fn score(&self, lead: &Lead, now: Timestamp) -> Result<ScoreResult> {
+        self.score_with(lead, now, false)
+    }
+
+    /// Scores one lead and explains the score.
+    pub fn explain(&self, lead: &Lead, now: Timestamp) -> Result<ScoreResult> {
+        self.score_with(lead, now, true)
+    }
+
+    /// Scores one lead, with an explanation when `explain` is set.
+    pub fn score_with(&self, lead: &Lead, now: Timestamp, explain: bool) -> Result<ScoreResult> {
+        let mut x = self.scratch(now);
+        self.score_in(&mut x, lead, now, explain)
+    }
+
+    pub(crate) fn score_in<'a>(
+        &self,
+        x: &mut Scratch<'a>,
+        lead: &'a Lead,
+        now: Timestamp,
+        explain: bool,
+    ) -> Result<ScoreResult> {
+        let p = &self.0;
+        extract::fill(&p.features, &p.aggs, &p.agg_owners, lead, now, x);
+        let mut trace = explain.then(Trace::default);
+        let sums = p.program.run(
+            &p.features,
+            Some(&p.engine),
+            x,
+            Some(lead),
+            &lead.id,
+            trace.as_mut(),
+        )?;
+        Ok(self.result(lead.id.clone(), sums, trace))
+    }
+
+    pub(crate) fn result(&self, lead_id: String, s: Sums, trace: Option<Trace>) -> ScoreResult {
+        let grade = self.grade(s.fit);
+        let temperature = self.temperature(s.total);
+        let explanation = trace.map(|t| {
+            let m = &self.0.manifest;
+            Explanation {
+                pack: self.0.id.clone(),
+                rules: t.rules,
+                caps: t.caps,
+                fit_raw: t.fit_raw,
+                engagement_raw: t.engagement_raw,
+                grade_reason: grade_reason(grade, s.fit, &m.grades),
+                temperature_reason: temperature_reason(temperature, s.total, &m.temperature),
+            }
+        });
+        ScoreResult {
+            lead_id,
+            total: s.total,
+            fit: s.fit,
+            engagement: s.engagement,
+            grade,
+            temperature,
+            explanation,
+        }
+    }
+
+    /// The grade for a fit score.
+    pub fn grade(&self, fit: f64) -> Grade {
+        let g = &self.0.manifest.grades;
+        if fit >= g.a {
+            Grade::A
+        } else if fit >= g.b {
+            Grade::B
+        } else if fit >= g.c {
+            Grade::C
+        } else if fit >= g.d {
+            Grade::D
+        } else if g.e.is_some_and(|e| fit >= e) {
+            Grade::E
+        } else {
+            Grade::F
+        }
+    }
+
+    /// The temperature for a total score.
+    pub fn temperature(&self, total: f64) -> Temperature {
+        let t = &self.0.manifest.temperature;
+        if total >= t.hot {
+            Temperature::Hot
+        } else if total >= t.warm {
+            Temperature::Warm
+        } else {
+            Temperature::Cold
+        }
+    }
+
+    /// Scores leads on all cores; one result per lead, in order. A failing lead
+    /// yields an error entry; the others are scored.
+    pub fn score_batch(
+        &self,
+        leads: &[Lead],
+        now: Timestamp,
+        explain: bool,
+    ) -> Vec<Result<ScoreResult>> {
+        leads
+            .par_chunks(CHUNK)
+            .flat_map_iter(|chunk| {
+                let mut x = self.scratch(now);
+                chunk
+                    .iter()
+                    .map(|l| self.score_in(&mut x, l, now, explain))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Scores leads on the current thread only (baseline for the parallel path).
+    pub fn score_batch_sequential(
+        &self,
+        leads: &[Lead],
+        now: Timestamp,
+        explain: bool,
+    ) -> Vec<Result<ScoreResult>> {
+        let mut x = self.scratch(now);
+        leads
+            .iter()
+            .map(|l| self.score_in(&mut x, l, now, explain))
+            .collect()
+    }
+
+    /// Scores `lead` and writes the result into `lead.score`.
+    pub fn score_into(&self, lead: &mut Lead, now: Timestamp) -> Result<ScoreResult> {
+        let r = self.score(lead, now)?;
+        r.write_to(lead, &self.0.id, now);
+        Ok(r)
+    }
+}
+
+fn check_thresholds(g: &GradesSpec, t: &TemperatureSpec) -> Result<()> {
+    let mut order = vec![g.a, g.b, g.c, g.d];
+    order.extend(g.e);
+    if order.windows(2).any(|w| w[0] < w[1]) || order.iter().any(|v| v.is_nan()) {
+        return Err(
+            crate::Error::config("grades must not increase from A to E").with_field("grades")
+        );
+    }
+    if t.hot < t.warm || t.hot.is_nan() || t.warm.is_nan() {
+        return Err(
+            crate::Error::config("temperature.hot must be at least temperature.warm")
+                .with_field("temperature"),
+        );
+    }
+    Ok(())
+}
+
+fn grade_reason(grade: Grade, fit: f64, g: &GradesSpec) -> String {
+    let floor = match grade {
+        Grade::A => Some(g.a),
+        Grade::B => Some(g.b),
+        Grade::C => Some(g.c),
+        Grade::D => Some(g.d),
+        Grade::E => g.e,
+        Grade::F => None,
+    };
+    match floor {
+        Some(f) => format!("fit {fit} >= {f} for grade {}", grade.as_str()),
+        None => format!("fit {fit} is below every grade threshold"),
+    }
+}
+
+fn temperature_reason(t: Temperature, total: f64, s: &TemperatureSpec) -> String {
+    match t {
+        Temperature::Hot => format!("total {total} >= hot threshold {}", s.hot),
+        Temperature::Warm => format!(
+            "total {total} >= warm threshold {} (hot at {})",
+            s.warm, s.hot
+        ),
+        Temperature::Cold => format!("total {total} < warm threshold {}", s.warm),
+    }
+}

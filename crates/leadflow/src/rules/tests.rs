@@ -1,0 +1,213 @@
+//! Unit tests of the rules engine: sandbox limits, broken packs, explain, caps.
+
+use super::*;
+use crate::{ErrorKind, Lead, parse_timestamp};
+
+fn now() -> crate::Timestamp {
+    parse_timestamp("2026-06-01T00:00:00Z").unwrap()
+}
+
+fn lead() -> Lead {
+    let mut l = Lead::new("L-42", parse_timestamp("2026-05-01T00:00:00Z").unwrap());
+    l.title = Some("VP Engineering".into());
+    l.employees = Some(800);
+    l
+}
+
+fn rhai_pack(script: &str) -> crate::Result<CompiledPack> {
+    CompiledPack::from_str(script, PackFormat::Rhai, "t.rhai")
+}
+
+#[test]
+fn infinite_loop_is_limit_exceeded_naming_lead_and_rule() {
+    let p = rhai_pack("let score = 0.0;\n// rule: spin\nloop { score += 1.0; }\n").unwrap();
+    let e = p.score(&lead(), now()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded);
+    assert_eq!(e.record(), Some("L-42"));
+    assert_eq!(e.rule(), Some("spin"));
+}
+
+#[test]
+fn huge_string_is_limit_exceeded() {
+    let p = rhai_pack("let s = \"x\";\nfor i in 0..40 { s += s; }\nscore += 1.0;\n").unwrap();
+    let e = p.score(&lead(), now()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{e}");
+}
+
+#[test]
+fn deep_recursion_is_limit_exceeded() {
+    let p = rhai_pack("fn f(n) { f(n + 1) }\nscore += f(0);\n").unwrap();
+    let e = p.score(&lead(), now()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{e}");
+}
+
+#[test]
+fn limits_are_configurable() {
+    let toml = "name = \"x\"\nversion = \"1\"\nscript = \"let n = 0; while n < 5000 { n += 1; } score += 1.0;\"\n[limits]\nmax_operations = 100\n";
+    let p = CompiledPack::from_str(toml, PackFormat::Toml, "p.toml").unwrap();
+    assert_eq!(
+        p.score(&lead(), now()).unwrap_err().kind(),
+        ErrorKind::LimitExceeded
+    );
+}
+
+#[test]
+fn syntax_error_names_file_line_and_column() {
+    let e = rhai_pack("let score = 0.0;\nif lead.title.contains(\"VP\" { score += 1.0; }\n")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Script);
+    assert_eq!(e.file(), Some("t.rhai"));
+    assert_eq!(e.line(), Some(2));
+    assert!(e.column().is_some());
+}
+
+#[test]
+fn unknown_field_in_script_is_reported_with_position() {
+    let e =
+        rhai_pack("let score = 0.0;\n\nif lead.titel == \"x\" { score += 1.0; }\n").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Script);
+    assert_eq!(e.field(), Some("titel"));
+    assert_eq!(e.line(), Some(3));
+}
+
+#[test]
+fn unknown_field_in_declarative_rule_names_rule() {
+    let toml = "name = \"x\"\nversion = \"1\"\n[[rules]]\nname = \"bad\"\nwhen = { field = \"titel\", contains = \"VP\" }\npoints = 1\n";
+    let e = CompiledPack::from_str(toml, PackFormat::Toml, "p.toml").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config);
+    assert_eq!(e.rule(), Some("bad"));
+    assert_eq!(e.file(), Some("p.toml"));
+}
+
+#[test]
+fn bad_toml_and_unknown_keys_have_positions() {
+    let e = CompiledPack::from_str("name = \"x\"\nversion = \"1\"\n[[rules]]\nname = \"a\"\npoints = 1\nwhen = { feld = \"x\" }\n", PackFormat::Toml, "p.toml").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config);
+    assert_eq!(e.line(), Some(6));
+    let e = CompiledPack::from_str("name = [\n", PackFormat::Toml, "p.toml").unwrap_err();
+    assert_eq!(e.line(), Some(1));
+}
+
+#[test]
+fn runtime_error_names_lead_and_rule() {
+    let p = rhai_pack("// rule: boom\nscore += lead.title.len() / 0;\n").unwrap();
+    let e = p.score(&lead(), now()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Script);
+    assert_eq!((e.record(), e.rule()), (Some("L-42"), Some("boom")));
+}
+
+#[test]
+fn print_goes_to_the_log() {
+    let p = rhai_pack("print(`title ${lead.title}`);\nscore += 1.0;\n").unwrap();
+    p.score(&lead(), now()).unwrap();
+    let (lines, dropped) = p.take_log();
+    assert_eq!(lines, vec!["title VP Engineering".to_owned()]);
+    assert_eq!(dropped, 0);
+}
+
+#[test]
+fn batch_keeps_going_after_a_failing_lead() {
+    let p = rhai_pack("if lead.employees > 1000 { loop {} }\nscore += 1.0;\n").unwrap();
+    let mut big = lead();
+    big.id = "L-big".into();
+    big.employees = Some(5000);
+    let out = p.score_batch(&[lead(), big, lead()], now(), false);
+    assert!(out[0].is_ok() && out[2].is_ok());
+    let e = out[1].as_ref().unwrap_err();
+    assert_eq!(
+        (e.kind(), e.record()),
+        (ErrorKind::LimitExceeded, Some("L-big"))
+    );
+}
+
+#[test]
+fn explain_lists_rules_decay_and_caps() {
+    let toml = r#"
+name = "x"
+version = "1"
+[decay.recent]
+half_life_days = 10
+[caps.fit]
+max = 12
+[[rules]]
+name = "senior"
+when = { field = "title", starts_with = "VP" }
+points = 10
+[[rules]]
+name = "big"
+when = { field = "employees", gte = 500 }
+points = 5
+[[rules]]
+name = "views"
+value = "page_views"
+per = 3
+decay = "recent"
+max = 4
+"#;
+    let p = CompiledPack::from_str(toml, PackFormat::Toml, "p.toml").unwrap();
+    let mut l = lead();
+    l.extra.insert("page_views".into(), 4.into());
+    l.extra.insert("days_since_activity".into(), 10.into());
+    let r = p.explain(&l, now()).unwrap();
+    let ex = r.explanation.unwrap();
+    let names: Vec<&str> = ex.rules.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(names, ["senior", "big", "views"]);
+    assert_eq!(ex.rules[0].reason, "title starts with \"VP\"");
+    let views = &ex.rules[2];
+    assert_eq!(views.decay, Some(0.5));
+    assert_eq!(
+        views.capped.as_ref().map(|c| (c.before, c.after)),
+        Some((6.0, 4.0))
+    );
+    assert_eq!(ex.caps[0].scope, "fit");
+    assert_eq!(
+        (ex.fit_raw, r.fit, r.engagement, r.total),
+        (15.0, 12.0, 4.0, 16.0)
+    );
+    assert_eq!(r.grade, Grade::D);
+    // Without the flag there is no explanation.
+    assert!(p.score(&l, now()).unwrap().explanation.is_none());
+}
+
+#[test]
+fn script_rules_explain_with_their_source_line() {
+    let p = rhai_pack("let score = 0.0;\n// rule: vp fit\nif lead.title.contains(\"VP\") { score += 10.0; }\nswitch lead.employees { 800 => score += 3.0, _ => () }\nscore\n").unwrap();
+    let r = p.explain(&lead(), now()).unwrap();
+    let ex = r.explanation.unwrap();
+    assert_eq!(ex.rules.len(), 2);
+    assert_eq!(
+        (ex.rules[0].rule.as_str(), ex.rules[0].tier),
+        ("vp", Tier::Native)
+    );
+    assert_eq!(
+        ex.rules[0].reason,
+        "if lead.title.contains(\"VP\") { score += 10.0; }"
+    );
+    assert_eq!(
+        (
+            ex.rules[1].rule.as_str(),
+            ex.rules[1].tier,
+            ex.rules[1].points
+        ),
+        ("t.rhai:4", Tier::Script, 3.0)
+    );
+    assert!((r.total - 13.0).abs() < 1e-12);
+}
+
+#[test]
+fn compiled_pack_is_send_sync_and_cheap_to_clone() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<CompiledPack>();
+}
+
+#[test]
+fn score_into_writes_state() {
+    let p = rhai_pack("//! name: t\n//! version: 2\nscore += 50.0;\n").unwrap();
+    let mut l = lead();
+    p.score_into(&mut l, now()).unwrap();
+    let s = l.score.unwrap();
+    assert_eq!(
+        (s.total, s.pack.as_str(), s.temperature.as_str()),
+        (50.0, "t@2", "warm")
+    );
+}
