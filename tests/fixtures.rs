@@ -13,6 +13,8 @@ fn run(op: &str, input: &Value) -> Result<Value> {
         "parse_lead" => Ok(Lead::from_value(input.clone())?.to_value()),
         "lifecycle" => lifecycle(input),
         "opportunity" => opportunity(input),
+        "score" => score(input),
+        "evaluate" => evaluate(input),
         other => panic!("unknown fixture operation {other:?}: add it to tests/fixtures.rs"),
     }
 }
@@ -98,4 +100,34 @@ fn shared_fixtures() {
             _ => panic!("{name}: a fixture has exactly one of `expected` and `error`"),
         }
     }
+}
+
+/// The fixture's pack: a path relative to the repository root, or an inline manifest object.
+fn rule_pack(input: &Value) -> Result<leadflow::rules::CompiledPack> {
+    match &input["pack"] {
+        Value::String(path) => leadflow::rules::CompiledPack::load(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join(path),
+        ),
+        inline => leadflow::rules::CompiledPack::from_value(inline),
+    }
+}
+
+/// `score`: `{pack, lead, now, explain?}` -> the score result.
+fn score(input: &Value) -> Result<Value> {
+    let pack = rule_pack(input)?;
+    let lead = Lead::from_value(input["lead"].clone())?;
+    let now = parse_timestamp(input["now"].as_str().unwrap_or_default())?;
+    let explain = input["explain"].as_bool().unwrap_or(false);
+    Ok(serde_json::to_value(pack.score_with(&lead, now, explain)?)?)
+}
+
+/// `evaluate`: `{pack, lead, now, pipeline?}` -> the lead after scoring, qualification and stage moves.
+fn evaluate(input: &Value) -> Result<Value> {
+    let pack = rule_pack(input)?;
+    let mut lead = Lead::from_value(input["lead"].clone())?;
+    let now = parse_timestamp(input["now"].as_str().unwrap_or_default())?;
+    pack.evaluate(&mut lead, &pipeline(input)?, now)?;
+    Ok(lead.to_value())
 }
