@@ -170,7 +170,7 @@ impl Cond {
             Cond::Str(op, slot, needle) => str_test(*op, &x.strs[*slot], needle),
             Cond::StrIn(slot, set) => {
                 let s: &str = &x.strs[*slot];
-                set.iter().any(|v| &**v == s)
+                set.iter().any(|v| bytes_eq(v.as_bytes(), s.as_bytes()))
             }
             Cond::StrAny(op, slot, needles) => {
                 let s: &str = &x.strs[*slot];
@@ -259,14 +259,28 @@ fn cmp(op: CmpOp, a: f64, b: f64) -> bool {
     }
 }
 
+/// Byte equality, inlined for the short strings rules compare (a libc `memcmp`
+/// call costs more than the comparison itself).
 #[inline]
-fn str_test(op: StrOp, s: &str, needle: &str) -> bool {
+fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 32 {
+        return a == b;
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+#[inline]
+fn str_test(op: StrOp, text: &str, needle: &str) -> bool {
+    let (s, n) = (text.as_bytes(), needle.as_bytes());
     match op {
-        StrOp::Eq => s == needle,
-        StrOp::Ne => s != needle,
-        StrOp::Contains => s.contains(needle),
-        StrOp::StartsWith => s.starts_with(needle),
-        StrOp::EndsWith => s.ends_with(needle),
+        StrOp::Eq => bytes_eq(s, n),
+        StrOp::Ne => !bytes_eq(s, n),
+        StrOp::Contains => s.len() >= n.len() && text.contains(needle),
+        StrOp::StartsWith => s.len() >= n.len() && bytes_eq(&s[..n.len()], n),
+        StrOp::EndsWith => s.len() >= n.len() && bytes_eq(&s[s.len() - n.len()..], n),
     }
 }
 
