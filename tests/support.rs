@@ -42,7 +42,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Asserts that an error matches a fixture's `error` object: `kind` always, and
-/// `record`, `field`, `rule` when the fixture names them.
+/// `record`, `field`, `rule` and `details` when the fixture names them.
 pub fn assert_error_matches(name: &str, err: &leadflow::Error, expected: &Value) {
     assert_eq!(
         err.kind().name(),
@@ -58,5 +58,8 @@ pub fn assert_error_matches(name: &str, err: &leadflow::Error, expected: &Value)
             };
             assert_eq!(got, Some(want), "{name}: {key} of {err}");
         }
+    }
+    if let Some(want) = expected.get("details") {
+        assert_eq!(err.details(), Some(want), "{name}: details of {err}");
     }
 }

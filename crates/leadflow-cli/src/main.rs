@@ -19,6 +19,21 @@ struct Cli {
 enum Command {
     /// Check lead files (and, with --pipeline, a pipeline config) and report every bad record.
     Validate(commands::validate::Args),
+    /// Funnel, conversion, velocity, status board, pipeline forecast and attribution
+    /// from lead/opportunity history (terminal tables; --html for a page, --json for data).
+    Report(Box<commands::report::Args>),
+    /// Convert leads into account + contact (+ opportunity), matching existing records.
+    ///
+    /// Writes one JSON line per lead to standard output: the conversion result, or
+    /// with --plan-only the plan. A lead that cannot be converted becomes
+    /// {"id": ..., "error": {"kind": ..., "message": ...}} and the others still convert.
+    /// Leads convert in input order and see the records earlier leads created, so two
+    /// leads of one new company share one new account. Exit status: 0 when every lead
+    /// converted, 1 when any lead failed, 2 when an input file is unusable.
+    ///
+    /// Example: leadflow convert --accounts accounts.json --contacts contacts.json
+    /// --options options.json --now 2026-02-10T12:00:00Z leads.jsonl
+    Convert(commands::convert::Args),
     /// Write the seeded reference scoring workload (leads or flat feature rows).
     Generate(commands::generate::Args),
     /// Score, qualify and move leads through the lifecycle with a rule pack (streaming).
@@ -33,6 +48,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
+        Command::Report(args) => commands::report::run(&args),
+        Command::Convert(args) => commands::convert::run(&args),
         Command::Generate(args) => commands::generate::run(&args),
         Command::Score(args) => commands::score::run(&args),
         Command::Check(args) => commands::check::run(&args),

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 /// exception class and the Node `err.code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ErrorKind {
-    /// Input that is not well-formed JSON, YAML, TOML or CSV.
+    /// Record input (leads, accounts, CSV rows) that is not well-formed JSON or CSV.
+    /// Malformed configuration files are `ConfigError`s: every config problem has one kind.
     #[serde(rename = "ParseError")]
     Parse,
     /// Well-formed input with a wrong type, a missing field or an invalid value.

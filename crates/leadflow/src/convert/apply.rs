@@ -5,13 +5,16 @@ use serde_json::json;
 
 use super::build::{Built, build};
 use super::fields::{FieldMapping, MappingAction};
+use super::index::MatchIndex;
 use super::options::ConvertOptions;
-use super::plan::{ConversionPlan, TargetAction, already_converted, fingerprint, plan};
-use super::stages::{CONVERTED_STATUS, OPPORTUNITY_STAGE, opportunity_stage_move};
-use crate::error::{Error, ErrorKind, Result};
-use crate::model::{
-    Account, Contact, ConversionRef, Dimension, Lead, Opportunity, Transition, TransitionKind,
+use super::plan::{
+    ConversionPlan, TargetAction, already_converted, check_index, fingerprint, plan_indexed,
+    plan_with,
 };
+use super::records::Records;
+use crate::error::{Error, ErrorKind, Result};
+use crate::lifecycle::{Change, Pipeline};
+use crate::model::{Account, Contact, ConversionRef, Lead, Opportunity};
 use crate::time::Timestamp;
 
 /// What happened to a target record.
@@ -59,10 +62,64 @@ pub fn apply(
     opts: &ConvertOptions,
     now: Timestamp,
 ) -> Result<ConversionResult> {
+    apply_with(
+        &Pipeline::default(),
+        plan,
+        lead,
+        accounts,
+        contacts,
+        opts,
+        now,
+    )
+}
+
+/// [`apply`] with a configured [`Pipeline`] (initial opportunity stage, lead
+/// stage ladder and converted status come from it).
+pub fn apply_with(
+    pipeline: &Pipeline,
+    plan: &ConversionPlan,
+    lead: &mut Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
+    apply_in(
+        pipeline,
+        plan,
+        lead,
+        Records::Slices(accounts, contacts),
+        opts,
+        now,
+    )
+}
+
+/// [`apply_with`] against a prebuilt [`MatchIndex`] (records found by id in
+/// constant time). The index must have been built with `opts.matching`.
+pub fn apply_indexed(
+    pipeline: &Pipeline,
+    plan: &ConversionPlan,
+    lead: &mut Lead,
+    index: &MatchIndex<'_>,
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
+    check_index(index, opts)?;
+    apply_in(pipeline, plan, lead, Records::Index(index), opts, now)
+}
+
+fn apply_in(
+    pipeline: &Pipeline,
+    plan: &ConversionPlan,
+    lead: &mut Lead,
+    records: Records<'_>,
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
     if lead.is_converted() {
         return Err(already_converted(lead));
     }
-    let built = fresh_build(plan, lead, accounts, contacts, opts, now)?;
+    let built = fresh_build(pipeline, plan, lead, records, opts, now)?;
 
     let conflicts: Vec<FieldMapping> = built
         .fields
@@ -87,7 +144,19 @@ pub fn apply(
         filled(super::Target::Contact) || built.contact_activities_added > 0,
     );
 
-    let converted = mark_converted(lead, &built, &opts.actor, now);
+    let mut converted = lead.clone();
+    let conversion = ConversionRef {
+        converted_at: now,
+        account_id: built.account.id.clone(),
+        contact_id: built.contact.id.clone(),
+        opportunity_id: built.opportunity.as_ref().map(|o| o.id.clone()),
+    };
+    let change = Change::new(now)
+        .actor(opts.actor.clone())
+        .reason("lead converted");
+    pipeline
+        .mark_converted(&mut converted, conversion, &change)
+        .map_err(|e| e.with_record(&lead.id))?;
     *lead = converted.clone();
 
     Ok(ConversionResult {
@@ -102,7 +171,7 @@ pub fn apply(
     })
 }
 
-/// [`plan`] then [`apply`].
+/// [`plan`] then [`apply`], with the default pipeline.
 pub fn convert(
     lead: &mut Lead,
     accounts: &[Account],
@@ -110,60 +179,41 @@ pub fn convert(
     opts: &ConvertOptions,
     now: Timestamp,
 ) -> Result<ConversionResult> {
-    let p = plan(lead, accounts, contacts, opts, now)?;
-    apply(&p, lead, accounts, contacts, opts, now)
+    convert_with(&Pipeline::default(), lead, accounts, contacts, opts, now)
 }
 
-/// The lead after conversion: stage `opportunity` (when one is created and the
-/// lead is not beyond it), status `converted`, history entries for both.
-fn mark_converted(lead: &Lead, built: &Built, actor: &str, now: Timestamp) -> Lead {
-    let mut converted = lead.clone();
-    let actor = Some(actor.to_owned());
-    let reason = Some("lead converted".to_owned());
-    if built.opportunity.is_some()
-        && let Some(kind) = opportunity_stage_move(converted.stage.as_deref())
-    {
-        converted.history.push(Transition {
-            dimension: Dimension::Stage,
-            from: converted.stage.take(),
-            to: OPPORTUNITY_STAGE.to_owned(),
-            at: now,
-            kind,
-            actor: actor.clone(),
-            reason: reason.clone(),
-        });
-        converted.stage = Some(OPPORTUNITY_STAGE.to_owned());
-    }
-    let from_status = converted.status.take();
-    converted.history.push(Transition {
-        dimension: Dimension::Status,
-        kind: if from_status.is_some() {
-            TransitionKind::Advance
-        } else {
-            TransitionKind::Initial
-        },
-        from: from_status,
-        to: CONVERTED_STATUS.to_owned(),
-        at: now,
-        actor,
-        reason,
-    });
-    converted.status = Some(CONVERTED_STATUS.to_owned());
-    converted.conversion = Some(ConversionRef {
-        converted_at: now,
-        account_id: built.account.id.clone(),
-        contact_id: built.contact.id.clone(),
-        opportunity_id: built.opportunity.as_ref().map(|o| o.id.clone()),
-    });
-    converted
+/// [`convert`] with a configured [`Pipeline`].
+pub fn convert_with(
+    pipeline: &Pipeline,
+    lead: &mut Lead,
+    accounts: &[Account],
+    contacts: &[Contact],
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
+    let p = plan_with(pipeline, lead, accounts, contacts, opts, now)?;
+    apply_with(pipeline, &p, lead, accounts, contacts, opts, now)
+}
+
+/// [`convert_with`] against a prebuilt [`MatchIndex`]; see [`super::convert_batch`]
+/// for a whole batch.
+pub fn convert_indexed(
+    pipeline: &Pipeline,
+    lead: &mut Lead,
+    index: &MatchIndex<'_>,
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
+    let p = plan_indexed(pipeline, lead, index, opts, now)?;
+    apply_indexed(pipeline, &p, lead, index, opts, now)
 }
 
 /// Rebuilds the planned conversion and checks that the plan still holds.
 fn fresh_build(
+    pipeline: &Pipeline,
     plan: &ConversionPlan,
     lead: &Lead,
-    accounts: &[Account],
-    contacts: &[Contact],
+    records: Records<'_>,
     opts: &ConvertOptions,
     now: Timestamp,
 ) -> Result<Built> {
@@ -178,10 +228,10 @@ fn fresh_build(
     }
     let built = build(
         lead,
-        accounts,
-        contacts,
+        records,
         [&plan.account, &plan.contact, &plan.opportunity],
         opts,
+        pipeline,
         now,
     )
     .map_err(|e| e.with_record(&lead.id))?;
@@ -189,16 +239,18 @@ fn fresh_build(
         (
             "account",
             &plan.account,
-            accounts
-                .iter()
-                .any(|a| Some(a.id.as_str()) == plan.account.id()),
+            plan.account
+                .id()
+                .and_then(|id| records.account(id))
+                .is_some(),
         ),
         (
             "contact",
             &plan.contact,
-            contacts
-                .iter()
-                .any(|c| Some(c.id.as_str()) == plan.contact.id()),
+            plan.contact
+                .id()
+                .and_then(|id| records.contact(id))
+                .is_some(),
         ),
     ] {
         if action.is_create() && exists {

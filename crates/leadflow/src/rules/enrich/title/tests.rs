@@ -226,6 +226,30 @@ fn japanese_ranks() {
 }
 
 #[test]
+fn mixed_and_tricky() {
+    check(&[
+        ("Assistant Director of Marketing", "manager", "marketing"),
+        ("Marketing Assistant", "individual_contributor", "marketing"),
+        ("Partner at McKinsey", "owner", "unknown"),
+        ("Partner Marketing Manager", "manager", "marketing"),
+        ("Director of IT", "director", "it"),
+        ("Board of Directors", "unknown", "unknown"),
+        (
+            "Software Engineering Intern",
+            "intern_student",
+            "engineering",
+        ),
+        ("Senior Account Executive", "senior", "sales"),
+        ("Vice President of Sales Operations", "vp", "sales"),
+        ("Owner/Operator", "owner", "executive"),
+        ("Head of R&D", "head", "engineering"),
+        ("FP&A Manager", "manager", "finance"),
+        ("Sales and Marketing Director", "director", "sales"),
+        ("Director Ventas / 営業部長", "director", "sales"),
+    ]);
+}
+
+#[test]
 fn never_panics_on_odd_input() {
     for t in [
         "\u{0}",

@@ -1,0 +1,1 @@
+"""One module per engine; see runner.py for the interface."""

@@ -1,0 +1,118 @@
+//! Rust side of the cross-language comparison (`benches/compare/run`).
+//!
+//! Scores the reference workload with one engine and prints one JSON line:
+//! `{"engine", "n", "build_s", "times_s": [...], "checksum"}`. The checksum is the
+//! sum of all scores; the driver compares it across engines.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use leadflow::synth::{FeatureRow, reference_score};
+
+#[derive(Debug)]
+struct Opts {
+    engine: String,
+    rows: PathBuf,
+    n: usize,
+    repeat: usize,
+    warmup: usize,
+}
+
+fn parse_args() -> Result<Opts, String> {
+    let mut o = Opts {
+        engine: String::new(),
+        rows: PathBuf::new(),
+        n: usize::MAX,
+        repeat: 5,
+        warmup: 1,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--engine" => o.engine = value()?,
+            "--rows" => o.rows = value()?.into(),
+            "--n" => o.n = value()?.parse().map_err(|e| format!("--n: {e}"))?,
+            "--repeat" => o.repeat = value()?.parse().map_err(|e| format!("--repeat: {e}"))?,
+            "--warmup" => o.warmup = value()?.parse().map_err(|e| format!("--warmup: {e}"))?,
+            // Inputs other engines use; accepted so the driver passes one argument list.
+            "--csv" | "--leads" | "--now" => {
+                value()?;
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(o)
+}
+
+fn load_rows(opts: &Opts) -> Result<Vec<FeatureRow>, String> {
+    let text =
+        std::fs::read_to_string(&opts.rows).map_err(|e| format!("{}: {e}", opts.rows.display()))?;
+    text.lines()
+        .take(opts.n)
+        .map(|l| serde_json::from_str(l).map_err(|e| format!("row: {e}")))
+        .collect()
+}
+
+/// Runs `score_all` `warmup` times untimed, then `repeat` times timed.
+fn measure(opts: &Opts, mut score_all: impl FnMut() -> f64) -> (Vec<f64>, f64) {
+    let mut checksum = 0.0;
+    for _ in 0..opts.warmup {
+        checksum = score_all();
+    }
+    let times = (0..opts.repeat)
+        .map(|_| {
+            let t = Instant::now();
+            checksum = black_box(score_all());
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    (times, checksum)
+}
+
+/// A scorer built once: scores every loaded lead and returns the sum of scores.
+type ScoreAll<'a> = Box<dyn FnMut() -> f64 + 'a>;
+
+/// Builds the engine `name` over `rows` (the untimed "rules built once" step).
+fn build<'a>(name: &str, rows: &'a [FeatureRow]) -> Result<ScoreAll<'a>, String> {
+    match name {
+        // The physical limit: the 25 rules as a plain Rust function over typed rows.
+        "rust-hand" => Ok(Box::new(move || {
+            black_box(rows).iter().map(reference_score).sum()
+        })),
+        other => Err(format!("unknown engine {other}")),
+    }
+}
+
+fn run(opts: &Opts) -> Result<serde_json::Value, String> {
+    let rows = load_rows(opts)?;
+    let started = Instant::now();
+    let mut score_all = build(&opts.engine, &rows)?;
+    let build_s = started.elapsed().as_secs_f64();
+    let (times, checksum) = measure(opts, &mut score_all);
+    Ok(result(opts, rows.len(), build_s, &times, checksum))
+}
+
+fn result(opts: &Opts, n: usize, build_s: f64, times: &[f64], checksum: f64) -> serde_json::Value {
+    serde_json::json!({
+        "engine": opts.engine,
+        "n": n,
+        "build_s": build_s,
+        "times_s": times,
+        "checksum": checksum,
+    })
+}
+
+fn main() -> std::process::ExitCode {
+    match parse_args().and_then(|o| run(&o)) {
+        Ok(v) => {
+            println!("{v}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("compare-rust: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,244 @@
+# Type stubs of the native module; `python -m mypy.stubtest leadflow` checks them
+# against the compiled module (bindings/python/test.sh runs it).
+import datetime
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, Literal, final
+
+__all__ = [
+    "AlreadyConverted",
+    "ConfigError",
+    "ConversionError",
+    "ERROR_KINDS",
+    "InternalError",
+    "InvalidTransition",
+    "IoError",
+    "LeadflowError",
+    "LimitExceeded",
+    "NotFound",
+    "ParseError",
+    "Pipeline",
+    "ScriptError",
+    "TriggerLoop",
+    "ValidationError",
+    "apply_conversion",
+    "convert",
+    "cumulative_time",
+    "derive",
+    "enrich",
+    "entered_at",
+    "last_entered_at",
+    "match_lead",
+    "parse_account",
+    "parse_contact",
+    "parse_lead",
+    "parse_leads",
+    "parse_opportunity",
+    "plan_conversion",
+    "qualification_evidence",
+    "qualification_state",
+    "qualify",
+    "time_in_current",
+    "timeline",
+]
+
+__version__: Final[str]
+ERROR_KINDS: Final[tuple[str, ...]]
+"""Every core error kind, in a stable order; each is a ``LeadflowError`` subclass here."""
+
+# A record (lead, account, contact, opportunity) as a dict, or as JSON text.
+_Record = Mapping[str, Any] | str
+# A point in time: RFC 3339 text or a timezone-aware datetime (naive ones are refused).
+_Time = str | datetime.datetime
+_Dimension = Literal["stage", "status", "opportunity_stage"]
+_Json = dict[str, Any]
+
+# --- errors -------------------------------------------------------------------------
+
+class LeadflowError(Exception):
+    """Base class of every leadflow error."""
+
+    kind: str
+    message: str | None
+    record: str | None
+    field: str | None
+    rule: str | None
+    file: str | None
+    line: int | None
+    column: int | None
+    details: Any
+
+class ParseError(LeadflowError): ...
+class ValidationError(LeadflowError): ...
+class ConfigError(LeadflowError): ...
+class InvalidTransition(LeadflowError): ...
+class AlreadyConverted(LeadflowError): ...
+class ConversionError(LeadflowError): ...
+class NotFound(LeadflowError): ...
+class ScriptError(LeadflowError): ...
+class LimitExceeded(LeadflowError): ...
+class TriggerLoop(LeadflowError): ...
+class IoError(LeadflowError): ...
+class InternalError(LeadflowError): ...
+
+def _error_from_dict(error: Mapping[str, Any]) -> LeadflowError: ...
+def _panic(message: str) -> None: ...
+
+# --- records ------------------------------------------------------------------------
+
+def parse_lead(lead: _Record) -> _Json: ...
+def parse_leads(leads: str | Iterable[Mapping[str, Any]]) -> list[_Json | LeadflowError]: ...
+def parse_account(account: _Record) -> _Json: ...
+def parse_contact(contact: _Record) -> _Json: ...
+def parse_opportunity(opportunity: _Record) -> _Json: ...
+
+# --- lifecycle ----------------------------------------------------------------------
+
+@final
+class Pipeline:
+    """A validated lifecycle configuration; immutable and thread-safe."""
+
+    def __new__(cls) -> Pipeline: ...
+    @staticmethod
+    def from_path(path: str | os.PathLike[str]) -> Pipeline: ...
+    @staticmethod
+    def from_str(text: str, format: str = "json") -> Pipeline: ...
+    @staticmethod
+    def from_dict(config: Mapping[str, Any]) -> Pipeline: ...
+    @property
+    def config(self) -> _Json: ...
+    @property
+    def stage_ladder(self) -> list[str]: ...
+    @property
+    def initial_stage(self) -> str: ...
+    @property
+    def initial_status(self) -> str: ...
+    def stage_rank(self, stage: str) -> int | None: ...
+    def is_stage(self, stage: str) -> bool: ...
+    def opportunity_stage(self, name: str) -> _Json | None: ...
+    def _repr_html_(self) -> str: ...
+    def place(
+        self, lead: _Record, *, at: _Time, actor: str | None = None, reason: str | None = None
+    ) -> tuple[_Json, list[_Json]]: ...
+    def advance_stage(
+        self,
+        lead: _Record,
+        to: str,
+        *,
+        at: _Time,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> tuple[_Json, _Json]: ...
+    def recycle_stage(
+        self,
+        lead: _Record,
+        to: str,
+        *,
+        at: _Time,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> tuple[_Json, _Json]: ...
+    def set_status(
+        self,
+        lead: _Record,
+        to: str,
+        *,
+        at: _Time,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> tuple[_Json, _Json]: ...
+    def record_touch(
+        self,
+        lead: _Record,
+        outcome: Literal["attempt", "connected"],
+        *,
+        at: _Time,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> tuple[_Json, _Json | None]: ...
+    def open_opportunity(
+        self,
+        id: str,
+        name: str,
+        account_id: str,
+        *,
+        at: _Time,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> _Json: ...
+    def move_opportunity(
+        self,
+        opportunity: _Record,
+        to: str,
+        *,
+        at: _Time,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> tuple[_Json, _Json]: ...
+
+_History = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+def entered_at(
+    record: _History, state: str, *, dimension: _Dimension | None = None
+) -> str | None: ...
+def last_entered_at(
+    record: _History, state: str, *, dimension: _Dimension | None = None
+) -> str | None: ...
+def time_in_current(
+    record: _History, *, now: _Time, dimension: _Dimension | None = None
+) -> float | None: ...
+def cumulative_time(
+    record: _History, *, now: _Time, dimension: _Dimension | None = None
+) -> dict[str, float]: ...
+def timeline(
+    record: _History, *, now: _Time, dimension: _Dimension | None = None
+) -> list[_Json]: ...
+
+# --- conversion ---------------------------------------------------------------------
+
+def match_lead(
+    lead: _Record,
+    accounts: Iterable[_Record] | None = None,
+    contacts: Iterable[_Record] | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> _Json: ...
+def plan_conversion(
+    lead: _Record,
+    accounts: Iterable[_Record] | None = None,
+    contacts: Iterable[_Record] | None = None,
+    options: Mapping[str, Any] | None = None,
+    *,
+    now: _Time,
+    pipeline: Pipeline | None = None,
+) -> _Json: ...
+def apply_conversion(
+    plan: Mapping[str, Any],
+    lead: _Record,
+    accounts: Iterable[_Record] | None = None,
+    contacts: Iterable[_Record] | None = None,
+    options: Mapping[str, Any] | None = None,
+    *,
+    now: _Time,
+    pipeline: Pipeline | None = None,
+) -> _Json: ...
+def convert(
+    lead: _Record,
+    accounts: Iterable[_Record] | None = None,
+    contacts: Iterable[_Record] | None = None,
+    options: Mapping[str, Any] | None = None,
+    *,
+    now: _Time,
+    pipeline: Pipeline | None = None,
+) -> _Json: ...
+
+# --- rules: enrichment and qualification --------------------------------------------
+
+def derive(lead: _Record) -> _Json: ...
+def enrich(lead: _Record, data: Mapping[str, Any], provider: str) -> tuple[_Json, _Json]: ...
+def qualify(
+    framework: str | Mapping[str, Any],
+    evidence: Mapping[str, Any] | None = None,
+    policy: Mapping[str, Any] | None = None,
+) -> _Json: ...
+def qualification_evidence(lead: _Record, framework: str | Mapping[str, Any]) -> _Json: ...
+def qualification_state(result: Mapping[str, Any], *, now: _Time) -> _Json: ...

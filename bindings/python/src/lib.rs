@@ -1,0 +1,31 @@
+//! Python binding of leadflow, imported as `leadflow` (the native part is `leadflow._leadflow`).
+//!
+//! Thin by design: values and errors are converted here, every decision is the core's.
+//! Records go in as dicts (or JSON text) and come out as dicts; core errors become
+//! `leadflow.LeadflowError` subclasses named after `leadflow::ErrorKind`.
+
+mod convert;
+mod errors;
+mod lifecycle;
+mod model;
+mod rules;
+mod values;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _leadflow(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::register(m)?;
+    // `setattr`, not `add`: these stay out of `__all__` (the public API).
+    m.setattr("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.setattr(
+        "_error_from_dict",
+        wrap_pyfunction!(errors::_error_from_dict, m)?,
+    )?;
+    m.setattr("_panic", wrap_pyfunction!(errors::_panic, m)?)?;
+    model::register(m)?;
+    lifecycle::register(m)?;
+    convert::register(m)?;
+    rules::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,147 @@
+"""Runs every shared JSON fixture under the repo's tests/fixtures/ through the Python API.
+
+The Rust suite (tests/fixtures.rs) and the Node suite run the same files and must give
+the same results. An operation this runner does not know FAILS its case, so a fixture
+can never go silently unrun: bind the operation and add it to OPERATIONS.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import leadflow
+from conftest import FIXTURES, strict_equal
+
+
+def _pipeline(input: dict[str, Any]) -> leadflow.Pipeline:
+    if "pipeline" in input:
+        return leadflow.Pipeline.from_dict(input["pipeline"])
+    return leadflow.Pipeline()
+
+
+def _change(step: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments `at`, `actor`, `reason` of a step."""
+    return {key: step[key] for key in ("at", "actor", "reason") if key in step}
+
+
+def lifecycle(input: dict[str, Any]) -> Any:
+    p = _pipeline(input)
+    lead = leadflow.parse_lead(input["lead"])
+    for step in input["steps"]:
+        action = step["action"]
+        if action == "place":
+            lead, _ = p.place(lead, **_change(step))
+        elif action == "record_touch":
+            lead, _ = p.record_touch(lead, step["outcome"], **_change(step))
+        elif action in ("advance_stage", "recycle_stage", "set_status"):
+            lead, _ = getattr(p, action)(lead, step["to"], **_change(step))
+        else:
+            pytest.fail(f"unknown lifecycle action {action!r}")
+    return lead
+
+
+def opportunity(input: dict[str, Any]) -> Any:
+    p = _pipeline(input)
+    o = input["open"]
+    opp = p.open_opportunity(o["id"], o["name"], o["account_id"], **_change(o))
+    for step in input["steps"]:
+        opp, _ = p.move_opportunity(opp, step["to"], **_change(step))
+    return opp
+
+
+def _records(input: dict[str, Any]) -> tuple[Any, list[Any], list[Any]]:
+    return input["lead"], input.get("accounts", []), input.get("contacts", [])
+
+
+def match_lead(input: dict[str, Any]) -> Any:
+    return leadflow.match_lead(*_records(input), input.get("options"))
+
+
+def convert_plan(input: dict[str, Any]) -> Any:
+    return leadflow.plan_conversion(*_records(input), input.get("options"), now=input["now"])
+
+
+def convert(input: dict[str, Any]) -> Any:
+    return leadflow.convert(*_records(input), input.get("options"), now=input["now"])
+
+
+def enrich(input: dict[str, Any]) -> Any:
+    lead, report = leadflow.enrich(input["lead"], input["data"], input["provider"])
+    return {"lead": lead, "rejected": report["rejected"]}
+
+
+def qualify(input: dict[str, Any]) -> Any:
+    return leadflow.qualify(input["framework"], input.get("evidence"), input.get("policy"))
+
+
+def qualify_lead(input: dict[str, Any]) -> Any:
+    evidence = leadflow.qualification_evidence(input["lead"], input["framework"])
+    result = leadflow.qualify(input["framework"], evidence)
+    state = leadflow.qualification_state(result, now=input["now"])
+    return {"evidence": evidence, "outcome": result["outcome"], "state": state}
+
+
+# operation name -> function of the fixture's `input` returning the JSON-like result.
+OPERATIONS: dict[str, Callable[[Any], Any]] = {
+    "parse_lead": leadflow.parse_lead,
+    "lifecycle": lifecycle,
+    "opportunity": opportunity,
+    "match_lead": match_lead,
+    "convert_plan": convert_plan,
+    "convert": convert,
+    "derive": leadflow.derive,
+    "enrich": enrich,
+    "qualify": qualify,
+    "qualify_lead": qualify_lead,
+}
+
+PATHS = sorted(FIXTURES.rglob("*.json"))
+
+
+def _id(path: pathlib.Path) -> str:
+    return path.relative_to(FIXTURES).as_posix()
+
+
+def test_fixtures_exist() -> None:
+    assert PATHS, f"no fixtures found under {FIXTURES}"
+
+
+def test_every_documented_operation_is_bound() -> None:
+    readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\|\s*`([a-z_]+)`\s*\|", readme, flags=re.MULTILINE))
+    assert documented, "no operations found in tests/fixtures/README.md"
+    missing = sorted(documented - OPERATIONS.keys())
+    assert not missing, f"operations documented but not bound in test_fixtures.py: {missing}"
+
+
+def _run(op: str, input: Any) -> Any:
+    if op not in OPERATIONS:
+        pytest.fail(f"unknown fixture operation {op!r}: add it to OPERATIONS in {__file__}")
+    return OPERATIONS[op](input)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[_id(p) for p in PATHS])
+def test_fixture(path: pathlib.Path) -> None:
+    fx = json.loads(path.read_text(encoding="utf-8"))
+    op = fx.get("operation")
+    assert isinstance(op, str), "a fixture needs an `operation`"
+    assert ("expected" in fx) != ("error" in fx), "a fixture has exactly one of `expected` and `error`"
+    if "expected" in fx:
+        strict_equal(_run(op, fx["input"]), fx["expected"])
+        return
+    want = fx["error"]
+    with pytest.raises(leadflow.LeadflowError) as info:
+        got = _run(op, fx["input"])
+        pytest.fail(f"expected {want}, got {got!r}")
+    err = info.value
+    assert type(err).__name__ == want["kind"], str(err)
+    assert err.kind == want["kind"], str(err)
+    for key in ("record", "field", "rule"):
+        if key in want:
+            assert getattr(err, key) == want[key], f"{key} of {err}"
