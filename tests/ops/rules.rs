@@ -19,9 +19,11 @@ pub fn run(op: &str, input: &Value) -> Option<Result<Value>> {
 /// The fixture's pack: a path relative to the repository root, or an inline manifest object.
 fn pack(input: &Value) -> Result<CompiledPack> {
     match &input["pack"] {
-        Value::String(path) => {
-            CompiledPack::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path))
-        }
+        Value::String(path) => CompiledPack::load(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join(path),
+        ),
         inline => CompiledPack::from_value(inline),
     }
 }
@@ -31,7 +33,11 @@ fn score(input: &Value) -> Result<Value> {
     let pack = pack(input)?;
     let lead = Lead::from_value(input["lead"].clone())?;
     let explain = input["explain"].as_bool().unwrap_or(false);
-    Ok(serde_json::to_value(pack.score_with(&lead, timestamp(input, "now")?, explain)?)?)
+    Ok(serde_json::to_value(pack.score_with(
+        &lead,
+        timestamp(input, "now")?,
+        explain,
+    )?)?)
 }
 
 /// `evaluate`: `{pack, lead, now, pipeline?}` -> the lead after scoring, qualification and stage moves.
