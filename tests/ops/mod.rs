@@ -10,6 +10,7 @@ mod metrics;
 mod model;
 mod qualify;
 mod routing;
+mod rules;
 
 type Op = fn(&str, &Value) -> Option<Result<Value>>;
 
@@ -20,6 +21,7 @@ const AREAS: &[Op] = &[
     qualify::run,
     metrics::run,
     routing::run,
+    rules::run,
 ];
 
 /// Runs one fixture operation; panics on an operation no area knows, so a fixture
