@@ -87,7 +87,8 @@ mod tests {
         assert_eq!(a.rules(), b.rules());
         assert_eq!(a.features(), b.features());
         let now = parse_timestamp("2026-01-15T00:00:00Z").unwrap();
-        let text = std::fs::read_to_string(root().join("examples/data/sample-leads.jsonl")).unwrap();
+        let text =
+            std::fs::read_to_string(root().join("examples/data/sample-leads.jsonl")).unwrap();
         for line in text.lines() {
             let lead = Lead::from_json(line).unwrap();
             assert_eq!(a.explain(&lead, now).ok(), b.explain(&lead, now).ok());
@@ -103,7 +104,8 @@ mod tests {
             assert_eq!(&back, pack.sources());
             same(&pack, &CompiledPack::from_sources(&back).unwrap());
         }
-        let text = "//! name: tiny\n//! version: 2\nif lead.title.contains(\"VP\") { score += 5; }\n";
+        let text =
+            "//! name: tiny\n//! version: 2\nif lead.title.contains(\"VP\") { score += 5; }\n";
         let pack = CompiledPack::from_str(text, PackFormat::Rhai, "tiny.rhai").unwrap();
         assert_eq!(pack.sources().scripts.len(), 1);
         same(&pack, &CompiledPack::from_sources(pack.sources()).unwrap());
