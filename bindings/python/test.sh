@@ -38,6 +38,9 @@ echo "== Python: pytest"
 cd "$here"
 "$py" -m pytest tests -q
 
+echo "== Python: examples/python/quickstart.py"
+(cd "$here/../.." && "$py" examples/python/quickstart.py > /dev/null)
+
 echo "== Python: stubtest (stubs vs compiled module)"
 "$py" -m mypy.stubtest --mypy-config-file pyproject.toml leadflow
 
