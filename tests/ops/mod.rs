@@ -8,10 +8,17 @@ mod convert;
 mod lifecycle;
 mod model;
 mod qualify;
+mod scoring;
 
 type Op = fn(&str, &Value) -> Option<Result<Value>>;
 
-const AREAS: &[Op] = &[model::run, lifecycle::run, convert::run, qualify::run];
+const AREAS: &[Op] = &[
+    model::run,
+    lifecycle::run,
+    convert::run,
+    qualify::run,
+    scoring::run,
+];
 
 /// Runs one fixture operation; panics on an operation no area knows, so a fixture
 /// can never go silently unrun.

@@ -87,6 +87,17 @@ def qualify_lead(input: dict[str, Any]) -> Any:
     return {"evidence": evidence, "outcome": result["outcome"], "state": state}
 
 
+def score(input: dict[str, Any]) -> Any:
+    pack = leadflow.Pack.from_dict(input["pack"])
+    return pack.score(input["lead"], input["now"], explain=input.get("explain", False))
+
+
+def evaluate(input: dict[str, Any]) -> Any:
+    pack = leadflow.Pack.from_dict(input["pack"])
+    lead, evaluation = pack.evaluate(input["lead"], input["now"], pipeline=_pipeline(input))
+    return {"lead": lead, "evaluation": evaluation}
+
+
 # operation name -> function of the fixture's `input` returning the JSON-like result.
 OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "parse_lead": leadflow.parse_lead,
@@ -99,6 +110,8 @@ OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "enrich": enrich,
     "qualify": qualify,
     "qualify_lead": qualify_lead,
+    "score": score,
+    "evaluate": evaluate,
 }
 
 PATHS = sorted(FIXTURES.rglob("*.json"))
