@@ -6,9 +6,11 @@ use serde_json::Value;
 
 mod convert;
 mod lifecycle;
+mod metrics;
 mod model;
 mod qualify;
-mod scoring;
+mod routing;
+mod rules;
 
 type Op = fn(&str, &Value) -> Option<Result<Value>>;
 
@@ -17,7 +19,9 @@ const AREAS: &[Op] = &[
     lifecycle::run,
     convert::run,
     qualify::run,
-    scoring::run,
+    metrics::run,
+    routing::run,
+    rules::run,
 ];
 
 /// Runs one fixture operation; panics on an operation no area knows, so a fixture

@@ -87,3 +87,58 @@ fn bad_inputs_and_help() {
     let text = String::from_utf8_lossy(&help.stdout);
     assert!(text.contains("--plan-only") && text.contains("--accounts"));
 }
+
+/// Writes `text` to a file named `name` in this test binary's scratch directory.
+fn scratch(name: &str, text: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, text).expect("write scratch file");
+    path
+}
+
+#[test]
+fn pipeline_file_sets_the_opportunity_stage_in_every_format() {
+    let toml = scratch(
+        "convert_pipeline.toml",
+        r#"
+[opportunity_stages]
+initial = "Discovery"
+stages = [
+  { name = "Discovery", probability = 5, forecast_category = "pipeline" },
+  { name = "Won", probability = 100, forecast_category = "closed", is_closed = true, is_won = true },
+  { name = "Lost", probability = 0, forecast_category = "omitted", is_closed = true },
+]
+"#,
+    );
+    let json = scratch(
+        "convert_pipeline.json",
+        r#"{"opportunity_stages": {"initial": "Discovery", "stages": [
+            {"name": "Discovery", "probability": 5, "forecast_category": "pipeline"},
+            {"name": "Won", "probability": 100, "forecast_category": "closed", "is_closed": true, "is_won": true}]}}"#,
+    );
+    for file in [&toml, &json] {
+        let (out, lines) = run(&["--pipeline", file.to_str().expect("utf-8 path")]);
+        assert_eq!(out.status.code(), Some(1), "L-5 and L-6 still fail");
+        assert_eq!(lines[0]["opportunity"]["stage"], "Discovery", "{file:?}");
+        assert_eq!(lines[0]["opportunity"]["probability"], 5.0);
+        assert_eq!(lines[0]["opportunity"]["history"][0]["to"], "Discovery");
+        assert_eq!(lines[0]["lead"]["status"], "converted");
+    }
+    let yaml = data("../pipelines/default.yaml");
+    let (_, lines) = run(&["--pipeline", yaml.to_str().expect("utf-8 path")]);
+    assert_eq!(lines[0]["opportunity"]["stage"], "Prospecting");
+}
+
+#[test]
+fn an_unusable_pipeline_file_is_exit_2_naming_the_file() {
+    let bad = scratch(
+        "convert_pipeline_bad.yaml",
+        "opportunity_stages:\n  initial: Nowhere\n  stages: []\n",
+    );
+    let (out, lines) = run(&["--pipeline", bad.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(lines.is_empty(), "nothing converted with a bad pipeline");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("convert_pipeline_bad.yaml"), "{err}");
+    let (out, _) = run(&["--pipeline", "no/such/pipeline.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -2,8 +2,10 @@
 //! all-or-nothing, and converting twice is refused with the same ids.
 
 use leadflow::convert::{
-    ConvertOptions, FieldMapping, MappingAction, Target, apply, convert, plan,
+    ConvertOptions, FieldMapping, MappingAction, MatchIndex, Target, apply, apply_indexed, convert,
+    plan, plan_indexed,
 };
+use leadflow::lifecycle::Pipeline;
 use leadflow::model::{Account, Activity, Contact, Lead};
 use leadflow::normalize::{normalize_company, normalize_email, website_domain};
 use leadflow::{ErrorKind, Timestamp, parse_timestamp};
@@ -64,6 +66,9 @@ prop_compose! {
         custom in proptest::collection::vec((pick(&["budget", "pain", "lead_source", "tier"]),
             prop_oneof![Just(json!(1000)), Just(json!("spreadsheets")), Just(json!(null)), Just(json!(["a"]))]), 0..4),
         activities in 0usize..3, stage in opt(pick(&["lead", "mql", "sql", "customer", "other"])),
+        // Unknown top-level fields, some named like custom keys or the contact's lead_source.
+        extra in proptest::collection::vec((pick(&["utm_medium", "budget", "lead_source", "favorite_color"]),
+            prop_oneof![Just(json!(7)), Just(json!("cpc")), Just(json!(" ")), Just(json!(null)), Just(json!({"a": 1}))]), 0..3),
     ) -> Lead {
         let mut l = Lead::new("L-1", parse_timestamp("2026-01-05T09:00:00Z").unwrap());
         l.company = company; l.email = email; l.website = website; l.first_name = first;
@@ -71,6 +76,7 @@ prop_compose! {
         l.country = country; l.owner = owner; l.source = source; l.campaign = campaign;
         l.employees = employees; l.annual_revenue = revenue; l.stage = stage;
         for (k, v) in custom { l.custom.insert(k, v); }
+        for (k, v) in extra { l.extra.insert(k, v); }
         for i in 0..activities {
             l.activities.push(Activity::new("page_view", parse_timestamp("2026-02-01T00:00:00Z").unwrap())
                 .with_meta("n", i));
@@ -191,11 +197,16 @@ proptest! {
         if let Some(n) = lead.annual_revenue {
             prop_assert!(a.annual_revenue == Some(n) || conflict(k, Target::Account, "annual_revenue"));
         }
+        let empty = |v: &Value| v.is_null() || v.as_array().is_some_and(Vec::is_empty)
+            || v.as_str().is_some_and(|s| s.trim().is_empty());
         for (key, v) in &lead.custom {
-            let empty = v.is_null() || v.as_array().is_some_and(Vec::is_empty);
             let from = format!("custom.{key}");
-            prop_assert!(empty || c.custom.get(key) == Some(v) || conflict(k, Target::Contact, &from),
+            prop_assert!(empty(v) || c.custom.get(key) == Some(v) || conflict(k, Target::Contact, &from),
                 "{} lost", from);
+        }
+        for (key, v) in &lead.extra {
+            prop_assert!(empty(v) || c.custom.get(key) == Some(v) || conflict(k, Target::Contact, key),
+                "top-level {} = {} lost: contact custom {:?}", key, v, c.custom);
         }
         for act in &lead.activities {
             prop_assert!(c.activities.contains(act) && o.activities.contains(act));
@@ -249,5 +260,22 @@ proptest! {
         prop_assert_eq!(&d["contact_id"], &json!(r.contact.id));
         prop_assert_eq!(&d["opportunity_id"], &json!(r.opportunity.map(|o| o.id)));
         prop_assert_eq!(&l, &snapshot);
+    }
+
+    #[test]
+    fn indexed_plan_and_apply_equal_the_slice_versions(lead in arb_lead(), (accounts, contacts) in arb_world()) {
+        let opts = ConvertOptions::default();
+        let pipeline = Pipeline::default();
+        let index = MatchIndex::new(&accounts, &contacts, &opts.matching);
+        let indexed = plan_indexed(&pipeline, &lead, &index, &opts, now());
+        let scanned = plan(&lead, &accounts, &contacts, &opts, now());
+        prop_assert_eq!(indexed.as_ref().map_err(ToString::to_string), scanned.as_ref().map_err(ToString::to_string));
+        if let Ok(p) = scanned {
+            let (mut a, mut b) = (lead.clone(), lead.clone());
+            let x = apply_indexed(&pipeline, &p, &mut a, &index, &opts, now()).map_err(|e| e.to_string());
+            let y = apply(&p, &mut b, &accounts, &contacts, &opts, now()).map_err(|e| e.to_string());
+            prop_assert_eq!(x, y);
+            prop_assert_eq!(a, b);
+        }
     }
 }

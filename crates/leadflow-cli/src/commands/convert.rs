@@ -1,11 +1,11 @@
 //! `leadflow convert`: convert leads into account, contact and opportunity.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use leadflow::convert::{ConversionResult, ConvertOptions, convert, plan};
+use leadflow::convert::{ConvertOptions, MatchIndex, convert_indexed, plan_indexed};
+use leadflow::lifecycle::Pipeline;
 use leadflow::model::{Record, parse_records};
 use leadflow::{Account, Contact, Error, Lead, Result, parse_timestamp};
 use serde_json::{Value, json};
@@ -22,6 +22,11 @@ pub struct Args {
     /// Conversion options as JSON (`ConvertOptions`, see docs/conversion.md).
     #[arg(long, value_name = "FILE")]
     pub options: Option<PathBuf>,
+    /// Lifecycle pipeline (`.json`, `.yaml`/`.yml` or `.toml`; see docs/lifecycle.md):
+    /// the initial opportunity stage and the converted lead's stage and status
+    /// come from it. Default: the built-in pipeline.
+    #[arg(long, value_name = "FILE")]
+    pub pipeline: Option<PathBuf>,
     /// The conversion time (RFC 3339); leadflow never reads the clock.
     #[arg(long, value_name = "RFC3339")]
     pub now: String,
@@ -36,8 +41,8 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<ExitCode> {
     let now = parse_timestamp(&args.now).map_err(|e| e.with_field("--now"))?;
-    let mut accounts: Vec<Account> = load(args.accounts.as_ref())?;
-    let mut contacts: Vec<Contact> = load(args.contacts.as_ref())?;
+    let accounts: Vec<Account> = load(args.accounts.as_ref())?;
+    let contacts: Vec<Contact> = load(args.contacts.as_ref())?;
     let opts: ConvertOptions = match &args.options {
         Some(path) => {
             let text = crate::io::read_input(path)?;
@@ -46,6 +51,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         }
         None => ConvertOptions::default(),
     };
+    let pipeline = match &args.pipeline {
+        Some(path) => Pipeline::from_path(path)?,
+        None => Pipeline::default(),
+    };
+    // Existing records are normalized once for the whole run, not once per lead.
+    let mut index = MatchIndex::new(&accounts, &contacts, &opts.matching);
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -60,10 +71,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 }
                 Ok(mut lead) => {
                     let outcome = if args.plan_only {
-                        plan(&lead, &accounts, &contacts, &opts, now).map(|p| to_value(&p))
+                        plan_indexed(&pipeline, &lead, &index, &opts, now).map(|p| to_value(&p))
                     } else {
-                        convert(&mut lead, &accounts, &contacts, &opts, now).map(|r| {
-                            remember(&r, &mut accounts, &mut contacts);
+                        convert_indexed(&pipeline, &mut lead, &index, &opts, now).map(|r| {
+                            // Later leads see the records this one created or updated.
+                            index.remember(&r);
                             to_value(&r)
                         })
                     };
@@ -95,21 +107,6 @@ fn load<T: Record>(path: Option<&PathBuf>) -> Result<Vec<T>> {
         .into_iter()
         .collect::<Result<Vec<T>>>()
         .map_err(|e| e.with_file(path.display().to_string()))
-}
-
-/// Makes the records of a conversion visible to the next leads of the batch.
-fn remember(r: &ConversionResult, accounts: &mut Vec<Account>, contacts: &mut Vec<Contact>) {
-    upsert(accounts, r.account.clone(), |a| a.id.clone());
-    upsert(contacts, r.contact.clone(), |c| c.id.clone());
-}
-
-fn upsert<T>(list: &mut Vec<T>, record: T, id: impl Fn(&T) -> String) {
-    let key = id(&record);
-    let index: HashMap<String, usize> = list.iter().enumerate().map(|(i, r)| (id(r), i)).collect();
-    match index.get(&key) {
-        Some(&i) => list[i] = record,
-        None => list.push(record),
-    }
 }
 
 fn to_value<T: serde::Serialize>(v: &T) -> Value {

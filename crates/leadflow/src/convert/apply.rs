@@ -5,8 +5,13 @@ use serde_json::json;
 
 use super::build::{Built, build};
 use super::fields::{FieldMapping, MappingAction};
+use super::index::MatchIndex;
 use super::options::ConvertOptions;
-use super::plan::{ConversionPlan, TargetAction, already_converted, fingerprint, plan_with};
+use super::plan::{
+    ConversionPlan, TargetAction, already_converted, check_index, fingerprint, plan_indexed,
+    plan_with,
+};
+use super::records::Records;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lifecycle::{Change, Pipeline};
 use crate::model::{Account, Contact, ConversionRef, Lead, Opportunity};
@@ -79,10 +84,42 @@ pub fn apply_with(
     opts: &ConvertOptions,
     now: Timestamp,
 ) -> Result<ConversionResult> {
+    apply_in(
+        pipeline,
+        plan,
+        lead,
+        Records::Slices(accounts, contacts),
+        opts,
+        now,
+    )
+}
+
+/// [`apply_with`] against a prebuilt [`MatchIndex`] (records found by id in
+/// constant time). The index must have been built with `opts.matching`.
+pub fn apply_indexed(
+    pipeline: &Pipeline,
+    plan: &ConversionPlan,
+    lead: &mut Lead,
+    index: &MatchIndex<'_>,
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
+    check_index(index, opts)?;
+    apply_in(pipeline, plan, lead, Records::Index(index), opts, now)
+}
+
+fn apply_in(
+    pipeline: &Pipeline,
+    plan: &ConversionPlan,
+    lead: &mut Lead,
+    records: Records<'_>,
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
     if lead.is_converted() {
         return Err(already_converted(lead));
     }
-    let built = fresh_build(pipeline, plan, lead, accounts, contacts, opts, now)?;
+    let built = fresh_build(pipeline, plan, lead, records, opts, now)?;
 
     let conflicts: Vec<FieldMapping> = built
         .fields
@@ -158,13 +195,25 @@ pub fn convert_with(
     apply_with(pipeline, &p, lead, accounts, contacts, opts, now)
 }
 
+/// [`convert_with`] against a prebuilt [`MatchIndex`]; see [`super::convert_batch`]
+/// for a whole batch.
+pub fn convert_indexed(
+    pipeline: &Pipeline,
+    lead: &mut Lead,
+    index: &MatchIndex<'_>,
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionResult> {
+    let p = plan_indexed(pipeline, lead, index, opts, now)?;
+    apply_indexed(pipeline, &p, lead, index, opts, now)
+}
+
 /// Rebuilds the planned conversion and checks that the plan still holds.
 fn fresh_build(
     pipeline: &Pipeline,
     plan: &ConversionPlan,
     lead: &Lead,
-    accounts: &[Account],
-    contacts: &[Contact],
+    records: Records<'_>,
     opts: &ConvertOptions,
     now: Timestamp,
 ) -> Result<Built> {
@@ -179,8 +228,7 @@ fn fresh_build(
     }
     let built = build(
         lead,
-        accounts,
-        contacts,
+        records,
         [&plan.account, &plan.contact, &plan.opportunity],
         opts,
         pipeline,
@@ -191,16 +239,18 @@ fn fresh_build(
         (
             "account",
             &plan.account,
-            accounts
-                .iter()
-                .any(|a| Some(a.id.as_str()) == plan.account.id()),
+            plan.account
+                .id()
+                .and_then(|id| records.account(id))
+                .is_some(),
         ),
         (
             "contact",
             &plan.contact,
-            contacts
-                .iter()
-                .any(|c| Some(c.id.as_str()) == plan.contact.id()),
+            plan.contact
+                .id()
+                .and_then(|id| records.contact(id))
+                .is_some(),
         ),
     ] {
         if action.is_create() && exists {

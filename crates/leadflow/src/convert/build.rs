@@ -8,6 +8,7 @@ use super::fields::{Draft, FieldMapping, Target, is_empty, parse_target};
 use super::keys::is_company_domain;
 use super::options::ConvertOptions;
 use super::plan::TargetAction;
+use super::records::Records;
 use super::template::render_name;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lifecycle::{Change, Pipeline};
@@ -29,18 +30,21 @@ pub(crate) struct Built {
 
 pub(crate) fn build(
     lead: &Lead,
-    accounts: &[Account],
-    contacts: &[Contact],
+    records: Records<'_>,
     [account, contact, opportunity]: [&TargetAction; 3],
     opts: &ConvertOptions,
     pipeline: &Pipeline,
     now: Timestamp,
 ) -> Result<Built> {
-    let mut acc = draft(Target::Account, account, accounts)?
-        .ok_or_else(|| Error::new(ErrorKind::Conversion, "the account cannot be skipped"))?;
-    let mut con = draft(Target::Contact, contact, contacts)?
-        .ok_or_else(|| Error::new(ErrorKind::Conversion, "the contact cannot be skipped"))?;
-    let mut opp = draft::<Opportunity>(Target::Opportunity, opportunity, &[])?;
+    let mut acc = draft(Target::Account, account, |id| {
+        records.account(id).map(Record::to_value)
+    })?
+    .ok_or_else(|| Error::new(ErrorKind::Conversion, "the account cannot be skipped"))?;
+    let mut con = draft(Target::Contact, contact, |id| {
+        records.contact(id).map(Record::to_value)
+    })?
+    .ok_or_else(|| Error::new(ErrorKind::Conversion, "the contact cannot be skipped"))?;
+    let mut opp = draft(Target::Opportunity, opportunity, |_| None)?;
     let account_id = acc.get_str("id").unwrap_or_default().to_owned();
     let contact_id = con.get_str("id").unwrap_or_default().to_owned();
     if !con.created && con.get_str("account_id") != Some(account_id.as_str()) {
@@ -103,7 +107,8 @@ pub(crate) fn build(
     })
 }
 
-/// Maps every non-empty lead value (typed fields, then custom) onto the drafts.
+/// Maps every non-empty lead value (typed fields, custom, then unknown
+/// top-level fields) onto the drafts.
 fn map_values(
     lead: &Lead,
     opts: &ConvertOptions,
@@ -125,16 +130,27 @@ fn map_values(
         };
         fields.push(draft.write(&field, value, &from)?);
     }
-    for (key, value) in &lead.custom {
+    // Custom fields, then unknown top-level fields (`extra`): both default to the
+    // contact's `custom.<key>`. `field_map` keys: `custom.<key>` or `<key>` for a
+    // custom field, `<key>` for a top-level one.
+    let free_form = lead
+        .custom
+        .iter()
+        .map(|(key, v)| (key, v, format!("custom.{key}")))
+        .chain(lead.extra.iter().map(|(key, v)| (key, v, key.clone())));
+    for (key, value, from) in free_form {
         if is_empty(value) {
             continue;
         }
-        let from = format!("custom.{key}");
-        let (target, field) = match opts.field_map.get(key) {
-            Some(spec) => {
-                parse_target(spec).map_err(|e| e.with_field(format!("field_map.{key}")))?
+        let mapped = opts
+            .field_map
+            .get_key_value(&from)
+            .or_else(|| opts.field_map.get_key_value(key));
+        let (target, field) = match mapped {
+            Some((map_key, spec)) => {
+                parse_target(spec).map_err(|e| e.with_field(format!("field_map.{map_key}")))?
             }
-            None => (Target::Contact, from.clone()),
+            None => (Target::Contact, format!("custom.{key}")),
         };
         let draft = match target {
             Target::Account => &mut *acc,
@@ -153,7 +169,7 @@ fn map_values(
         let field = if draft.target == target {
             field
         } else {
-            from.clone()
+            format!("custom.{key}")
         };
         fields.push(draft.write(&field, value.clone(), &from)?);
     }
@@ -161,11 +177,12 @@ fn map_values(
     Ok((fields, warnings))
 }
 
-/// The draft of a target: the existing record for `link`, a new one for `create`.
-fn draft<T: Record + HasId>(
+/// The draft of a target: the existing record for `link` (`existing` finds it
+/// by id, as JSON), a new one for `create`.
+fn draft(
     target: Target,
     action: &TargetAction,
-    existing: &[T],
+    existing: impl Fn(&str) -> Option<Value>,
 ) -> Result<Option<Draft>> {
     match action {
         TargetAction::Skip => Ok(None),
@@ -175,37 +192,17 @@ fn draft<T: Record + HasId>(
             Ok(Some(Draft::new(target, true, obj)))
         }
         TargetAction::Link { id, .. } => {
-            let record = existing.iter().find(|r| r.id() == id).ok_or_else(|| {
+            let record = existing(id).ok_or_else(|| {
                 Error::new(
                     ErrorKind::Conversion,
                     format!("linked {} {id} does not exist (stale plan?)", target.name()),
                 )
             })?;
-            match record.to_value() {
+            match record {
                 Value::Object(obj) => Ok(Some(Draft::new(target, false, obj))),
                 _ => Err(Error::new(ErrorKind::Conversion, "record is not an object")),
             }
         }
-    }
-}
-
-/// Records with an id.
-pub(crate) trait HasId {
-    fn id(&self) -> &str;
-}
-impl HasId for Account {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-impl HasId for Contact {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-impl HasId for Opportunity {
-    fn id(&self) -> &str {
-        &self.id
     }
 }
 

@@ -50,16 +50,17 @@ pub(crate) fn is_company_domain(domain: &str, opts: &MatchOptions) -> bool {
     !is_free_mail(domain) && !listed(&opts.free_mail_domains) && !listed(&opts.own_domains)
 }
 
-/// What an account is matched on.
-#[derive(Debug)]
-pub(crate) struct AccountKeys<'a> {
-    account: &'a Account,
-    domains: BTreeSet<String>,
-    name: Option<String>,
+/// What an account is matched on (computed once per account by [`super::MatchIndex`]).
+#[derive(Debug, Clone)]
+pub(crate) struct AccountKeys {
+    /// Registrable domains of `domains` and `website`.
+    pub domains: BTreeSet<String>,
+    /// Normalized name.
+    pub name: Option<String>,
 }
 
-impl<'a> AccountKeys<'a> {
-    pub fn new(account: &'a Account) -> Self {
+impl AccountKeys {
+    pub fn new(account: &Account) -> Self {
         let domains = account
             .domains
             .iter()
@@ -67,14 +68,13 @@ impl<'a> AccountKeys<'a> {
             .filter_map(|d| registrable_domain(d))
             .collect();
         AccountKeys {
-            account,
             domains,
             name: normalize_company(&account.name),
         }
     }
 
-    /// The account-level evidence for a lead.
-    pub fn evidence(&self, lead: &LeadKeys) -> Vec<MatchReason> {
+    /// The account-level evidence for a lead (`account` is the record these keys are of).
+    pub fn evidence(&self, account: &Account, lead: &LeadKeys) -> Vec<MatchReason> {
         let mut out = Vec::new();
         if let Some(d) = &lead.website_domain
             && self.domains.contains(d)
@@ -103,7 +103,7 @@ impl<'a> AccountKeys<'a> {
                 text: format!(
                     "company {:?} matches account name {:?}",
                     lead.company_raw.as_deref().unwrap_or_default(),
-                    self.account.name
+                    account.name
                 ),
             });
         }

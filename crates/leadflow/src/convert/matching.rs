@@ -5,11 +5,12 @@
 //! signals (domain and name) give more confidence than either alone, and no
 //! amount of evidence reaches 1. Each reason code counts once per candidate.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::keys::{AccountKeys, LeadKeys, person_key};
+use super::evidence::Evidence;
+use super::keys::{AccountKeys, person_key};
 use crate::model::{Account, Contact, Lead};
 
 /// Options of [`match_lead`].
@@ -114,112 +115,30 @@ impl Matches {
 /// owning that domain (in `domains` or `website`); an equal normalized company
 /// name matches an account. Free-mail domains and `own_domains` are never used
 /// as domain evidence. Records without any evidence are not candidates.
+///
+/// This scans (and normalizes) every record: right for one lead. For a batch,
+/// build a [`super::MatchIndex`] once; it gives the same `Matches`.
 pub fn match_lead(
     lead: &Lead,
     accounts: &[Account],
     contacts: &[Contact],
     opts: &MatchOptions,
 ) -> Matches {
-    let keys = LeadKeys::new(lead, opts);
-    let mut account_reasons: BTreeMap<&str, Vec<MatchReason>> = BTreeMap::new();
+    let mut evidence = Evidence::new(lead, opts);
     for account in accounts {
-        let reasons = AccountKeys::new(account).evidence(&keys);
-        if !reasons.is_empty() {
-            account_reasons
-                .entry(&account.id)
-                .or_default()
-                .extend(reasons);
-        }
+        evidence.account(account, &AccountKeys::new(account));
     }
-    // Accounts with evidence of their own, before contact-derived evidence is added.
-    let matched_accounts: BTreeSet<&str> = account_reasons.keys().copied().collect();
-
-    let mut contact_reasons: BTreeMap<&str, Vec<MatchReason>> = BTreeMap::new();
-    let lead_person = person_key(lead.first_name.as_deref(), lead.last_name.as_deref());
+    evidence.seal_accounts();
     for contact in contacts {
-        let mut reasons = Vec::new();
-        if let (Some(lead_email), Some(email)) = (&keys.email, contact.email.as_deref())
-            && crate::normalize::normalize_email(email).as_ref() == Some(lead_email)
-        {
-            reasons.push(MatchReason {
-                code: ReasonCode::EmailExact,
-                value: lead_email.clone(),
-                text: format!("the contact's e-mail equals the lead's ({lead_email})"),
-            });
-            account_reasons
-                .entry(&contact.account_id)
-                .or_default()
-                .push(MatchReason {
-                    code: ReasonCode::ContactAccount,
-                    value: contact.id.clone(),
-                    text: format!(
-                        "account of contact {} whose e-mail equals the lead's",
-                        contact.id
-                    ),
-                });
-        }
-        if let Some(person) = &lead_person
-            && matched_accounts.contains(contact.account_id.as_str())
-            && person_key(contact.first_name.as_deref(), contact.last_name.as_deref()).as_ref()
-                == Some(person)
-        {
-            reasons.push(MatchReason {
-                code: ReasonCode::PersonName,
-                value: person.clone(),
-                text: format!(
-                    "same name as the contact ({person}), at account {} that matches the lead",
-                    contact.account_id
-                ),
-            });
-        }
-        if !reasons.is_empty() {
-            contact_reasons
-                .entry(&contact.id)
-                .or_default()
-                .extend(reasons);
-        }
+        let email = contact
+            .email
+            .as_deref()
+            .and_then(crate::normalize::normalize_email);
+        let person = person_key(contact.first_name.as_deref(), contact.last_name.as_deref());
+        evidence.contact(contact, email.as_deref(), person.as_deref());
     }
-    // Contact evidence may name an account id that is not in `accounts`; only known accounts rank.
     let known: BTreeSet<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
-    account_reasons.retain(|id, _| known.contains(id));
-
-    Matches {
-        contacts: rank(contact_reasons, opts),
-        accounts: rank(account_reasons, opts),
-    }
-}
-
-/// Noisy-OR of the strongest weight of each reason code.
-fn confidence(reasons: &[MatchReason]) -> f64 {
-    let mut best: BTreeMap<ReasonCode, f64> = BTreeMap::new();
-    for r in reasons {
-        best.insert(r.code, r.code.weight());
-    }
-    let miss: f64 = best.values().map(|w| 1.0 - w).product();
-    ((1.0 - miss) * 10_000.0).round() / 10_000.0
-}
-
-fn rank(by_id: BTreeMap<&str, Vec<MatchReason>>, opts: &MatchOptions) -> Vec<Candidate> {
-    let mut out: Vec<Candidate> = by_id
-        .into_iter()
-        .map(|(id, mut reasons)| {
-            reasons.sort_by(|a, b| a.code.cmp(&b.code).then_with(|| a.value.cmp(&b.value)));
-            reasons.dedup_by(|a, b| a.code == b.code && a.value == b.value);
-            Candidate {
-                id: id.to_owned(),
-                confidence: confidence(&reasons),
-                reasons,
-            }
-        })
-        .filter(|c| c.confidence >= opts.min_confidence)
-        .collect();
-    out.sort_by(|a, b| {
-        b.confidence
-            .total_cmp(&a.confidence)
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    out.truncate(opts.max_candidates);
-    out
+    evidence.finish(|id| known.contains(id), opts)
 }
 
 #[cfg(test)]

@@ -32,9 +32,11 @@ pub struct ConvertOptions {
     pub opportunity_name: String,
     /// Ids of created records; default `acc-<lead id>`, `con-<lead id>`, `opp-<lead id>`.
     pub ids: NewIds,
-    /// Lead custom field to target field: `{"budget": "opportunity.amount",
-    /// "segment": "account.custom.segment"}`. Unmapped custom fields go to the
-    /// contact's `custom`.
+    /// Lead field to target field: `{"budget": "opportunity.amount",
+    /// "segment": "account.custom.segment"}`. A key names a custom field
+    /// (`budget` or `custom.budget`) or an unknown top-level lead field
+    /// (`utm_medium`; `budget` covers both when a lead has both). Unmapped
+    /// custom and unknown top-level fields go to the contact's `custom`.
     pub field_map: BTreeMap<String, String>,
     /// Actor recorded in the history entries of the conversion.
     pub actor: String,

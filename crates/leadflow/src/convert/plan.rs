@@ -6,8 +6,10 @@ use serde_json::json;
 
 use super::build::build;
 use super::fields::{FieldMapping, MappingAction};
+use super::index::MatchIndex;
 use super::matching::{Candidate, MatchReason, Matches, match_lead};
 use super::options::ConvertOptions;
+use super::records::Records;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lifecycle::Pipeline;
 use crate::model::{Account, Contact, Lead};
@@ -118,8 +120,62 @@ pub fn plan_with(
         return Err(already_converted(lead));
     }
     let matches = match_lead(lead, accounts, contacts, &opts.matching);
+    plan_matched(
+        pipeline,
+        lead,
+        Records::Slices(accounts, contacts),
+        matches,
+        opts,
+        now,
+    )
+}
+
+/// [`plan_with`] against a prebuilt [`MatchIndex`] (for batches: the records
+/// are normalized once, not once per lead). The index must have been built
+/// with `opts.matching`.
+pub fn plan_indexed(
+    pipeline: &Pipeline,
+    lead: &Lead,
+    index: &MatchIndex<'_>,
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionPlan> {
+    check_index(index, opts)?;
+    if lead.is_converted() {
+        return Err(already_converted(lead));
+    }
+    plan_matched(
+        pipeline,
+        lead,
+        Records::Index(index),
+        index.match_lead(lead),
+        opts,
+        now,
+    )
+}
+
+/// Refuses an index built for other matching options than the conversion's.
+pub(crate) fn check_index(index: &MatchIndex<'_>, opts: &ConvertOptions) -> Result<()> {
+    if index.options() == &opts.matching {
+        Ok(())
+    } else {
+        Err(Error::config(
+            "the match index was built with other matching options than options.matching",
+        )
+        .with_field("options.matching"))
+    }
+}
+
+fn plan_matched(
+    pipeline: &Pipeline,
+    lead: &Lead,
+    records: Records<'_>,
+    matches: Matches,
+    opts: &ConvertOptions,
+    now: Timestamp,
+) -> Result<ConversionPlan> {
     let mut warnings = Vec::new();
-    let (account, contact) = choose(lead, accounts, contacts, opts, &matches, &mut warnings)
+    let (account, contact) = choose(lead, records, opts, &matches, &mut warnings)
         .map_err(|e| e.with_record(&lead.id))?;
     let opportunity = if opts.create_opportunity {
         TargetAction::Create {
@@ -130,8 +186,7 @@ pub fn plan_with(
     };
     let built = build(
         lead,
-        accounts,
-        contacts,
+        records,
         [&account, &contact, &opportunity],
         opts,
         pipeline,
@@ -155,14 +210,13 @@ pub fn plan_with(
 /// Chooses the account and contact actions (see `docs/conversion.md`).
 fn choose(
     lead: &Lead,
-    accounts: &[Account],
-    contacts: &[Contact],
+    records: Records<'_>,
     opts: &ConvertOptions,
     matches: &Matches,
     warnings: &mut Vec<String>,
 ) -> Result<(TargetAction, TargetAction)> {
-    let find_account = |id: &str| accounts.iter().find(|a| a.id == id);
-    let find_contact = |id: &str| contacts.iter().find(|c| c.id == id);
+    let find_account = |id: &str| records.account(id);
+    let find_contact = |id: &str| records.contact(id);
     let candidate = |list: &[Candidate], id: &str| list.iter().find(|c| c.id == id).cloned();
 
     let explicit_account = match &opts.account_id {
@@ -245,7 +299,7 @@ fn choose(
         create(
             opts.ids.account_for(&lead.id),
             "account",
-            accounts.iter().map(|a| &a.id),
+            find_account(&opts.ids.account_for(&lead.id)).is_some(),
         )?
     };
     let contact = match contact_link {
@@ -255,19 +309,15 @@ fn choose(
         None => create(
             opts.ids.contact_for(&lead.id),
             "contact",
-            contacts.iter().map(|c| &c.id),
+            find_contact(&opts.ids.contact_for(&lead.id)).is_some(),
         )?,
     };
     Ok((account, contact))
 }
 
 /// A `create` action, refused when a record with the id already exists.
-fn create<'a>(
-    id: String,
-    what: &str,
-    mut existing: impl Iterator<Item = &'a String>,
-) -> Result<TargetAction> {
-    if existing.any(|e| *e == id) {
+fn create(id: String, what: &str, exists: bool) -> Result<TargetAction> {
+    if exists {
         return Err(Error::new(
             ErrorKind::Conversion,
             format!(

@@ -396,3 +396,110 @@ fn plan_round_trips_as_json() {
     let back: ConversionPlan = serde_json::from_value(v).unwrap();
     assert_eq!(back, p);
 }
+
+#[test]
+fn batches_use_one_index_and_later_leads_see_earlier_records() {
+    let mut second = lead();
+    second.id = "L-2".into();
+    second.email = Some("bob@acme.com".into());
+    second.first_name = Some("Bob".into());
+    let mut leads = vec![lead(), second];
+    let opts = ConvertOptions::default();
+
+    let plans = plan_batch(&leads, &[], &[], &opts, now());
+    for (p, l) in plans.iter().zip(&leads) {
+        assert_eq!(
+            p.as_ref().unwrap(),
+            &plan(l, &[], &[], &opts, now()).unwrap()
+        );
+    }
+    // Plans are independent: both would create Acme.
+    assert!(
+        plans
+            .iter()
+            .all(|p| p.as_ref().unwrap().account.is_create())
+    );
+
+    let results = convert_batch(&mut leads, &[], &[], &opts, now());
+    let first = results[0].as_ref().unwrap();
+    let second = results[1].as_ref().unwrap();
+    assert_eq!(first.account_change, RecordChange::Created);
+    assert_eq!(
+        second.account.id, "acc-L-1",
+        "one new account for the company"
+    );
+    assert_eq!(second.account_change, RecordChange::Unchanged);
+    assert_eq!(second.contact.id, "con-L-2");
+    assert!(leads.iter().all(Lead::is_converted));
+    // A failing lead does not stop the batch (L-1 is converted now).
+    let again = convert_batch(&mut leads, &[], &[], &opts, now());
+    assert_eq!(
+        again[0].as_ref().unwrap_err().kind(),
+        ErrorKind::AlreadyConverted
+    );
+}
+
+#[test]
+fn an_index_for_other_matching_options_is_refused() {
+    let accounts = [acme()];
+    let index = MatchIndex::new(&accounts, &[], &MatchOptions::default());
+    let opts: ConvertOptions =
+        serde_json::from_value(json!({"matching": {"own_domains": ["acme.com"]}})).unwrap();
+    let pipeline = crate::lifecycle::Pipeline::default();
+    let e = plan_indexed(&pipeline, &lead(), &index, &opts, now()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::Config, Some("options.matching"))
+    );
+    let p = plan_indexed(
+        &pipeline,
+        &lead(),
+        &index,
+        &ConvertOptions::default(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(p.account.id(), Some("A-1"));
+}
+
+#[test]
+fn unknown_top_level_fields_go_to_the_contact_or_where_field_map_says() {
+    let mut l: Lead = crate::model::Record::from_value(json!({
+        "id": "L-9", "created_at": "2026-01-05T09:00:00Z", "company": "Acme",
+        "email": "jane@acme.com", "utm_medium": "cpc", "deal_size": "12000",
+        "empty_one": " ", "custom": {"tier": "gold"}
+    }))
+    .unwrap();
+    assert_eq!(l.extra.len(), 3);
+    let opts: ConvertOptions = serde_json::from_value(json!({
+        "field_map": {"deal_size": "opportunity.amount", "custom.tier": "account.custom.tier"}
+    }))
+    .unwrap();
+    let r = convert(&mut l, &[], &[], &opts, now()).unwrap();
+    assert_eq!(r.contact.custom["utm_medium"], "cpc");
+    assert_eq!(r.opportunity.as_ref().unwrap().amount, Some(12000.0));
+    assert_eq!(r.account.custom["tier"], "gold");
+    assert!(!r.contact.custom.contains_key("empty_one"));
+    let utm = field(&r.fields, Target::Contact, "custom.utm_medium");
+    assert_eq!(
+        (utm.from_lead_field.as_str(), utm.action),
+        ("utm_medium", MappingAction::Set)
+    );
+    assert_eq!(l.extra["utm_medium"], "cpc", "the lead keeps its fields");
+
+    // A bad mapping names the field_map key; a bad value names the lead field.
+    let mut l2 = lead();
+    l2.extra.insert("deal_size".into(), json!("lots"));
+    let e = convert(&mut l2.clone(), &[], &[], &opts, now()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::Validation, Some("deal_size"))
+    );
+    let bad: ConvertOptions =
+        serde_json::from_value(json!({"field_map": {"deal_size": "lead.amount"}})).unwrap();
+    let e = convert(&mut l2, &[], &[], &bad, now()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::Config, Some("field_map.deal_size"))
+    );
+}

@@ -229,3 +229,145 @@ fn a_contact_of_an_unknown_account_does_not_invent_the_account() {
     assert_eq!(m.contacts.len(), 1);
     assert!(m.accounts.is_empty());
 }
+
+/// Random worlds with many collisions: shared domains and names, duplicate
+/// ids, contacts of unknown accounts, free-mail and own domains.
+mod index_equivalence {
+    use super::super::super::MatchIndex;
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pick(items: &'static [&'static str]) -> BoxedStrategy<String> {
+        proptest::sample::select(items)
+            .prop_map(str::to_owned)
+            .boxed()
+    }
+    fn opt(s: BoxedStrategy<String>) -> BoxedStrategy<Option<String>> {
+        proptest::option::of(s).boxed()
+    }
+
+    const IDS: &[&str] = &["A-1", "A-2", "A-3", "A-4", "A-gone"];
+    const NAMES: &[&str] = &[
+        "Acme",
+        "ACME Inc.",
+        "Globex GmbH",
+        "株式会社サンプル",
+        "ｻﾝﾌﾟﾙ",
+        "Us",
+        "",
+    ];
+    const DOMAINS: &[&str] = &[
+        "acme.com",
+        "www.ACME.com",
+        "acme.co.jp",
+        "globex.de",
+        "gmail.com",
+        "ourco.com",
+        "https://sample.co.jp/en",
+        "nonsense",
+    ];
+    const EMAILS: &[&str] = &[
+        "jane@acme.com",
+        " JANE@acme.com",
+        "bob@tokyo.acme.co.jp",
+        "x@gmail.com",
+        "rep@eu.ourco.com",
+        "taro@sample.co.jp",
+        "bad",
+    ];
+    const PEOPLE: &[&str] = &["Jane", "JANE ", "Doe", "Bob", "太郎"];
+
+    prop_compose! {
+        fn arb_account()(id in pick(IDS), name in pick(NAMES),
+            domains in proptest::collection::vec(pick(DOMAINS), 0..3), website in opt(pick(DOMAINS)))
+            -> Account {
+            let mut a = Account::new(id, name);
+            a.domains = domains;
+            a.website = website;
+            a
+        }
+    }
+
+    prop_compose! {
+        fn arb_contact()(id in pick(&["C-1", "C-2", "C-3", "C-4"]), account in pick(IDS),
+            email in opt(pick(EMAILS)), first in opt(pick(PEOPLE)), last in opt(pick(PEOPLE)))
+            -> Contact {
+            let mut c = Contact::new(id, account);
+            c.email = email;
+            c.first_name = first;
+            c.last_name = last;
+            c
+        }
+    }
+
+    prop_compose! {
+        fn arb_lead()(email in opt(pick(EMAILS)), website in opt(pick(DOMAINS)),
+            company in opt(pick(NAMES)), first in opt(pick(PEOPLE)), last in opt(pick(PEOPLE)))
+            -> Lead {
+            let mut l = lead(email.as_deref(), website.as_deref(), company.as_deref());
+            l.first_name = first;
+            l.last_name = last;
+            l
+        }
+    }
+
+    prop_compose! {
+        fn arb_opts()(own in proptest::collection::vec(pick(&["ourco.com", "acme.co.jp"]), 0..2),
+            free in proptest::collection::vec(pick(&["globex.de"]), 0..2),
+            min in proptest::sample::select(&[0.0, 0.75, 0.95][..]), max in 0usize..4)
+            -> MatchOptions {
+            MatchOptions { own_domains: own, free_mail_domains: free, min_confidence: min, max_candidates: max }
+        }
+    }
+
+    /// Replaces the first record with the same id, or appends it (the index's upsert).
+    fn upsert<T>(list: &mut Vec<T>, record: T, id: impl Fn(&T) -> &str) {
+        match list.iter().position(|r| id(r) == id(&record)) {
+            Some(i) => list[i] = record,
+            None => list.push(record),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn index_matches_exactly_like_the_scan(
+            accounts in proptest::collection::vec(arb_account(), 0..7),
+            contacts in proptest::collection::vec(arb_contact(), 0..7),
+            leads in proptest::collection::vec(arb_lead(), 1..4),
+            opts in arb_opts(),
+        ) {
+            let index = MatchIndex::new(&accounts, &contacts, &opts);
+            for l in &leads {
+                prop_assert_eq!(index.match_lead(l), match_lead(l, &accounts, &contacts, &opts));
+            }
+        }
+
+        #[test]
+        fn upserts_keep_the_index_exact(
+            accounts in proptest::collection::vec(arb_account(), 0..5),
+            contacts in proptest::collection::vec(arb_contact(), 0..5),
+            new_accounts in proptest::collection::vec(arb_account(), 0..4),
+            new_contacts in proptest::collection::vec(arb_contact(), 0..4),
+            leads in proptest::collection::vec(arb_lead(), 1..4),
+        ) {
+            let opts = MatchOptions::default();
+            let mut index = MatchIndex::new(&accounts, &contacts, &opts);
+            let (mut accs, mut cons) = (accounts.clone(), contacts.clone());
+            for a in new_accounts {
+                upsert(&mut accs, a.clone(), |a| &a.id);
+                index.upsert_account(a);
+            }
+            for c in new_contacts {
+                upsert(&mut cons, c.clone(), |c| &c.id);
+                index.upsert_contact(c);
+            }
+            prop_assert_eq!(index.accounts(), &accs[..]);
+            prop_assert_eq!(index.contacts(), &cons[..]);
+            for l in &leads {
+                prop_assert_eq!(index.match_lead(l), match_lead(l, &accs, &cons, &opts));
+            }
+        }
+    }
+}

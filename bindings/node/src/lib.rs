@@ -1,0 +1,32 @@
+//! Node binding of leadflow, built with napi-rs.
+//!
+//! Thin by design: every function converts its arguments (see [`values`]), calls
+//! the core, and converts the result or the error (see [`errors`]). Behaviour
+//! belongs in the `leadflow` crate, so Rust, Python and Node stay identical.
+//! Every exported function is `#[napi(catch_unwind)]`: a panic in the core becomes
+//! a thrown JS error instead of aborting the Node process.
+
+// napi ties the lifetime of returned JS values to `&'env Env`, so helpers take
+// the (pointer-sized) `Env` by reference like the generated glue does.
+#![allow(clippy::trivially_copy_pass_by_ref)]
+// napi registers exports only outside `cfg(test)`, so the (empty) unit-test build
+// of this cdylib would see every export as dead code.
+#![cfg_attr(test, allow(dead_code))]
+// Exported functions receive JS arguments as owned values (napi-rs converts them
+// before the call), whether or not the body consumes them.
+#![allow(clippy::needless_pass_by_value)]
+
+mod convert;
+mod errors;
+mod lifecycle;
+mod model;
+mod rules;
+mod values;
+
+use napi_derive::napi;
+
+/// Version of the leadflow core this binding was built from.
+#[napi]
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}

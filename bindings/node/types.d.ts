@@ -1,0 +1,538 @@
+/* Types of leadflow's JSON records and results. Maintained by hand in
+ * bindings/node/types.d.ts; `napi build` prepends this file to the generated
+ * function declarations in index.d.ts. The shapes mirror the Rust core's serde
+ * model (crates/leadflow/src/model) field for field, snake_case as in JSON. */
+
+/** RFC 3339 timestamp as written in records, e.g. `2026-03-01T09:30:00+09:00`. */
+export type Timestamp = string
+/** Calendar date, `YYYY-MM-DD`. */
+export type DateString = string
+/** Any JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+
+/** One event on a lead: `{type: "page_view", at, meta: {url: "/pricing"}}`. Unknown types are kept. */
+export interface Activity {
+  type: 'page_view' | 'email_open' | 'email_click' | 'email_sent' | 'form_submit' | 'webinar'
+    | 'unsubscribe' | 'call_attempt' | 'call_connected' | 'meeting' | (string & {})
+  at: Timestamp
+  meta?: { [key: string]: Json }
+  /** Fields this version does not know are kept for round-trips. */
+  [extra: string]: unknown
+}
+
+/** Which state dimension a transition changed. */
+export type Dimension = 'stage' | 'status' | 'opportunity_stage'
+/** How a transition relates to the configured order. */
+export type TransitionKind = 'initial' | 'advance' | 'skip' | 'recycle' | 'reopen'
+
+/** One entry of a record's lifecycle history; appended by the engine, never edited. */
+export interface Transition {
+  dimension: Dimension
+  from?: string
+  to: string
+  at: Timestamp
+  kind: TransitionKind
+  /** A user id, `rule:<name>`, `trigger:<name>` or `system`. */
+  actor?: string
+  /** Required for recycle and reopen. */
+  reason?: string
+}
+
+/** The latest scoring result stored on a lead. */
+export interface ScoreState {
+  total: number
+  fit: number
+  engagement: number
+  /** `A` to `F`, from the fit score. */
+  grade: string
+  /** `cold`, `warm` or `hot`. */
+  temperature: string
+  /** `name@version` of the pack that scored. */
+  pack: string
+  scored_at: Timestamp
+}
+
+/** The latest qualification verdict stored on a lead. */
+export interface QualificationState {
+  framework: string
+  outcome: 'qualified' | 'not_yet' | 'disqualified'
+  missing?: string[]
+  disqualified_by?: string[]
+  at: Timestamp
+}
+
+/** The records a converted lead became. */
+export interface ConversionRef {
+  converted_at: Timestamp
+  account_id: string
+  contact_id: string
+  opportunity_id?: string
+}
+
+/** A lead as the engine writes it back. Unknown top-level fields are kept. */
+export interface Lead {
+  id: string
+  created_at: Timestamp
+  first_name?: string
+  last_name?: string
+  email?: string
+  phone?: string
+  title?: string
+  company?: string
+  website?: string
+  industry?: string
+  employees?: number
+  annual_revenue?: number
+  /** ISO 3166-1 alpha-2 code. */
+  country?: string
+  source?: string
+  campaign?: string
+  owner?: string
+  /** Free-form fields (`custom.budget`), visible to rules. */
+  custom?: { [key: string]: Json }
+  activities?: Activity[]
+  /** Engine-managed: lifecycle stage (`subscriber` ... `evangelist`, `other`). */
+  stage?: string
+  /** Engine-managed: working status (`new`, `attempting`, `connected`, ...). */
+  status?: string
+  /** Engine-managed: touch attempts since the last connect or recycle. */
+  attempts?: number
+  score?: ScoreState
+  qualification?: QualificationState
+  history?: Transition[]
+  conversion?: ConversionRef
+  /** Field name to the provider an enriched value came from. */
+  provenance?: { [key: string]: Json }
+  [extra: string]: unknown
+}
+
+/** A lead as accepted on input: timestamps may also be `Date`s (sent as RFC 3339). */
+export type LeadInput = Omit<Lead, 'created_at' | 'activities'> & {
+  created_at: Timestamp | Date
+  activities?: Array<Omit<Activity, 'at'> & { at: Timestamp | Date }>
+}
+
+/** A company; it may own several domains. */
+export interface Account {
+  id: string
+  name: string
+  domains?: string[]
+  website?: string
+  industry?: string
+  employees?: number
+  annual_revenue?: number
+  country?: string
+  owner?: string
+  /** `true` for paying customers. */
+  is_customer?: boolean
+  created_at?: Timestamp
+  custom?: { [key: string]: Json }
+  [extra: string]: unknown
+}
+
+/** A person at an account. */
+export interface Contact {
+  id: string
+  account_id: string
+  first_name?: string
+  last_name?: string
+  email?: string
+  phone?: string
+  title?: string
+  owner?: string
+  /** The lead this contact was converted from. */
+  source_lead_id?: string
+  created_at?: Timestamp
+  activities?: Activity[]
+  custom?: { [key: string]: Json }
+  [extra: string]: unknown
+}
+
+/** Forecast category of an opportunity stage. */
+export type ForecastCategory = 'pipeline' | 'best_case' | 'commit' | 'closed' | 'omitted'
+
+/** A deal; stage-derived fields are kept consistent by the lifecycle. */
+export interface Opportunity {
+  id: string
+  name: string
+  account_id: string
+  primary_contact_id?: string
+  amount?: number
+  currency?: string
+  close_date?: DateString
+  stage: string
+  /** Win probability in percent (0 to 100). */
+  probability: number
+  forecast_category: ForecastCategory
+  is_closed: boolean
+  is_won: boolean
+  lost_reason?: string
+  owner?: string
+  source_lead_id?: string
+  source?: string
+  campaign?: string
+  created_at?: Timestamp
+  history?: Transition[]
+  activities?: Activity[]
+  custom?: { [key: string]: Json }
+  [extra: string]: unknown
+}
+
+/** Lead stages: an ordered ladder plus stages outside the order (`other`). */
+export interface StageConfig {
+  ladder: string[]
+  off_ladder?: string[]
+  initial: string
+  /** When set, recycle reasons must be one of these codes. */
+  recycle_reasons?: string[]
+}
+
+/** Lead working statuses and the moves allowed between them. */
+export interface StatusConfig {
+  states: string[]
+  initial: string
+  /** Allowed moves: from -> list of to. */
+  transitions: { [from: string]: string[] }
+  terminal: string[]
+  /** The recycle status (`nurture`): entering it requires a reason. */
+  recycle?: string
+  converted?: string
+  attempting?: string
+  connected?: string
+}
+
+/** One opportunity stage with the values copied onto a deal that enters it. */
+export interface OpportunityStageDef {
+  name: string
+  probability: number
+  forecast_category: ForecastCategory
+  is_closed?: boolean
+  is_won?: boolean
+  requires_reason?: boolean
+}
+
+export interface OpportunityConfig {
+  stages: OpportunityStageDef[]
+  initial: string
+}
+
+/** A full lifecycle configuration (what `pipeline.config` returns). */
+export interface LifecycleConfig {
+  lead_stages: StageConfig
+  lead_statuses: StatusConfig
+  opportunity_stages: OpportunityConfig
+}
+
+/** A configuration as accepted: missing sections take the built-in defaults. */
+export type LifecycleConfigInput = Partial<LifecycleConfig>
+
+/** Format of a configuration text. */
+export type ConfigFormat = 'json' | 'yaml' | 'yml' | 'toml'
+
+/** The when, who and why of a lifecycle move. The core never reads the clock: `at` is required. */
+export interface ChangeInput {
+  at: Timestamp | Date
+  /** A user id, `rule:<name>`, `trigger:<name>` or `system`. */
+  actor?: string
+  /** Required for recycles, `nurture`, Closed Lost and re-opening. */
+  reason?: string
+}
+
+/** The outcome of one touch (call, email, meeting). */
+export type TouchOutcome = 'attempt' | 'connected'
+
+/** A lead after a stage or status move, with the transition recorded. */
+export interface LeadMove {
+  lead: Lead
+  transition: Transition
+}
+
+/** One row of a timeline: a state, when it was first and last entered, total days in it. */
+export interface StateTime {
+  state: string
+  first_entered_at: Timestamp
+  last_entered_at: Timestamp
+  days: number
+}
+
+/** Options of `matchLead` (and `ConvertOptions.matching`). Every field has a default. */
+export interface MatchOptions {
+  /** Your own company's domains: never used as account evidence. */
+  own_domains?: string[]
+  /** Free-mail domains on top of the built-in list. */
+  free_mail_domains?: string[]
+  /** Candidates below this confidence are left out (default 0). */
+  min_confidence?: number
+  /** At most this many candidates of each kind (default 10). */
+  max_candidates?: number
+}
+
+/** Machine-readable kind of matching evidence. */
+export type ReasonCode = 'email_exact' | 'person_name' | 'contact_account' | 'domain_website'
+  | 'domain_email' | 'company_name'
+
+/** One piece of evidence for a candidate. */
+export interface MatchReason {
+  code: ReasonCode
+  /** The normalized value that matched (`acme.com`, `jane@acme.com`). */
+  value: string
+  text: string
+}
+
+/** An existing record the lead may correspond to. */
+export interface Candidate {
+  id: string
+  /** 0 to 1, rounded to 4 decimals. */
+  confidence: number
+  reasons: MatchReason[]
+}
+
+/** Ranked candidates: confidence descending, then id ascending. */
+export interface Matches {
+  contacts: Candidate[]
+  accounts: Candidate[]
+}
+
+/** Options of a conversion. Every field has a default; unknown fields are `ValidationError`s. */
+export interface ConvertOptions {
+  matching?: MatchOptions
+  /** Link to the best match at or above `link_threshold` (default true). */
+  auto_link?: boolean
+  /** Default 0.8. */
+  link_threshold?: number
+  /** Link to this existing account. */
+  account_id?: string | null
+  /** Link to this existing contact. */
+  contact_id?: string | null
+  /** Default true. */
+  create_opportunity?: boolean
+  /** Placeholders `{company}`, `{account}`, `{first_name}`, `{last_name}`, `{full_name}`, `{lead_id}`. */
+  opportunity_name?: string
+  /** Ids of created records; default `acc-<lead id>`, `con-<lead id>`, `opp-<lead id>`. */
+  ids?: { account?: string | null; contact?: string | null; opportunity?: string | null }
+  /** Lead custom field to target field: `{budget: 'opportunity.amount'}`. */
+  field_map?: { [customField: string]: string }
+  /** Actor of the conversion's history entries (default `system`). */
+  actor?: string
+}
+
+/** Why a target links to an existing record. */
+export type LinkVia = 'option' | 'match' | 'contact'
+
+/** What a conversion does for one target record. */
+export type TargetAction =
+  | { action: 'create'; id: string }
+  | { action: 'link'; id: string; via: LinkVia; confidence?: number; reasons?: MatchReason[] }
+  | { action: 'skip' }
+
+/** The record a value is written to. */
+export type ConversionTarget = 'account' | 'contact' | 'opportunity'
+
+/** What a conversion does with one lead value. */
+export type MappingAction = 'set' | 'fill' | 'unchanged' | 'conflict'
+
+/** One lead value and where it goes. */
+export interface FieldMapping {
+  target: ConversionTarget
+  /** Field of the target: `industry`, `domains`, `custom.budget`. */
+  field: string
+  value: Json
+  /** Where the value comes from: `company`, `email`, `custom.budget`. */
+  from_lead_field: string
+  action: MappingAction
+  /** For a conflict: the value the target keeps. */
+  existing?: Json
+}
+
+/** A reviewable conversion plan; the input of `applyConversion`. */
+export interface ConversionPlan {
+  lead_id: string
+  lead_fingerprint: string
+  planned_at: Timestamp
+  account: TargetAction
+  contact: TargetAction
+  opportunity: TargetAction
+  fields: FieldMapping[]
+  warnings?: string[]
+  matches: Matches
+}
+
+/** What happened to a target record. */
+export type RecordChange = 'created' | 'updated' | 'unchanged'
+
+/** The outcome of a conversion: persist `lead`, `account`, `contact` and `opportunity` together. */
+export interface ConversionResult {
+  lead: Lead
+  account: Account
+  account_change: RecordChange
+  contact: Contact
+  contact_change: RecordChange
+  opportunity?: Opportunity
+  fields: FieldMapping[]
+  conflicts: FieldMapping[]
+}
+
+/** Size band of `employees`. */
+export type EmployeeBand = '1-10' | '11-50' | '51-200' | '201-1000' | '1001-5000' | '5001+'
+
+/** Values derived from a lead's own fields; every key is always present. */
+export interface Derived {
+  email_domain: string | null
+  website_domain: string | null
+  company_domain: string | null
+  free_mail: boolean
+  company_normalized: string | null
+  employee_band: EmployeeBand | null
+  /** `c_level`, `owner`, `vp`, `head`, `director`, `manager`, `senior`, ..., or `unknown`. */
+  seniority: string
+  /** `executive`, `sales`, `marketing`, `engineering`, `it`, `finance`, `hr`, `operations`, ..., or `unknown`. */
+  department: string
+}
+
+/** What a provider knows about a lead; unknown keys are `ValidationError`s. */
+export interface EnrichmentData {
+  first_name?: string
+  last_name?: string
+  phone?: string
+  title?: string
+  company?: string
+  website?: string
+  industry?: string
+  employees?: number
+  annual_revenue?: number
+  country?: string
+  /** Fills `lead.custom.<key>`. */
+  custom?: { [key: string]: Json }
+}
+
+/** An offered value that was not applied. */
+export interface RejectedValue {
+  field: string
+  provider: string
+  reason: 'conflict' | 'invalid'
+  value: Json
+  existing?: Json
+}
+
+/** The lead after enrichment, with the fields filled and the values rejected. */
+export interface EnrichmentResult {
+  lead: Lead
+  applied: string[]
+  rejected: RejectedValue[]
+}
+
+/** How far a criterion is established. */
+export type CriterionStatus = 'unknown' | 'partial' | 'confirmed' | 'disqualifying'
+
+/** Evidence for one criterion. */
+export interface CriterionEvidence {
+  status: CriterionStatus
+  evidence?: string
+  source?: string
+  at?: Timestamp
+}
+
+/** Evidence per criterion key; a bare status string is accepted as input. */
+export type EvidenceInput = { [criterion: string]: CriterionStatus | (Omit<CriterionEvidence, 'at'> & { at?: Timestamp | Date }) }
+
+/** A qualification policy. */
+export interface QualificationPolicy {
+  /** Every required criterion must be confirmed (default true). */
+  all_required?: boolean
+  partial_meets_required?: boolean
+  /** At least this much credit over all criteria. */
+  min_met?: number
+  /** Credit of a partial criterion towards `min_met` (default 0.5). */
+  partial_credit?: number
+}
+
+/** One thing a framework asks to know about a lead. */
+export interface Criterion {
+  key: string
+  label: string
+  description?: string
+  /** Default true. */
+  required?: boolean
+  /** Lead field read when there is no explicit evidence (`custom.budget_approved`). */
+  field?: string
+}
+
+/** A qualification framework definition. */
+export interface Framework {
+  name: string
+  description?: string
+  criteria: Criterion[]
+  policy?: QualificationPolicy
+}
+
+/** A built-in framework name (case-insensitive) or an inline definition. */
+export type FrameworkInput = 'BANT' | 'CHAMP' | 'MEDDIC' | 'MEDDPICC' | (string & {}) | Framework
+
+/** One criterion in a result. */
+export interface CriterionResult {
+  key: string
+  label: string
+  required: boolean
+  status: CriterionStatus
+  evidence?: string
+  source?: string
+  at?: Timestamp
+}
+
+/** The outcome of a framework for one lead. */
+export interface QualificationResult {
+  framework: string
+  outcome: 'qualified' | 'not_yet' | 'disqualified'
+  missing: string[]
+  disqualified_by: CriterionResult[]
+  credit: number
+  criteria: CriterionResult[]
+}
+
+/** `qualifyLead`'s answer: the evidence read, the result, and the state for `lead.qualification`. */
+export interface LeadQualification {
+  evidence: { [criterion: string]: CriterionEvidence }
+  result: QualificationResult
+  state: QualificationState
+}
+
+/** The JSON form of a core error, as found in batch results. */
+export interface ErrorInfo {
+  kind: ErrorCode
+  message: string
+  record?: string
+  field?: string
+  rule?: string
+  file?: string
+  line?: number
+  column?: number
+  details?: Json
+}
+
+/** A batch entry for a record that failed; the other entries are unaffected. */
+export interface ErrorEntry {
+  error: ErrorInfo
+}
+
+/** What every leadflow function throws: `code` is the stable kind name. */
+export interface LeadflowError extends Error {
+  name: 'LeadflowError'
+  code: ErrorCode
+  /** Id of the record the error is about. */
+  record?: string
+  /** Path of the offending field, e.g. `activities[1].at`. */
+  field?: string
+  /** Rule, trigger or routing rule involved. */
+  rule?: string
+  file?: string
+  /** 1-based. */
+  line?: number
+  /** 1-based. */
+  column?: number
+  /** Kind-specific data: `from`/`to` of a refused transition, earlier ids, the limit hit. */
+  details?: Json
+}
+
+/** The error codes as a runtime object: `ErrorCode.ValidationError === 'ValidationError'`. */
+export declare const ErrorCode: { readonly [K in ErrorCode]: K }
+
