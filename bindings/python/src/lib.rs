@@ -7,6 +7,7 @@
 mod convert;
 mod errors;
 mod lifecycle;
+mod metrics;
 mod model;
 mod rules;
 mod values;
@@ -27,5 +28,6 @@ fn _leadflow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lifecycle::register(m)?;
     convert::register(m)?;
     rules::register(m)?;
+    metrics::register(m)?;
     Ok(())
 }
