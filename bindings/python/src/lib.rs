@@ -4,11 +4,14 @@
 //! Records go in as dicts (or JSON text) and come out as dicts; core errors become
 //! `leadflow.LeadflowError` subclasses named after `leadflow::ErrorKind`.
 
+mod arrow_ffi;
+mod columnar;
 mod convert;
 mod errors;
 mod lifecycle;
 mod metrics;
 mod model;
+mod pack;
 mod rules;
 mod values;
 
@@ -29,5 +32,6 @@ fn _leadflow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     convert::register(m)?;
     rules::register(m)?;
     metrics::register(m)?;
+    pack::register(m)?;
     Ok(())
 }
