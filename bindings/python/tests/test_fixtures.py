@@ -87,6 +87,13 @@ def qualify_lead(input: dict[str, Any]) -> Any:
     return {"evidence": evidence, "outcome": result["outcome"], "state": state}
 
 
+def _metrics_section(section: str) -> Callable[[Any], Any]:
+    """One section of a metrics request's report (`funnel`, `velocity`, ...)."""
+    return lambda input: leadflow.metrics(input)[section]
+
+
+METRICS_SECTIONS = ("funnel", "conversion", "velocity", "board", "pipeline", "attribution")
+
 # operation name -> function of the fixture's `input` returning the JSON-like result.
 OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "parse_lead": leadflow.parse_lead,
@@ -99,6 +106,7 @@ OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "enrich": enrich,
     "qualify": qualify,
     "qualify_lead": qualify_lead,
+    **{section: _metrics_section(section) for section in METRICS_SECTIONS},
 }
 
 PATHS = sorted(FIXTURES.rglob("*.json"))

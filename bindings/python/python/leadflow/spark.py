@@ -23,14 +23,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import pickle
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from importlib import import_module
+from typing import Any
 
 import leadflow
 
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    import pyarrow as pa
-    from pyspark.sql import DataFrame
+# pyspark and pyarrow are optional: imported when used, and typed loosely so this
+# module type-checks (stubtest, mypy) where they are not installed.
+DataFrame = Any  # pyspark.sql.DataFrame
+_Batch = Any  # pyarrow.RecordBatch
+
+
+def _mod(name: str) -> Any:
+    return import_module(name)
 
 __all__ = [
     "RESULT_COLUMNS",
@@ -42,31 +49,36 @@ __all__ = [
 # Result columns appended by score_spark_df (the same as Pack.score_many on a table).
 RESULT_COLUMNS = ("score", "fit", "engagement", "grade", "temperature", "error")
 
-# Compiled packs of this (executor) process: (pack id, sha256 of sources) -> Pack.
-_PACKS: dict[tuple[str, str], leadflow.Pack] = {}
-# How many packs this process compiled (tests check "once per process").
+# A compiled pack (`leadflow.Pack`); typed loosely so this module type-checks
+# whatever the stubs say about its private parts.
+_Pack = Any
+
+# Compiled packs of this (executor) process: (pack id, sha256 of its pickle) -> Pack.
+_PACKS: dict[tuple[str, str], _Pack] = {}
+# How many packs this process compiled (the tests check "once per process").
 _STATS = {"compiled": 0}
 
 
-def _pack_payload(pack: leadflow.Pack) -> tuple[str, str, str, str]:
-    """What travels to the executors: id, sources digest, sources, version."""
-    _rebuild, (sources, version) = pack.__reduce__()
-    digest = hashlib.sha256(sources.encode()).hexdigest()
-    return pack.id, digest, sources, version
+def _pack_payload(pack: _Pack) -> tuple[str, str, bytes]:
+    """What travels to the executors: the pack id, a digest, and the pickled pack
+    (its sources and version, a few KB: unpickling compiles it)."""
+    blob = pickle.dumps(pack)
+    return pack.id, hashlib.sha256(blob).hexdigest(), blob
 
 
-def _cached_pack(pack_id: str, digest: str, sources: str, version: str) -> leadflow.Pack:
+def _cached_pack(pack_id: str, digest: str, blob: bytes) -> _Pack:
     key = (pack_id, digest)
     pack = _PACKS.get(key)
     if pack is None:
-        pack = leadflow.Pack._from_sources(sources, version)
+        pack = pickle.loads(blob)  # compiles the pack (Pack.__reduce__)
         _PACKS[key] = pack
         _STATS["compiled"] += 1
     return pack
 
 
 def _result_fields() -> list[Any]:
-    from pyspark.sql.types import DoubleType, StringType, StructField
+    t = _mod("pyspark.sql.types")
+    DoubleType, StringType, StructField = t.DoubleType, t.StringType, t.StructField
 
     return [
         StructField("score", DoubleType()),
@@ -79,11 +91,11 @@ def _result_fields() -> list[Any]:
 
 
 def _score_batches(
-    payload: tuple[str, str, str, str],
+    payload: tuple[str, str, bytes],
     now: str,
-    batches: Iterator[pa.RecordBatch],
-) -> Iterator[pa.RecordBatch]:
-    import pyarrow as pa
+    batches: Iterator[_Batch],
+) -> Iterator[_Batch]:
+    pa = _mod("pyarrow")
 
     pack = _cached_pack(*payload)
     for batch in batches:
@@ -102,7 +114,7 @@ def _score_batches(
         yield from out.to_batches()
 
 
-def score_spark_df(df: DataFrame, pack: leadflow.Pack, now: str) -> DataFrame:
+def score_spark_df(df: DataFrame, pack: _Pack, now: Any) -> DataFrame:
     """Scores every row of a Spark DataFrame of lead feature rows (columns named like
     ``pack.features``: strings, integers, doubles, booleans).
 
@@ -112,7 +124,7 @@ def score_spark_df(df: DataFrame, pack: leadflow.Pack, now: str) -> DataFrame:
     gets its error message in ``error`` and null scores; it never fails the job.
     ``now`` is RFC 3339 text (the core never reads the clock).
     """
-    from pyspark.sql.types import StructType
+    StructType = _mod("pyspark.sql.types").StructType
 
     if not isinstance(now, str):
         now = now.isoformat()
@@ -130,27 +142,26 @@ _LEAD, _OPPORTUNITY = 0, 1
 _MAX_ERRORS_PER_PARTITION = 100
 
 
-def _json_lines(column: pa.Array) -> bytes:
+def _json_lines(column: Any) -> bytes:
     """The bytes of a string column whose values each end with a newline, as one
     buffer (JSON Lines), read from the Arrow buffers without per-row objects."""
-    import pyarrow as pa
+    pa = _mod("pyarrow")
 
     if len(column) == 0:
         return b""
     _validity, offsets, data = column.buffers()[:3]
-    code = "q" if pa.types.is_large_string(column.type) else "i"
-    view = memoryview(offsets).cast(code)
+    raw = memoryview(offsets)
+    view = raw.cast("q") if pa.types.is_large_string(column.type) else raw.cast("i")
     start, end = view[column.offset], view[column.offset + len(column)]
     return data[start:end].to_pybytes() if data is not None else b""
 
 
 def _metrics_partition(
-    template: str, skip_invalid: bool, batches: Iterator[pa.RecordBatch]
-) -> Iterator[pa.RecordBatch]:
+    template: str, skip_invalid: bool, batches: Iterator[_Batch]
+) -> Iterator[_Batch]:
     import json
 
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    pa, pc = _mod("pyarrow"), _mod("pyarrow.compute")
 
     acc = leadflow.MetricsAccumulator.from_json(template)
     errors: list[dict[str, Any]] = []
@@ -172,8 +183,8 @@ def _json_rows(df: DataFrame, kind: int) -> DataFrame:
     """(kind, one line of JSON + newline) per row, built on the JVM side: a DataFrame
     of one string column is taken as JSON text per row (e.g. ``spark.read.text``),
     any other as fields (``to_json`` of the row; null fields are left out)."""
-    from pyspark.sql import functions as F
-    from pyspark.sql.types import StringType
+    F = _mod("pyspark.sql.functions")
+    StringType = _mod("pyspark.sql.types").StringType
 
     fields = df.schema.fields
     if len(fields) == 1 and isinstance(fields[0].dataType, StringType):
