@@ -9,6 +9,7 @@ mod lifecycle;
 mod metrics;
 mod model;
 mod qualify;
+mod scoring;
 
 type Op = fn(&str, &Value) -> Option<Result<Value>>;
 
@@ -18,6 +19,7 @@ const AREAS: &[Op] = &[
     convert::run,
     qualify::run,
     metrics::run,
+    scoring::run,
 ];
 
 /// Runs one fixture operation; panics on an operation no area knows, so a fixture

@@ -94,6 +94,18 @@ def _metrics_section(section: str) -> Callable[[Any], Any]:
 
 METRICS_SECTIONS = ("funnel", "conversion", "velocity", "board", "pipeline", "attribution")
 
+
+def score(input: dict[str, Any]) -> Any:
+    pack = leadflow.Pack.from_dict(input["pack"])
+    return pack.score(input["lead"], input["now"], explain=input.get("explain", False))
+
+
+def evaluate(input: dict[str, Any]) -> Any:
+    pack = leadflow.Pack.from_dict(input["pack"])
+    lead, evaluation = pack.evaluate(input["lead"], input["now"], pipeline=_pipeline(input))
+    return {"lead": lead, "evaluation": evaluation}
+
+
 # operation name -> function of the fixture's `input` returning the JSON-like result.
 OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "parse_lead": leadflow.parse_lead,
@@ -107,6 +119,8 @@ OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "qualify": qualify,
     "qualify_lead": qualify_lead,
     **{section: _metrics_section(section) for section in METRICS_SECTIONS},
+    "score": score,
+    "evaluate": evaluate,
 }
 
 PATHS = sorted(FIXTURES.rglob("*.json"))
