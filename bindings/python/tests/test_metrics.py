@@ -20,7 +20,8 @@ NOW = "2026-09-15T00:00:00Z"
 
 
 def _sample() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    leads, opps = [], []
+    leads: list[dict[str, Any]] = []
+    opps: list[dict[str, Any]] = []
     for line in SAMPLE.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         kind = record.pop("record_type")
