@@ -58,4 +58,8 @@ echo "== Spark: local[2] scoring and metrics vs the local binding"
 export SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$py" PYSPARK_DRIVER_PYTHON="$py"
 export LEADFLOW_SPARK_ROWS="$tmp/rows.jsonl" LEADFLOW_SPARK_TMP="$tmp"
 cd "$here"
-"$py" -m pytest spark_tests -q -p no:cacheprovider
+"$py" -m pytest spark_tests -q -p no:cacheprovider --durations=5
+
+echo "== Spark: examples/python/spark_scoring.py (small)"
+(cd "$repo" && "$py" examples/python/spark_scoring.py --n 2000 > "$tmp/example.log" 2>&1) \
+    || { cat "$tmp/example.log"; exit 1; }
