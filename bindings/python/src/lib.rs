@@ -9,6 +9,7 @@ mod columnar;
 mod convert;
 mod errors;
 mod lifecycle;
+mod metrics;
 mod model;
 mod pack;
 mod rules;
@@ -30,6 +31,7 @@ fn _leadflow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lifecycle::register(m)?;
     convert::register(m)?;
     rules::register(m)?;
+    metrics::register(m)?;
     pack::register(m)?;
     Ok(())
 }

@@ -94,6 +94,14 @@ def _pack(input: dict[str, Any]) -> leadflow.Pack:
     return leadflow.Pack.from_dict(input["pack"])
 
 
+def _metrics_section(section: str) -> Callable[[Any], Any]:
+    """One section of a metrics request's report (`funnel`, `velocity`, ...)."""
+    return lambda input: leadflow.metrics(input)[section]
+
+
+METRICS_SECTIONS = ("funnel", "conversion", "velocity", "board", "pipeline", "attribution")
+
+
 def score(input: dict[str, Any]) -> Any:
     return _pack(input).score(input["lead"], input["now"], explain=input.get("explain", False))
 
@@ -115,6 +123,7 @@ OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "enrich": enrich,
     "qualify": qualify,
     "qualify_lead": qualify_lead,
+    **{section: _metrics_section(section) for section in METRICS_SECTIONS},
     "score": score,
     "evaluate": evaluate,
 }
