@@ -16,6 +16,7 @@
 // before the call), whether or not the body consumes them.
 #![allow(clippy::needless_pass_by_value)]
 
+mod columns;
 mod convert;
 mod errors;
 mod lifecycle;
