@@ -769,6 +769,96 @@ export interface ColumnScores {
   temperature: Uint8Array
   errors: Array<{ row: number; error: ErrorInfo }>
 }
+
+// ---------------------------------------------------------------------------
+// Metrics (docs/metrics.md defines every figure)
+// ---------------------------------------------------------------------------
+
+/** A metrics period: `2026-Q3`, `2026-07`, `2026`, ... or two instants (half-open). */
+export type PeriodInput = string | { from: Timestamp | Date; to: Timestamp | Date }
+
+/** Options of a metrics run; every key has a default (docs/metrics.md). */
+export interface MetricsOptions {
+  ladder?: string[]
+  cohort_stage?: string
+  conversions?: Array<[string, string]>
+  sla_minutes?: number
+  touch_types?: string[]
+  stall_days?: number
+  closed_statuses?: string[]
+  stalled_limit?: number
+  segment_field?: string
+  mql_stage?: string
+  sql_stage?: string
+  hierarchy?: { [child: string]: string }
+  costs?: Array<{ [key: string]: Json }>
+}
+
+/** Period, time zone, `now` and options of a metrics run. */
+export interface MetricsConfigInput {
+  period: PeriodInput
+  /** `+09:00`; calendar periods are read in this offset (default UTC). */
+  utc_offset?: string
+  now: Timestamp | Date
+  options?: MetricsOptions
+}
+
+/** One metrics run over records. */
+export interface MetricsRequest extends MetricsConfigInput {
+  leads?: LeadInput[]
+  opportunities?: Opportunity[]
+}
+
+/** A section of the report; its shape is documented in docs/metrics.md. */
+export type MetricsSection = { [key: string]: Json }
+
+/** The metrics report: funnel, conversion, velocity, board, pipeline forecast, attribution. */
+export interface MetricsReport {
+  period: string
+  from: Timestamp
+  to: Timestamp
+  now: Timestamp
+  leads: number
+  opportunities: number
+  funnel: MetricsSection
+  conversion: MetricsSection
+  velocity: MetricsSection
+  board: MetricsSection
+  pipeline: MetricsSection
+  attribution: MetricsSection
+}
+
+/** Serialized accumulator state (`acc.toJSON()`): opaque, versioned with the package. */
+export type MetricsAccumulatorState = { [key: string]: Json }
+/**
+ * Accumulates metrics lead by lead in memory proportional to the groups, not
+ * the leads; partial accumulators of the same configuration merge exactly.
+ */
+export declare class MetricsAccumulator {
+  /** `config` is a metrics request without records: `{period, utc_offset?, now, options?}`. */
+  constructor(config: MetricsConfigInput)
+  /** Adds one lead (its stage history, status, owner and touches). */
+  addLead(lead: LeadInput): void
+  /**
+   * Adds many leads (an array or JSON Lines text); all or none: the first
+   * invalid lead throws, naming its index, before any is added.
+   */
+  addLeads(leads: LeadInput[] | string): number
+  /** Adds one opportunity (pipeline forecast and attribution). */
+  addOpportunity(opportunity: Opportunity): void
+  /** Adds another accumulator's counts (same configuration, else `ConfigError`). */
+  merge(other: MetricsAccumulator): void
+  /** The report of everything added so far (the accumulator stays usable). */
+  finish(): MetricsReport
+  /**
+   * The accumulator's state as a plain object (so `JSON.stringify(acc)` works),
+   * to send a partial to another process or worker.
+   */
+  toJSON(): MetricsAccumulatorState
+  /** Restores an accumulator from `toJSON()` (the object or its JSON text). */
+  static fromJSON(state: MetricsAccumulatorState | string): MetricsAccumulator
+}
+
 /** A compiled rule pack. Immutable and cheap to share: compile once, score many. */
 export declare class Pack {
   /**
@@ -939,6 +1029,13 @@ export declare function lastEnteredAt(history: Transition[], dimension: Dimensio
  * with a confidence (0 to 1) and machine-readable reasons.
  */
 export declare function matchLead(lead: LeadInput, accounts: Account[], contacts: Contact[], options?: MatchOptions): Matches
+
+/**
+ * Computes a whole report from one request `{leads, opportunities, period,
+ * utc_offset?, now, options?}` (an object or JSON text). An invalid record
+ * fails the run, naming it (`leads[3].created_at`).
+ */
+export declare function metrics(request: MetricsRequest | string): MetricsReport
 
 /** Validates one account. */
 export declare function parseAccount(input: string | object): Account

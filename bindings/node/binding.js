@@ -576,6 +576,7 @@ if (!nativeBinding) {
 }
 
 module.exports = nativeBinding
+module.exports.MetricsAccumulator = nativeBinding.MetricsAccumulator
 module.exports.Pack = nativeBinding.Pack
 module.exports.Pipeline = nativeBinding.Pipeline
 module.exports.applyConversion = nativeBinding.applyConversion
@@ -589,6 +590,7 @@ module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.isLeadflowError = nativeBinding.isLeadflowError
 module.exports.lastEnteredAt = nativeBinding.lastEnteredAt
 module.exports.matchLead = nativeBinding.matchLead
+module.exports.metrics = nativeBinding.metrics
 module.exports.parseAccount = nativeBinding.parseAccount
 module.exports.parseContact = nativeBinding.parseContact
 module.exports.parseLead = nativeBinding.parseLead

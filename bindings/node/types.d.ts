@@ -769,3 +769,64 @@ export interface ColumnScores {
   temperature: Uint8Array
   errors: Array<{ row: number; error: ErrorInfo }>
 }
+
+// ---------------------------------------------------------------------------
+// Metrics (docs/metrics.md defines every figure)
+// ---------------------------------------------------------------------------
+
+/** A metrics period: `2026-Q3`, `2026-07`, `2026`, ... or two instants (half-open). */
+export type PeriodInput = string | { from: Timestamp | Date; to: Timestamp | Date }
+
+/** Options of a metrics run; every key has a default (docs/metrics.md). */
+export interface MetricsOptions {
+  ladder?: string[]
+  cohort_stage?: string
+  conversions?: Array<[string, string]>
+  sla_minutes?: number
+  touch_types?: string[]
+  stall_days?: number
+  closed_statuses?: string[]
+  stalled_limit?: number
+  segment_field?: string
+  mql_stage?: string
+  sql_stage?: string
+  hierarchy?: { [child: string]: string }
+  costs?: Array<{ [key: string]: Json }>
+}
+
+/** Period, time zone, `now` and options of a metrics run. */
+export interface MetricsConfigInput {
+  period: PeriodInput
+  /** `+09:00`; calendar periods are read in this offset (default UTC). */
+  utc_offset?: string
+  now: Timestamp | Date
+  options?: MetricsOptions
+}
+
+/** One metrics run over records. */
+export interface MetricsRequest extends MetricsConfigInput {
+  leads?: LeadInput[]
+  opportunities?: Opportunity[]
+}
+
+/** A section of the report; its shape is documented in docs/metrics.md. */
+export type MetricsSection = { [key: string]: Json }
+
+/** The metrics report: funnel, conversion, velocity, board, pipeline forecast, attribution. */
+export interface MetricsReport {
+  period: string
+  from: Timestamp
+  to: Timestamp
+  now: Timestamp
+  leads: number
+  opportunities: number
+  funnel: MetricsSection
+  conversion: MetricsSection
+  velocity: MetricsSection
+  board: MetricsSection
+  pipeline: MetricsSection
+  attribution: MetricsSection
+}
+
+/** Serialized accumulator state (`acc.toJSON()`): opaque, versioned with the package. */
+export type MetricsAccumulatorState = { [key: string]: Json }

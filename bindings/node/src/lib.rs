@@ -20,6 +20,7 @@ mod columns;
 mod convert;
 mod errors;
 mod lifecycle;
+mod metrics;
 mod model;
 mod rules;
 mod values;

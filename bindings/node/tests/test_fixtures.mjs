@@ -23,6 +23,9 @@ const OPERATIONS = {
     return { lead, rejected }
   },
   qualify: (i) => lf.qualify(i.framework, i.evidence, i.policy),
+  ...Object.fromEntries(
+    ['funnel', 'conversion', 'velocity', 'board', 'pipeline', 'attribution'].map((section) => [section, (i) => lf.metrics(i)[section]]),
+  ),
   qualify_lead: (i) => {
     const { evidence, result, state } = lf.qualifyLead(i.lead, i.framework, i.now)
     return { evidence, outcome: result.outcome, state }
