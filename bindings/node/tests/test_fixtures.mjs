@@ -26,6 +26,8 @@ const OPERATIONS = {
   ...Object.fromEntries(
     ['funnel', 'conversion', 'velocity', 'board', 'pipeline', 'attribution'].map((section) => [section, (i) => lf.metrics(i)[section]]),
   ),
+  score: (i) => lf.Pack.fromObject(i.pack).score(i.lead, i.now, { explain: i.explain ?? false }),
+  evaluate: (i) => lf.Pack.fromObject(i.pack).evaluate(i.lead, i.now, i.pipeline == null ? undefined : new lf.Pipeline(i.pipeline)),
   qualify_lead: (i) => {
     const { evidence, result, state } = lf.qualifyLead(i.lead, i.framework, i.now)
     return { evidence, outcome: result.outcome, state }
