@@ -52,6 +52,10 @@ pub struct Args {
     /// Write one self-contained HTML page here.
     #[arg(long)]
     pub html: Option<PathBuf>,
+    /// Parse and aggregate batches of lines on all cores (partials merged exactly;
+    /// same report). Helps on an idle multi-core machine; costs more CPU in total.
+    #[arg(long)]
+    pub parallel: bool,
     /// Write the report as JSON here (`-` for standard output, instead of the tables).
     #[arg(long)]
     pub json: Option<PathBuf>,
@@ -81,7 +85,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         (&args.opportunities, Kind::Opportunity),
     ] {
         if let Some(p) = path {
-            bad += stream(p, kind, &mut acc)?;
+            bad += stream(p, kind, &mut acc, args.parallel)?;
         }
     }
     let report = acc.finish();
@@ -139,10 +143,10 @@ fn config(args: &Args) -> Result<MetricsConfig> {
 /// enough that the batch (a few MB of text) is the only input held in memory.
 const BATCH_LINES: usize = 8_192;
 
-/// Streams one JSON Lines file into the accumulator, a batch of lines at a time:
-/// each batch is parsed and added in parallel into partial accumulators that are
-/// merged (exactly) into `acc`. Returns the number of bad records.
-fn stream(path: &Path, kind: Kind, acc: &mut MetricsAccumulator) -> Result<u64> {
+/// Streams one JSON Lines file into the accumulator, a batch of lines at a time;
+/// with `parallel`, each batch is parsed and added on all cores into partial
+/// accumulators merged (exactly) into `acc`. Returns the number of bad records.
+fn stream(path: &Path, kind: Kind, acc: &mut MetricsAccumulator, parallel: bool) -> Result<u64> {
     use rayon::prelude::*;
     let file = std::fs::File::open(path)
         .map_err(|e| Error::from(e).with_file(path.display().to_string()))?;
@@ -163,31 +167,44 @@ fn stream(path: &Path, kind: Kind, acc: &mut MetricsAccumulator) -> Result<u64> 
         if batch.is_empty() {
             break;
         }
-        let (part, mut errors) = batch
-            .par_iter()
-            .enumerate()
-            .fold(
-                || (acc.empty_like(), Vec::new()),
-                |(mut a, mut errs), (i, line)| {
-                    let text = line.trim();
-                    if !text.is_empty()
-                        && let Err(e) = add_line(text, kind, &mut a)
-                    {
-                        errs.push((first_line + u32::try_from(i).unwrap_or(0), e));
-                    }
-                    (a, errs)
-                },
-            )
-            .reduce(
-                || (acc.empty_like(), Vec::new()),
-                |(mut a, mut ea), (b, eb)| {
-                    // Partials share the configuration, so merging cannot fail.
-                    let _ = a.merge(&b);
-                    ea.extend(eb);
-                    (a, ea)
-                },
-            );
-        acc.merge(&part)?;
+        let mut errors = Vec::new();
+        if parallel {
+            let (part, errs) = batch
+                .par_iter()
+                .enumerate()
+                .fold(
+                    || (acc.empty_like(), Vec::new()),
+                    |(mut a, mut errs), (i, line)| {
+                        let text = line.trim();
+                        if !text.is_empty()
+                            && let Err(e) = add_line(text, kind, &mut a)
+                        {
+                            errs.push((first_line + u32::try_from(i).unwrap_or(0), e));
+                        }
+                        (a, errs)
+                    },
+                )
+                .reduce(
+                    || (acc.empty_like(), Vec::new()),
+                    |(mut a, mut ea), (b, eb)| {
+                        // Partials share the configuration, so merging cannot fail.
+                        let _ = a.merge(&b);
+                        ea.extend(eb);
+                        (a, ea)
+                    },
+                );
+            acc.merge(&part)?;
+            errors = errs;
+        } else {
+            for (i, line) in batch.iter().enumerate() {
+                let text = line.trim();
+                if !text.is_empty()
+                    && let Err(e) = add_line(text, kind, acc)
+                {
+                    errors.push((first_line + u32::try_from(i).unwrap_or(0), e));
+                }
+            }
+        }
         errors.sort_by_key(|(n, _)| *n);
         for (n, e) in errors {
             bad += 1;

@@ -36,6 +36,7 @@ pub mod render;
 mod request;
 pub mod sample;
 mod velocity;
+mod wire;
 
 pub use aggregate::{
     ConversionReport, MetricsAccumulator, MetricsReport, compute, compute_parallel,

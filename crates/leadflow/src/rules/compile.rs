@@ -11,7 +11,7 @@ use super::features::{Axis, FeatureTable};
 use super::load::{PackSource, ScriptSource};
 use super::manifest::Range;
 use super::program::{NativeRule, Program, RuleInfo, RuleKind, ScriptStep, Step};
-use super::recognize::{self, Local, Recognizer, Shape};
+use super::recognize::{self, Local, NumTy, Recognizer, Shape};
 use super::result::Tier;
 use super::script;
 use crate::error::{Error, ErrorKind, Result};
@@ -21,7 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) -> Result<Program> {
     let m = &src.manifest;
     let file = src.file.clone();
-    let decays = declarative::decays(&m.decay, ft).map_err(|e| e.with_file(file.clone()))?;
+    let mut decays = declarative::decays(&m.decay, ft).map_err(|e| e.with_file(file.clone()))?;
     let mut b = Builder {
         rules: Vec::new(),
         rule_groups: Vec::new(),
@@ -37,6 +37,25 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
     for (name, range) in &m.caps.groups {
         b.group_index.insert(name.clone(), b.groups.len());
         b.groups.push((name.clone(), *range, None));
+    }
+    // Each decay curve a rule uses is computed once per lead, as a native local.
+    for (name, d) in &mut decays {
+        if !m
+            .rules
+            .iter()
+            .any(|r| r.decay.as_deref() == Some(name.as_str()))
+        {
+            continue;
+        }
+        b.locals
+            .push(Local::native(format!("decay:{name}"), d.engagement));
+        let local = b.locals.len() - 1;
+        let expr = std::mem::replace(&mut d.factor, super::native::Num::Local(local));
+        b.steps.push(Step::Let {
+            local,
+            expr,
+            ty: NumTy::Float,
+        });
     }
     let mut seen = HashMap::new();
     let mut sources: Vec<ScriptSource> = Vec::new();
@@ -85,7 +104,9 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
         b.rule_groups.push(group);
         b.steps.push(Step::Native(NativeRule {
             rule: b.rules.len() - 1,
-            cond: d.cond,
+            axis: d.axis.index(),
+            group,
+            cond: d.cond.simplify(),
             points: d.points,
             cap: d.cap,
             decay: d.decay,
@@ -282,7 +303,9 @@ impl Builder {
                         info,
                         Some(NativeRule {
                             rule: 0,
-                            cond,
+                            axis: 0,
+                            group: None,
+                            cond: cond.simplify(),
                             points,
                             cap,
                             decay: decay_local.map(super::native::Num::Local),
@@ -332,6 +355,8 @@ impl Builder {
                 let idx = self.rules.len() - 1;
                 if let Some(mut n) = native {
                     n.rule = idx;
+                    n.axis = self.rules[idx].axis.index();
+                    n.group = group;
                     steps.push(Step::Native(n));
                 }
                 if let Some((st, line)) = script {

@@ -42,6 +42,9 @@ pub struct RuleInfo {
 #[derive(Debug, Clone)]
 pub(crate) struct NativeRule {
     pub rule: usize,
+    /// Axis index and cap group, copied from the rule so the hot loop reads one struct.
+    pub axis: usize,
+    pub group: Option<usize>,
     pub cond: Cond,
     pub points: Num,
     pub cap: (Option<f64>, Option<f64>),

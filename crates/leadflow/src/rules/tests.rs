@@ -211,3 +211,57 @@ fn score_into_writes_state() {
         (50.0, "t@2", "warm")
     );
 }
+
+#[test]
+fn lints_find_unreachable_caps_silent_rules_and_missing_fields() {
+    let toml = r#"
+name = "x"
+version = "1"
+[features.budget]
+field = "custom.budget"
+[caps.fit]
+max = 50
+[[rules]]
+name = "vp"
+when = { field = "title", contains = "VP" }
+points = 10
+[[rules]]
+name = "rich"
+when = { field = "budget", gt = 1000 }
+points = 5
+"#;
+    let p = CompiledPack::from_str(toml, PackFormat::Toml, "p.toml").unwrap();
+    let lints = p.lint(&[lead()], now());
+    let kinds: Vec<(LintKind, Option<&str>)> =
+        lints.iter().map(|l| (l.kind, l.rule.as_deref())).collect();
+    assert!(
+        kinds.contains(&(LintKind::UnreachableCap, None)),
+        "{lints:?}"
+    );
+    assert!(
+        kinds.contains(&(LintKind::NeverFires, Some("rich"))),
+        "{lints:?}"
+    );
+    assert!(
+        !kinds.contains(&(LintKind::NeverFires, Some("vp"))),
+        "{lints:?}"
+    );
+    assert!(
+        lints
+            .iter()
+            .any(|l| l.kind == LintKind::FieldNeverPresent && l.message.contains("budget"))
+    );
+}
+
+#[test]
+fn flat_record_fields_feed_typed_features() {
+    let p = CompiledPack::from_str(
+        "name = \"x\"\nversion = \"1\"\n[[rules]]\nname = \"rev\"\nwhen = { field = \"revenue\", gt = 100 }\npoints = 7\n",
+        PackFormat::Toml,
+        "p.toml",
+    )
+    .unwrap();
+    let mut l = lead();
+    l.extra.insert("revenue".into(), 500.into());
+    assert!((p.score(&l, now()).unwrap().total - 7.0).abs() < 1e-12);
+}
