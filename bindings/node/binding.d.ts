@@ -830,6 +830,65 @@ export interface MetricsReport {
 
 /** Serialized accumulator state (`acc.toJSON()`): opaque, versioned with the package. */
 export type MetricsAccumulatorState = { [key: string]: Json }
+
+// ---------------------------------------------------------------------------
+// Routing (docs/routing.md describes every configuration key and result field)
+// ---------------------------------------------------------------------------
+
+/** A routing configuration (reps, teams, rules, segmentation, fallback queue); see docs/routing.md. */
+export type RoutingConfigInput = { [key: string]: Json }
+/** The configuration as validated, defaults included. */
+export type RoutingConfig = { [key: string]: Json }
+/** Round-robin positions and capacity counts; store it between calls (opaque). */
+export type RoutingState = { [key: string]: Json }
+
+/** Segment, region and territories derived for a lead. */
+export type LeadFacts = { [key: string]: Json }
+
+/** Who got a lead, how, and why. */
+export interface Assignment {
+  lead_id: string
+  /** A rep (`{rep: id}`) or a queue (`{queue: name}`). */
+  assignee: { rep: string } | { queue: string }
+  via: 'ownership' | 'rule' | 'fallback'
+  rule?: string
+  team?: string
+  strategy?: string
+  account_id?: string
+  fallback_reason?: string
+  /** One sentence for humans. */
+  reason: string
+  eligible?: string[]
+  skipped?: Array<{ [key: string]: Json }>
+  rule_errors?: Array<{ [key: string]: Json }>
+  facts?: LeadFacts
+  at: Timestamp
+}
+
+/** Speed-to-lead and follow-up SLA configuration; see docs/routing.md. */
+export type SlaConfigInput = { [key: string]: Json }
+/** One lead's SLA report: `{lead_id, segment?, first_touch_at?, speed_to_lead_seconds?, slas}`. */
+export interface SlaReport {
+  lead_id: string
+  segment?: string
+  first_touch_at?: Timestamp
+  speed_to_lead_seconds?: number
+  slas: Array<{ [key: string]: Json }>
+}
+
+/** Trigger configuration; see docs/routing.md. */
+export type TriggerConfigInput = { [key: string]: Json }
+/** An event fed to `Triggers.evaluate` (for example a stage change or an SLA breach). */
+export type TriggerEvent = { [key: string]: Json }
+/** One-shot bookkeeping of fired triggers; store it between calls (opaque). */
+export type TriggerState = { [key: string]: Json }
+/** An action the host should perform (assign, notify, create a task, set a status...). */
+export type PlannedAction = { [key: string]: Json }
+
+/** How touches are classified and when a lead recycles (`max_attempts`). */
+export type TouchPolicy = { [key: string]: Json }
+/** What recording an activity did: the touch kind and the transitions recorded. */
+export type TouchResult = { [key: string]: Json }
 /**
  * Accumulates metrics lead by lead in memory proportional to the groups, not
  * the leads; partial accumulators of the same configuration merge exactly.
@@ -965,6 +1024,59 @@ moveOpportunity(opportunity: Opportunity, to: string, change: ChangeInput): { op
 }
 
 /**
+ * Assigns leads to reps, teams or queues; never drops a lead (nobody
+ * eligible: the fallback queue, with the reason). Deterministic: the same
+ * config, state, lead and `now` always give the same assignment.
+ */
+export declare class Router {
+  /**
+   * A router from a routing configuration (object or JSON text); `existing`
+   * accounts and contacts turn on ownership routing.
+   */
+  constructor(config: RoutingConfigInput | string, existing?: { accounts?: Account[]; contacts?: Contact[] })
+  /** Loads a `.json`, `.yaml`/`.yml` or `.toml` routing configuration. */
+  static fromPath(path: string, existing?: { accounts?: Account[]; contacts?: Contact[] }): Router
+  /** Parses a routing configuration text in `format` (`json`, `yaml` or `toml`). */
+  static fromString(text: string, format: ConfigFormat, existing?: { accounts?: Account[]; contacts?: Contact[] }): Router
+  /** The configuration, defaults included. */
+  get config(): RoutingConfig
+  /** Segment, region and territories the configuration derives for a lead. */
+  facts(lead: LeadInput): LeadFacts
+  /**
+   * Assigns one lead: `{assignment, state}`; store `state` for the next call
+   * (round-robin positions, capacity counts). The given state is not modified.
+   */
+assign(lead: LeadInput, state: RoutingState | null | undefined, now: Timestamp | Date): { assignment: Assignment; state: RoutingState }
+/**
+ * Assigns leads in order (exactly as one by one): `{assignments, state}`; a
+ * lead that does not parse is an `{error}` entry and takes no turn.
+ */
+assignMany(leads: LeadInput[] | string, state: RoutingState | null | undefined, now: Timestamp | Date): { assignments: Array<Assignment | ErrorEntry>; state: RoutingState }
+}
+
+/** Speed-to-lead and follow-up SLAs (business hours, segments). */
+export declare class SlaPolicy {
+  /** An SLA configuration (object or JSON text). */
+  constructor(config: SlaConfigInput | string)
+  /** The SLA report of one lead as of `now`. */
+  evaluate(lead: LeadInput, now: Timestamp | Date): SlaReport
+}
+
+/** Automation triggers: events in, planned actions out (the host performs them). */
+export declare class Triggers {
+  /**
+   * A trigger configuration (object or JSON text); cycles are refused here or
+   * as a `TriggerLoop` at evaluation.
+   */
+  constructor(config: TriggerConfigInput | string)
+  /**
+   * Plans the actions for `event` on `lead`: `{actions, state}`; keep `state`
+   * (one-shot triggers) for the next call.
+   */
+evaluate(lead: LeadInput, event: TriggerEvent, state?: TriggerState | null): { actions: PlannedAction[]; state: TriggerState }
+}
+
+/**
  * Applies a plan: all records or nothing. A lead that changed since the plan,
  * or a plan of another lead, is a `ConversionError`; a converted lead is
  * `AlreadyConverted`. Pass the same options as to `planConversion`.
@@ -1077,6 +1189,13 @@ export declare function qualify(framework: FrameworkInput, evidence?: EvidenceIn
  * `QualificationState` to store as `lead.qualification`.
  */
 export declare function qualifyLead(lead: LeadInput, framework: FrameworkInput, now: Timestamp | Date, policy?: QualificationPolicy | null): LeadQualification
+
+/**
+ * Records an activity on a lead and moves its touch status by the policy
+ * (`new -> attempting -> connected`, recycling after `max_attempts`):
+ * `{lead, result}`. Atomic: on error the lead is unchanged.
+ */
+export declare function recordActivity(lead: LeadInput, activity: Activity, options?: { policy?: TouchPolicy; actor?: string; pipeline?: Pipeline }): { lead: Lead; result: TouchResult }
 
 /** Days since the latest transition of `dimension` as of `now`, or `null`. */
 export declare function timeInCurrent(history: Transition[], dimension: Dimension, now: Timestamp | Date): number | null

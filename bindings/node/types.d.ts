@@ -830,3 +830,62 @@ export interface MetricsReport {
 
 /** Serialized accumulator state (`acc.toJSON()`): opaque, versioned with the package. */
 export type MetricsAccumulatorState = { [key: string]: Json }
+
+// ---------------------------------------------------------------------------
+// Routing (docs/routing.md describes every configuration key and result field)
+// ---------------------------------------------------------------------------
+
+/** A routing configuration (reps, teams, rules, segmentation, fallback queue); see docs/routing.md. */
+export type RoutingConfigInput = { [key: string]: Json }
+/** The configuration as validated, defaults included. */
+export type RoutingConfig = { [key: string]: Json }
+/** Round-robin positions and capacity counts; store it between calls (opaque). */
+export type RoutingState = { [key: string]: Json }
+
+/** Segment, region and territories derived for a lead. */
+export type LeadFacts = { [key: string]: Json }
+
+/** Who got a lead, how, and why. */
+export interface Assignment {
+  lead_id: string
+  /** A rep (`{rep: id}`) or a queue (`{queue: name}`). */
+  assignee: { rep: string } | { queue: string }
+  via: 'ownership' | 'rule' | 'fallback'
+  rule?: string
+  team?: string
+  strategy?: string
+  account_id?: string
+  fallback_reason?: string
+  /** One sentence for humans. */
+  reason: string
+  eligible?: string[]
+  skipped?: Array<{ [key: string]: Json }>
+  rule_errors?: Array<{ [key: string]: Json }>
+  facts?: LeadFacts
+  at: Timestamp
+}
+
+/** Speed-to-lead and follow-up SLA configuration; see docs/routing.md. */
+export type SlaConfigInput = { [key: string]: Json }
+/** One lead's SLA report: `{lead_id, segment?, first_touch_at?, speed_to_lead_seconds?, slas}`. */
+export interface SlaReport {
+  lead_id: string
+  segment?: string
+  first_touch_at?: Timestamp
+  speed_to_lead_seconds?: number
+  slas: Array<{ [key: string]: Json }>
+}
+
+/** Trigger configuration; see docs/routing.md. */
+export type TriggerConfigInput = { [key: string]: Json }
+/** An event fed to `Triggers.evaluate` (for example a stage change or an SLA breach). */
+export type TriggerEvent = { [key: string]: Json }
+/** One-shot bookkeeping of fired triggers; store it between calls (opaque). */
+export type TriggerState = { [key: string]: Json }
+/** An action the host should perform (assign, notify, create a task, set a status...). */
+export type PlannedAction = { [key: string]: Json }
+
+/** How touches are classified and when a lead recycles (`max_attempts`). */
+export type TouchPolicy = { [key: string]: Json }
+/** What recording an activity did: the touch kind and the transitions recorded. */
+export type TouchResult = { [key: string]: Json }
