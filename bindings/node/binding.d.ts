@@ -1195,7 +1195,7 @@ export declare function qualifyLead(lead: LeadInput, framework: FrameworkInput, 
  * (`new -> attempting -> connected`, recycling after `max_attempts`):
  * `{lead, result}`. Atomic: on error the lead is unchanged.
  */
-export declare function recordActivity(lead: LeadInput, activity: Activity, options?: { policy?: TouchPolicy; actor?: string; pipeline?: Pipeline }): { lead: Lead; result: TouchResult }
+export declare function recordActivity(lead: LeadInput, activity: Activity, options?: { policy?: TouchPolicy; actor?: string } | null, pipeline?: Pipeline | null): { lead: Lead; result: TouchResult }
 
 /** Days since the latest transition of `dimension` as of `now`, or `null`. */
 export declare function timeInCurrent(history: Transition[], dimension: Dimension, now: Timestamp | Date): number | null

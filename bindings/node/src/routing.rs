@@ -368,34 +368,27 @@ struct Touched<'a> {
 /// `{lead, result}`. Atomic: on error the lead is unchanged.
 #[napi(
     catch_unwind,
-    ts_args_type = "lead: LeadInput, activity: Activity, options?: { policy?: TouchPolicy; actor?: string; pipeline?: Pipeline }",
+    ts_args_type = "lead: LeadInput, activity: Activity, options?: { policy?: TouchPolicy; actor?: string } | null, pipeline?: Pipeline | null",
     ts_return_type = "{ lead: Lead; result: TouchResult }"
 )]
 pub fn record_activity<'e>(
     env: &'e Env,
     lead: Unknown,
     activity: Unknown,
-    options: Option<napi::bindgen_prelude::Object>,
+    options: Option<Unknown>,
+    pipeline: Option<&Pipeline>,
 ) -> napi::Result<Unknown<'e>> {
     let mut lead = lead_from(env, lead)?;
     let activity: Activity = values::value_from_js(env, &activity)
         .map_err(|e| e.with_field("activity"))
         .or_throw(env)?;
-    let (policy, actor, pipeline) = match &options {
-        None => (TouchPolicy::default(), "system".to_owned(), None),
-        Some(o) => {
-            let policy: TouchPolicy = opt(env, o.get::<Unknown>("policy")?.as_ref(), "policy")?;
-            let actor = o
-                .get::<String>("actor")?
-                .unwrap_or_else(|| "system".to_owned());
-            let pipeline = o.get::<&Pipeline>("pipeline")?;
-            (policy, actor, pipeline)
-        }
-    };
+    let o: TouchOptions = opt(env, options.as_ref(), "options")?;
     let default = leadflow::lifecycle::Pipeline::default();
     let p = pipeline.map_or(&default, Pipeline::core);
-    let result = policy
-        .record(p, &mut lead, activity, &actor)
+    let actor = o.actor.as_deref().unwrap_or("system");
+    let result = o
+        .policy
+        .record(p, &mut lead, activity, actor)
         .or_throw(env)?;
     values::to_js(
         env,
@@ -404,4 +397,13 @@ pub fn record_activity<'e>(
             result,
         },
     )
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TouchOptions {
+    #[serde(default)]
+    policy: TouchPolicy,
+    #[serde(default)]
+    actor: Option<String>,
 }
