@@ -89,3 +89,121 @@ fn tables_html_and_bad_lines() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn sample_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "--input",
+        "examples/data/funnel-sample.jsonl",
+        "--options",
+        "examples/data/funnel-sample.options.json",
+        "--period",
+        "2026-Q3",
+        "--now",
+        "2026-09-15T00:00:00Z",
+        "--json",
+        "-",
+    ];
+    a.extend_from_slice(extra);
+    a
+}
+
+#[test]
+fn parallel_gives_the_same_report_and_errors() {
+    let seq = report(&sample_args(&[]));
+    let par = report(&sample_args(&["--parallel"]));
+    assert!(seq.status.success() && par.status.success());
+    assert_eq!(seq.stdout, par.stdout);
+
+    // Bad lines: same count, same first errors (by line number), same exit code.
+    let dir = std::env::temp_dir().join(format!("leadflow-report-par-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(repo().join("examples/data/funnel-sample.jsonl")).unwrap();
+    let mangled: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i % 50 {
+            3 => l.replacen("\"created_at\":\"", "\"created_at\":\"x", 1),
+            7 => format!("[{l}]"),
+            _ => l.to_owned(),
+        })
+        .collect();
+    let input = dir.join("bad.jsonl");
+    std::fs::write(&input, mangled.join("\n")).unwrap();
+    let input = input.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut a = vec![
+            "--input",
+            input,
+            "--period",
+            "2026-Q3",
+            "--now",
+            "2026-09-15T00:00:00Z",
+            "--json",
+            "-",
+        ];
+        a.extend_from_slice(extra);
+        report(&a)
+    };
+    let (seq, par) = (run(&[]), run(&["--parallel"]));
+    assert_eq!(seq.status.code(), Some(1));
+    assert_eq!(par.status.code(), Some(1));
+    assert_eq!(seq.stdout, par.stdout);
+    assert_eq!(seq.stderr, par.stderr);
+    let stderr = String::from_utf8_lossy(&seq.stderr);
+    assert!(stderr.contains("bad.jsonl:4:"), "{stderr}");
+    assert!(stderr.contains(":8:"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn pipeline_ladder_orders_the_funnel() {
+    let dir = std::env::temp_dir().join(format!("leadflow-report-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pipeline = dir.join("short.yaml");
+    std::fs::write(
+        &pipeline,
+        "lead_stages:\n  ladder: [lead, mql, sql, opportunity, customer]\n  off_ladder: [other]\n  initial: lead\n",
+    )
+    .unwrap();
+    let out = report(&sample_args(&["--pipeline", pipeline.to_str().unwrap()]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["funnel"]["stages"],
+        serde_json::json!(["lead", "mql", "sql", "opportunity", "customer"])
+    );
+    // `sal` is off this ladder: a lead that reached sql counts as having reached mql.
+    let pairs: Vec<String> = v["velocity"]["stage_to_stage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}>{}",
+                p["from"].as_str().unwrap(),
+                p["to"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            "lead>mql",
+            "mql>sql",
+            "sql>opportunity",
+            "opportunity>customer"
+        ]
+    );
+
+    // A pipeline that is not a valid lifecycle is a config error naming the file.
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "lead_stages:\n  ladder: []\n").unwrap();
+    let out = report(&sample_args(&["--pipeline", bad.to_str().unwrap()]));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.yaml"));
+    std::fs::remove_dir_all(&dir).ok();
+}

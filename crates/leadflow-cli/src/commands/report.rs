@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use leadflow::metrics::render::{render_html, render_text};
-use leadflow::metrics::{MetricsAccumulator, MetricsConfig, MetricsOptions, Period, parse_offset};
+use leadflow::metrics::{
+    LeadView, MetricsAccumulator, MetricsConfig, MetricsOptions, Period, parse_offset,
+};
 use leadflow::model::Record;
 use leadflow::time::{parse_date, parse_timestamp};
 use leadflow::{Error, Lead, Opportunity, Result};
@@ -43,6 +45,10 @@ pub struct Args {
     /// Metrics options as JSON (`ladder`, `cohort_stage`, `conversions`, `hierarchy`, `costs`, ...).
     #[arg(long)]
     pub options: Option<PathBuf>,
+    /// Lifecycle pipeline (`.json`, `.yaml`/`.yml`, `.toml`, as for `leadflow lifecycle`)
+    /// whose stage ladder the metrics use.
+    #[arg(long)]
+    pub pipeline: Option<PathBuf>,
     /// Speed-to-lead SLA in minutes (overrides the options file).
     #[arg(long)]
     pub sla_minutes: Option<u32>,
@@ -130,6 +136,12 @@ fn config(args: &Args) -> Result<MetricsConfig> {
         }
         None => MetricsOptions::default(),
     };
+    if let Some(p) = &args.pipeline {
+        let pipeline = leadflow::lifecycle::Pipeline::from_path(p)?;
+        options
+            .apply_pipeline(&pipeline)
+            .map_err(|e| e.with_file(p.display().to_string()))?;
+    }
     if let Some(m) = args.sla_minutes {
         options.sla_minutes = m;
     }
@@ -139,85 +151,164 @@ fn config(args: &Args) -> Result<MetricsConfig> {
     Ok(MetricsConfig::new(period, now).with_options(options))
 }
 
-/// Lines parsed per parallel batch: large enough to keep both cores busy, small
-/// enough that the batch (a few MB of text) is the only input held in memory.
+/// Lines per batch: large enough to keep every core busy and amortise the
+/// hand-off, small enough that a batch (a few MB of text) is the only input held
+/// in memory per core.
 const BATCH_LINES: usize = 8_192;
 
-/// Streams one JSON Lines file into the accumulator, a batch of lines at a time;
-/// with `parallel`, each batch is parsed and added on all cores into partial
-/// accumulators merged (exactly) into `acc`. Returns the number of bad records.
+/// Invalid records printed (the count is always exact).
+const SHOWN_ERRORS: usize = 20;
+
+/// Bad records: how many, and the first few by line number.
+#[derive(Default)]
+struct ErrorLog {
+    count: u64,
+    first: Vec<(u32, Error)>,
+}
+
+impl ErrorLog {
+    fn push(&mut self, line: u32, e: Error) {
+        self.count += 1;
+        self.first.push((line, e));
+        if self.first.len() > 2 * SHOWN_ERRORS {
+            self.trim();
+        }
+    }
+
+    fn trim(&mut self) {
+        self.first.sort_by_key(|(n, _)| *n);
+        self.first.truncate(SHOWN_ERRORS);
+    }
+
+    fn merge(&mut self, other: ErrorLog) {
+        self.count += other.count;
+        self.first.extend(other.first);
+        self.trim();
+    }
+}
+
+/// Reads up to `BATCH_LINES` lines into `buf` (cleared first); returns how many.
+fn read_batch(reader: &mut impl BufRead, buf: &mut String) -> std::io::Result<u32> {
+    buf.clear();
+    let mut n = 0;
+    while (n as usize) < BATCH_LINES && reader.read_line(buf)? > 0 {
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Adds a batch of lines (the first one is line `first_line` of the file).
+fn add_batch(
+    batch: &str,
+    first_line: u32,
+    kind: Kind,
+    acc: &mut MetricsAccumulator,
+    log: &mut ErrorLog,
+) {
+    for (i, line) in (first_line..).zip(batch.lines()) {
+        let text = line.trim();
+        if !text.is_empty()
+            && let Err(e) = add_line(text, kind, acc)
+        {
+            log.push(i, e);
+        }
+    }
+}
+
+/// Streams one JSON Lines file into the accumulator a batch of lines at a time;
+/// with `parallel`, every core reads, parses and adds whole batches into its own
+/// partial accumulator, and the partials are merged (exactly) at the end.
+/// Returns the number of bad records (the first few are printed).
 fn stream(path: &Path, kind: Kind, acc: &mut MetricsAccumulator, parallel: bool) -> Result<u64> {
-    use rayon::prelude::*;
     let file = std::fs::File::open(path)
         .map_err(|e| Error::from(e).with_file(path.display().to_string()))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
-    let (mut line_no, mut bad) = (0u32, 0u64);
-    let mut batch: Vec<String> = Vec::with_capacity(BATCH_LINES);
-    loop {
-        batch.clear();
-        let first_line = line_no + 1;
-        while batch.len() < BATCH_LINES {
-            let mut line = String::new();
-            if reader.read_line(&mut line)? == 0 {
+    let mut log = ErrorLog::default();
+    if parallel {
+        stream_parallel(reader, kind, acc, &mut log)?;
+    } else {
+        let (mut buf, mut first_line) = (String::new(), 1u32);
+        loop {
+            let n = read_batch(&mut reader, &mut buf)?;
+            if n == 0 {
                 break;
             }
-            line_no += 1;
-            batch.push(line);
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let mut errors = Vec::new();
-        if parallel {
-            let (part, errs) = batch
-                .par_iter()
-                .enumerate()
-                .fold(
-                    || (acc.empty_like(), Vec::new()),
-                    |(mut a, mut errs), (i, line)| {
-                        let text = line.trim();
-                        if !text.is_empty()
-                            && let Err(e) = add_line(text, kind, &mut a)
-                        {
-                            errs.push((first_line + u32::try_from(i).unwrap_or(0), e));
-                        }
-                        (a, errs)
-                    },
-                )
-                .reduce(
-                    || (acc.empty_like(), Vec::new()),
-                    |(mut a, mut ea), (b, eb)| {
-                        // Partials share the configuration, so merging cannot fail.
-                        let _ = a.merge(&b);
-                        ea.extend(eb);
-                        (a, ea)
-                    },
-                );
-            acc.merge(&part)?;
-            errors = errs;
-        } else {
-            for (i, line) in batch.iter().enumerate() {
-                let text = line.trim();
-                if !text.is_empty()
-                    && let Err(e) = add_line(text, kind, acc)
-                {
-                    errors.push((first_line + u32::try_from(i).unwrap_or(0), e));
-                }
-            }
-        }
-        errors.sort_by_key(|(n, _)| *n);
-        for (n, e) in errors {
-            bad += 1;
-            if bad <= 20 {
-                let col = e.column().unwrap_or(1);
-                eprintln!("{}", e.with_file(path.display().to_string()).at(n, col));
-            }
+            add_batch(&buf, first_line, kind, acc, &mut log);
+            first_line += n;
         }
     }
-    Ok(bad)
+    log.trim();
+    for (n, e) in log.first {
+        let col = e.column().unwrap_or(1);
+        eprintln!("{}", e.with_file(path.display().to_string()).at(n, col));
+    }
+    Ok(log.count)
+}
+
+fn stream_parallel(
+    mut reader: impl BufRead + Send,
+    kind: Kind,
+    acc: &mut MetricsAccumulator,
+    log: &mut ErrorLog,
+) -> Result<()> {
+    use rayon::iter::{ParallelBridge, ParallelIterator};
+    let mut first_line = 1u32;
+    // The reader is shared: whichever worker is free reads the next batch, so
+    // reading overlaps parsing and each worker merges its partial only once.
+    let batches = std::iter::from_fn(move || {
+        let mut buf = String::new();
+        match read_batch(&mut reader, &mut buf) {
+            Ok(0) => None,
+            Ok(n) => {
+                let start = first_line;
+                first_line += n;
+                Some(Ok((start, buf)))
+            }
+            Err(e) => Some(Err(e)),
+        }
+    });
+    let base = acc.empty_like();
+    let (part, part_log) = batches
+        .par_bridge()
+        .try_fold(
+            || (base.empty_like(), ErrorLog::default()),
+            |(mut a, mut log), batch| {
+                let (start, buf) = batch?;
+                add_batch(&buf, start, kind, &mut a, &mut log);
+                Ok::<_, std::io::Error>((a, log))
+            },
+        )
+        .try_reduce(
+            || (base.empty_like(), ErrorLog::default()),
+            |(mut a, mut la), (b, lb)| {
+                // Partials share the configuration, so merging cannot fail.
+                let _ = a.merge(&b);
+                la.merge(lb);
+                Ok((a, la))
+            },
+        )?;
+    acc.merge(&part)?;
+    log.merge(part_log);
+    Ok(())
 }
 
 fn add_line(text: &str, kind: Kind, acc: &mut MetricsAccumulator) -> Result<()> {
+    // Fast path: a borrowed metrics-only view of the line, which also reads
+    // `record_type` (one parse, not two). The view accepts only what a `Lead`
+    // accepts, so anything it refuses takes the general path below, which gives
+    // the same report and the same errors as before.
+    if !matches!(kind, Kind::Opportunity)
+        && let Ok(view) = serde_json::from_str::<LeadView>(text)
+    {
+        match (kind, view.record_type()) {
+            (Kind::Lead, _) | (Kind::Tagged, Some("lead")) => {
+                acc.add_lead_view(&view);
+                return Ok(());
+            }
+            (Kind::Tagged, Some("opportunity")) => return add_opportunity(text, acc),
+            _ => {}
+        }
+    }
     let kind = match kind {
         Kind::Tagged => match serde_json::from_str::<Tag>(text)?.record_type.as_deref() {
             Some("lead") => Kind::Lead,
@@ -232,13 +323,7 @@ fn add_line(text: &str, kind: Kind, acc: &mut MetricsAccumulator) -> Result<()> 
         k => k,
     };
     if let Kind::Opportunity = kind {
-        // Fast path: typed parse; on failure re-parse for an error naming record and field.
-        let opp = serde_json::from_str::<Opportunity>(text).or_else(|_| {
-            serde_json::from_str(text)
-                .map_err(Error::from)
-                .and_then(Opportunity::from_value)
-        })?;
-        acc.add_opportunity(&opp);
+        add_opportunity(text, acc)?;
     } else {
         let mut lead = serde_json::from_str::<Lead>(text).or_else(|_| {
             serde_json::from_str(text)
@@ -248,5 +333,16 @@ fn add_line(text: &str, kind: Kind, acc: &mut MetricsAccumulator) -> Result<()> 
         lead.extra.remove("record_type");
         acc.add_lead(&lead);
     }
+    Ok(())
+}
+
+fn add_opportunity(text: &str, acc: &mut MetricsAccumulator) -> Result<()> {
+    // Typed parse; on failure re-parse for an error naming record and field.
+    let opp = serde_json::from_str::<Opportunity>(text).or_else(|_| {
+        serde_json::from_str(text)
+            .map_err(Error::from)
+            .and_then(Opportunity::from_value)
+    })?;
+    acc.add_opportunity(&opp);
     Ok(())
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::attribution::{AttributionAcc, AttributionReport, attribution_report};
 use super::board::{BoardAcc, BoardReport, board_report};
 use super::conversion::{ConversionGroup, StagePair, conversion_group};
+use super::facts::LeadFacts;
 use super::funnel::{FunnelCounts, FunnelReport, funnel_group};
 use super::group::{Breakdown, Grouped, LeadKeys, Merge, slot};
 use super::ladder::Ladder;
@@ -18,6 +19,7 @@ use super::pipeline::{
 };
 use super::profile::{Profile, current_status, first_touch};
 use super::velocity::{SpeedBreakdown, VelocityAcc, VelocityReport, velocity_report};
+use super::view::LeadView;
 use crate::error::{Error, Result};
 use crate::model::{Lead, Opportunity};
 use crate::time::Timestamp;
@@ -150,13 +152,24 @@ impl MetricsAccumulator {
 
     /// Adds one lead (its history as of `now`).
     pub fn add_lead(&mut self, lead: &Lead) {
+        self.add_facts(lead);
+    }
+
+    /// Adds one lead parsed as a [`LeadView`] (the fast path for JSON input);
+    /// the same as [`add_lead`](Self::add_lead) on the equivalent [`Lead`].
+    pub fn add_lead_view(&mut self, lead: &LeadView<'_>) {
+        self.add_facts(lead);
+    }
+
+    /// Adds one lead from anything that provides the fields metrics read.
+    pub fn add_facts<L: LeadFacts + ?Sized>(&mut self, lead: &L) {
         let MetricsConfig {
             period,
             now,
             options,
         } = &self.config;
         let (period, now) = (*period, *now);
-        if lead.created_at > now {
+        if lead.created_at() > now {
             return; // Did not exist yet at `now`.
         }
         self.leads += 1;
@@ -165,7 +178,7 @@ impl MetricsAccumulator {
         let keys = LeadKeys::of(lead, &options.segment_field);
 
         let in_cohort = match self.cohort_rank {
-            None => period.contains(lead.created_at),
+            None => period.contains(lead.created_at()),
             Some(r) => p.first_reach[r].is_some_and(|t| period.contains(t)),
         };
         if in_cohort {
@@ -173,16 +186,16 @@ impl MetricsAccumulator {
             self.velocity.add(&p, &self.pairs);
         }
 
-        if period.contains(lead.created_at) {
+        if period.contains(lead.created_at()) {
             let touch = first_touch(lead, &options.touch_types, now);
             let sla = i64::from(options.sla_minutes) * 60;
-            let created = lead.created_at;
+            let created = lead.created_at();
             self.speed.total.add(created, touch, now, sla);
             slot(&mut self.speed.by_owner, keys.owner).add(created, touch, now, sla);
             slot(&mut self.speed.by_source, keys.source).add(created, touch, now, sla);
         }
 
-        let created = u64::from(period.contains(lead.created_at));
+        let created = u64::from(period.contains(lead.created_at()));
         let mql = u64::from(p.first_reach[self.mql_rank].is_some_and(|t| period.contains(t)));
         let sql = u64::from(p.first_reach[self.sql_rank].is_some_and(|t| period.contains(t)));
         if created + mql + sql > 0 {
@@ -197,7 +210,7 @@ impl MetricsAccumulator {
             && !options.closed_statuses.iter().any(|c| c == status)
         {
             slot(&mut self.board.owners, keys.owner).add(
-                &lead.id,
+                lead.id(),
                 status,
                 since,
                 now,

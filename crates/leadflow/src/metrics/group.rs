@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Lead;
+use super::facts::LeadFacts;
 
 /// Key of records that lack the grouping field.
 pub const NONE_KEY: &str = "(none)";
@@ -25,22 +25,22 @@ pub(crate) struct LeadKeys<'a> {
 }
 
 impl<'a> LeadKeys<'a> {
-    pub fn of(lead: &'a Lead, segment_field: &str) -> Self {
+    pub fn of<L: LeadFacts + ?Sized>(lead: &'a L, segment_field: &str) -> Self {
         LeadKeys {
-            source: lead.source.as_deref().unwrap_or(NONE_KEY),
-            campaign: lead.campaign.as_deref().unwrap_or(NONE_KEY),
-            owner: lead.owner.as_deref().unwrap_or(NONE_KEY),
+            source: lead.source().unwrap_or(NONE_KEY),
+            campaign: lead.campaign().unwrap_or(NONE_KEY),
+            owner: lead.owner().unwrap_or(NONE_KEY),
             segment: segment(lead, segment_field),
         }
     }
 }
 
 /// `custom[segment_field]` when it is a string, else a band of `employees`.
-fn segment<'a>(lead: &'a Lead, field: &str) -> &'a str {
-    if let Some(s) = lead.custom.get(field).and_then(serde_json::Value::as_str) {
+fn segment<'a, L: LeadFacts + ?Sized>(lead: &'a L, field: &str) -> &'a str {
+    if let Some(s) = lead.custom_str(field) {
         return s;
     }
-    match lead.employees {
+    match lead.employees() {
         Some(n) if n >= 1_000 => "enterprise",
         Some(n) if n >= 100 => "mid_market",
         Some(_) => "smb",

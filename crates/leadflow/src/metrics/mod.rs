@@ -24,6 +24,8 @@ mod aggregate;
 mod attribution;
 mod board;
 mod conversion;
+mod facts;
+mod fast_time;
 mod funnel;
 mod group;
 mod histogram;
@@ -36,6 +38,7 @@ pub mod render;
 mod request;
 pub mod sample;
 mod velocity;
+pub mod view;
 mod wire;
 
 pub use aggregate::{
@@ -44,6 +47,8 @@ pub use aggregate::{
 pub use attribution::{AttributionReport, AttributionRow};
 pub use board::{BoardReport, OwnerBoard, StalledLead, StatusCell};
 pub use conversion::{ConversionGroup, ConversionRate};
+pub use facts::LeadFacts;
+pub use fast_time::parse_rfc3339;
 pub use funnel::{FunnelGroup, FunnelReport, FunnelStage};
 pub use group::{Grouped, Merge, NONE_KEY};
 pub use histogram::{DurationHistogram, DurationStats};
@@ -53,6 +58,9 @@ pub use period::{Period, parse_offset, utc};
 pub use pipeline::{Forecast, PipelineFigures, PipelineReport};
 pub use request::{PeriodSpec, config_from_request, run_request};
 pub use velocity::{SpeedBucket, SpeedToLead, StageTime, StageToStage, VelocityReport};
+pub use view::{ActivityView, LeadView};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod view_tests;

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ladder::default_ladder;
 use super::period::Period;
+use crate::error::{Error, Result};
+use crate::lifecycle::Pipeline;
 use crate::time::Timestamp;
 
 /// Activity types that count as a sales touch for speed-to-lead.
@@ -57,6 +59,32 @@ pub struct Cost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaign: Option<String>,
     pub cost: f64,
+}
+
+impl MetricsOptions {
+    /// Takes the stage ladder from a lifecycle pipeline, so metrics order stages
+    /// exactly as the lifecycle moves leads. A `ladder` already set to something
+    /// other than the default or the pipeline's own is a `ConfigError`: two
+    /// different ladders for one report is a mistake, not a preference.
+    pub fn apply_pipeline(&mut self, pipeline: &Pipeline) -> Result<()> {
+        let theirs = pipeline.stage_ladder();
+        if self.ladder != theirs && self.ladder != default_ladder() {
+            return Err(Error::config(format!(
+                "the options' ladder ({}) differs from the pipeline's ({}); give one of them",
+                self.ladder.join(", "),
+                theirs.join(", ")
+            ))
+            .with_field("ladder"));
+        }
+        self.ladder = theirs.to_vec();
+        Ok(())
+    }
+
+    /// [`apply_pipeline`](Self::apply_pipeline) in builder style.
+    pub fn with_pipeline(mut self, pipeline: &Pipeline) -> Result<Self> {
+        self.apply_pipeline(pipeline)?;
+        Ok(self)
+    }
 }
 
 impl Default for MetricsOptions {

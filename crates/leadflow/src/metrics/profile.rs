@@ -1,7 +1,8 @@
 //! What the metrics need from one lead's history, computed once per lead.
 
+use super::facts::LeadFacts;
 use super::ladder::Ladder;
-use crate::model::{Dimension, Lead};
+use crate::model::Dimension;
 use crate::time::Timestamp;
 
 /// Per-lead facts derived from stage history as of `now`. Reused between leads
@@ -24,7 +25,7 @@ impl Profile {
     /// Loads `lead`'s stage history up to `now`. Entries after `now` are ignored;
     /// a lead without stage history but with a `stage` counts as having entered it
     /// at `created_at`. Stages not on the ladder end visits but are never reached.
-    pub fn load(&mut self, lead: &Lead, ladder: &Ladder, now: Timestamp) {
+    pub fn load<L: LeadFacts + ?Sized>(&mut self, lead: &L, ladder: &Ladder, now: Timestamp) {
         let n = ladder.len();
         self.first_reach.clear();
         self.first_reach.resize(n, None);
@@ -35,16 +36,15 @@ impl Profile {
         self.max_rank = None;
         self.steps.clear();
         self.steps.extend(
-            lead.history
-                .iter()
-                .filter(|t| t.dimension == Dimension::Stage && t.at <= now)
-                .map(|t| (t.at, ladder.rank(&t.to))),
+            lead.history()
+                .filter(|&(dim, _, at)| dim == Dimension::Stage && at <= now)
+                .map(|(_, to, at)| (at, ladder.rank(to))),
         );
         if self.steps.is_empty()
-            && let Some(stage) = &lead.stage
-            && lead.created_at <= now
+            && let Some(stage) = lead.stage()
+            && lead.created_at() <= now
         {
-            self.steps.push((lead.created_at, ladder.rank(stage)));
+            self.steps.push((lead.created_at(), ladder.rank(stage)));
         }
         // History is appended in order; sort anyway (stable) so edited input stays correct.
         if !self.steps.is_sorted_by_key(|s| s.0) {
@@ -71,40 +71,42 @@ impl Profile {
 
 /// The lead's working status as of `now` and when it entered it: the latest
 /// status history entry at or before `now`, else the `status` field since `created_at`.
-pub(crate) fn current_status(lead: &Lead, now: Timestamp) -> Option<(&str, Timestamp)> {
+pub(crate) fn current_status<L: LeadFacts + ?Sized>(
+    lead: &L,
+    now: Timestamp,
+) -> Option<(&str, Timestamp)> {
     let mut best: Option<(&str, Timestamp)> = None;
-    for t in &lead.history {
-        if t.dimension == Dimension::Status && t.at <= now && best.is_none_or(|(_, at)| t.at >= at)
-        {
-            best = Some((t.to.as_str(), t.at));
+    for (dim, to, t) in lead.history() {
+        if dim == Dimension::Status && t <= now && best.is_none_or(|(_, at)| t >= at) {
+            best = Some((to, t));
         }
     }
     best.or_else(|| {
-        lead.status
-            .as_deref()
-            .filter(|_| lead.created_at <= now)
-            .map(|s| (s, lead.created_at))
+        let created = lead.created_at();
+        lead.status()
+            .filter(|_| created <= now)
+            .map(|s| (s, created))
     })
 }
 
 /// Instant of the lead's first touch (an activity of a touch type) at or after
 /// `created_at` and at or before `now`.
-pub(crate) fn first_touch(
-    lead: &Lead,
+pub(crate) fn first_touch<L: LeadFacts + ?Sized>(
+    lead: &L,
     touch_types: &[String],
     now: Timestamp,
 ) -> Option<Timestamp> {
-    lead.activities
-        .iter()
-        .filter(|a| a.at >= lead.created_at && a.at <= now && touch_types.contains(&a.kind))
-        .map(|a| a.at)
+    let created = lead.created_at();
+    lead.activities()
+        .filter(|&(kind, at)| at >= created && at <= now && touch_types.iter().any(|t| t == kind))
+        .map(|(_, at)| at)
         .min()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Transition, TransitionKind};
+    use crate::model::{Lead, Transition, TransitionKind};
     use crate::time::parse_timestamp;
 
     fn ts(s: &str) -> Timestamp {

@@ -6,7 +6,9 @@
 //!  "now": "2026-10-01T00:00:00Z", "options": {"sla_minutes": 15}}
 //! ```
 //! `period` is a string ([`Period::parse`], read in `utc_offset`, default UTC) or
-//! `{"from": RFC 3339, "to": RFC 3339}` (half-open).
+//! `{"from": RFC 3339, "to": RFC 3339}` (half-open). An optional `pipeline` (a
+//! lifecycle configuration object, as in `examples/pipelines/default.yaml`) gives
+//! the stage ladder ([`MetricsOptions::apply_pipeline`]).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -15,6 +17,7 @@ use super::aggregate::{MetricsAccumulator, MetricsReport};
 use super::options::{MetricsConfig, MetricsOptions};
 use super::period::{Period, parse_offset};
 use crate::error::{Error, Result};
+use crate::lifecycle::{ConfigFormat, Pipeline};
 use crate::model::{Lead, Opportunity, Record};
 use crate::time::Timestamp;
 
@@ -49,6 +52,8 @@ struct Request {
     now: Timestamp,
     #[serde(default)]
     options: MetricsOptions,
+    #[serde(default)]
+    pipeline: Option<Value>,
 }
 
 /// Reads a request's period, `now` and options (not its records).
@@ -62,7 +67,14 @@ fn parse(input: &Value) -> Result<(MetricsConfig, Request)> {
         Error::validation(e.into_inner().to_string()).with_field(path)
     })?;
     let period = req.period.resolve(req.utc_offset.as_deref())?;
-    let options = std::mem::take(&mut req.options);
+    let mut options = std::mem::take(&mut req.options);
+    if let Some(p) = req.pipeline.take() {
+        let pipeline = Pipeline::from_str(&p.to_string(), ConfigFormat::Json)
+            .map_err(|e| e.with_field("pipeline"))?;
+        options
+            .apply_pipeline(&pipeline)
+            .map_err(|e| e.with_field("options"))?;
+    }
     Ok((
         MetricsConfig::new(period, req.now).with_options(options),
         req,

@@ -265,3 +265,48 @@ fn flat_record_fields_feed_typed_features() {
     l.extra.insert("revenue".into(), 500.into());
     assert!((p.score(&l, now()).unwrap().total - 7.0).abs() < 1e-12);
 }
+
+#[test]
+fn lead_map_reused_across_leads_never_leaks_script_writes() {
+    // The script mutates `lead` (a field, a new key, the title string in place);
+    // the next lead must still see only its own values.
+    let p = rhai_pack(
+        "let score = 0.0;\n\
+         // rule: seen fit\n\
+         { let t = lead.title; if t == \"VP Engineering\" { score += 10.0; } }\n\
+         // rule: mutate fit\n\
+         lead.employees = 1; let k = \"ex\" + \"tra\"; lead[k] = 5; lead.title.make_upper(); now = \"x\";\n\
+         // rule: big fit\n\
+         { let e = lead.employees; if e > 500 { score += 1.0; } }\n",
+    )
+    .unwrap();
+    let leads = vec![lead(), lead(), lead()];
+    for r in p.score_batch_sequential(&leads, now(), false) {
+        let t = r.unwrap().total;
+        assert!((t - 10.0).abs() < 1e-9, "{t}");
+    }
+    let mut other = lead();
+    other.title = Some("Intern".into());
+    let rs = p.score_batch_sequential(&[lead(), other, lead()], now(), false);
+    let totals: Vec<f64> = rs.into_iter().map(|r| r.unwrap().total).collect();
+    assert_eq!(totals, vec![10.0, 0.0, 10.0]);
+}
+
+#[test]
+fn fit_and_engagement_segments_of_one_run_split_points() {
+    let p = rhai_pack(
+        "let score = 0.0;\n\
+         // rule: fit_a fit\n\
+         score += 3.0;\n\
+         // rule: eng_a engagement\n\
+         score += 4.0;\n\
+         // rule: fit_b fit\n\
+         score += 5.0;\n",
+    )
+    .unwrap();
+    let r = p.score(&lead(), now()).unwrap();
+    assert!(
+        (r.fit - 8.0).abs() < 1e-9 && (r.engagement - 4.0).abs() < 1e-9,
+        "{r:?}"
+    );
+}
