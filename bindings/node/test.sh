@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and tests the Node binding: npm ci (when node_modules is missing or
 # older than package-lock.json), release build, `node --test`, then a
-# TypeScript type check of the examples in tests/types/. Runs from anywhere.
+# TypeScript type check of tests/types/, then runs examples/node/quickstart.mjs
+# and type-checks examples/node/quickstart.mts. Runs from anywhere.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,3 +16,11 @@ echo "== node --test"
 npm test
 echo "== tsc --noEmit"
 npx tsc --noEmit -p tsconfig.json
+echo "== examples/node (quickstart.mjs run, quickstart.mts type-checked)"
+# The examples import 'leadflow' like an application would: link this package
+# into examples/node/node_modules (what `npm install` there does, without network).
+examples=../../examples/node
+mkdir -p "$examples/node_modules"
+ln -sfn ../../../bindings/node "$examples/node_modules/leadflow"
+node "$examples/quickstart.mjs" > /dev/null
+npx tsc --noEmit -p "$examples/tsconfig.json"

@@ -536,3 +536,356 @@ export interface LeadflowError extends Error {
 /** The error codes as a runtime object: `ErrorCode.ValidationError === 'ValidationError'`. */
 export declare const ErrorCode: { readonly [K in ErrorCode]: K }
 
+
+// ---------------------------------------------------------------------------
+// Rule packs (docs/node.md "Rule packs"; the pack format is in the core's rules docs)
+// ---------------------------------------------------------------------------
+
+/** Text formats of a pack given as a string. */
+export type PackFormat = 'toml' | 'json' | 'yaml' | 'rhai'
+/** Fit grade, `A` (best) to `F`. */
+export type Grade = 'A' | 'B' | 'C' | 'D' | 'E' | 'F'
+/** Temperature from the total score. */
+export type Temperature = 'cold' | 'warm' | 'hot'
+/** The scoring axis: who the lead is (`fit`) or what they did (`engagement`). */
+export type Axis = 'fit' | 'engagement'
+/** Which tier ran a rule: a compiled native predicate or the sandboxed rhai interpreter. */
+export type Tier = 'native' | 'script'
+
+type Scalar = string | number | boolean
+type OneOrMany<T> = T | T[]
+
+/** A declarative condition over one feature (or a combination). */
+export interface PackCondition {
+  field?: string
+  equals?: Scalar
+  not_equals?: Scalar
+  in?: Scalar[]
+  not_in?: Scalar[]
+  contains?: OneOrMany<string>
+  starts_with?: OneOrMany<string>
+  ends_with?: OneOrMany<string>
+  gt?: number
+  gte?: number
+  lt?: number
+  lte?: number
+  is?: boolean
+  all?: PackCondition[]
+  any?: PackCondition[]
+  not?: PackCondition
+}
+
+/** One declarative rule of a manifest (or a rule with its own inline `script`). */
+export interface PackRule {
+  name: string
+  axis?: Axis
+  group?: string
+  when?: PackCondition
+  points?: number
+  /** Proportional points: `points` per `per` units of a feature (optionally clipped). */
+  value?: string | { field: string; min?: number; max?: number }
+  per?: number
+  /** Name of a curve in `decay`. */
+  decay?: string
+  min?: number
+  max?: number
+  script?: string
+  reason?: string
+}
+
+export interface PackRange {
+  min?: number
+  max?: number
+}
+
+/**
+ * A pack manifest (`pack.toml|json|yaml`) as an object, scripts inline. Unknown
+ * keys are `ConfigError`s. See the pack format in the rules documentation.
+ */
+export interface PackManifest {
+  name: string
+  version: string
+  description?: string
+  features_from?: 'record_or_activities' | 'activities'
+  features?: { [name: string]: { [key: string]: Json } }
+  decay?: {
+    [name: string]: {
+      age?: string
+      time_constant_days?: number
+      half_life_days?: number
+      linear?: { per_days: number; rate: number }
+    }
+  }
+  rules?: PackRule[]
+  scripts?: string[]
+  script?: string
+  recognize?: boolean
+  grades?: { a?: number; b?: number; c?: number; d?: number; e?: number }
+  temperature?: { hot?: number; warm?: number }
+  caps?: { fit?: PackRange; engagement?: PackRange; total?: PackRange; groups?: { [group: string]: PackRange } }
+  limits?: {
+    max_operations?: number
+    max_call_depth?: number
+    max_expr_depth?: number
+    max_string_size?: number
+    max_array_size?: number
+    max_map_size?: number
+  }
+  qualification?: { framework: FrameworkInput; policy?: QualificationPolicy }
+  lifecycle?: Array<{
+    name: string
+    to: string
+    min_grade?: Grade
+    min_score?: number
+    min_fit?: number
+    min_engagement?: number
+    qualification?: 'qualified' | 'not_yet' | 'disqualified'
+    from?: string[]
+  }>
+}
+
+/** Static facts about one rule (or `let` setup statement) of a compiled pack. */
+export interface RuleInfo {
+  name: string
+  kind: 'rule' | 'setup'
+  axis: Axis
+  tier: Tier
+  group?: string
+  file?: string
+  line?: number
+  reason: string
+}
+
+export interface ScoreOptions {
+  /** Add `explanation` to the result (slower: records every fired rule). */
+  explain?: boolean
+}
+
+/** A cap that clipped a value. */
+export interface AppliedCap {
+  /** `rule`, `group:<name>`, `fit`, `engagement` or `total`. */
+  scope: string
+  min?: number
+  max?: number
+  before: number
+  after: number
+}
+
+/** One rule that fired. */
+export interface FiredRule {
+  rule: string
+  axis: Axis
+  tier: Tier
+  /** Points added, after decay and the rule cap. */
+  points: number
+  decay?: number
+  capped?: AppliedCap
+  reason: string
+}
+
+/** Why a lead got its score. */
+export interface Explanation {
+  /** `name@version` of the pack. */
+  pack: string
+  rules: FiredRule[]
+  caps?: AppliedCap[]
+  fit_raw: number
+  engagement_raw: number
+  grade_reason: string
+  temperature_reason: string
+}
+
+/** The score of one lead. */
+export interface ScoreResult {
+  lead_id: string
+  total: number
+  fit: number
+  engagement: number
+  grade: Grade
+  temperature: Temperature
+  /** Present when an explanation was requested. */
+  explanation?: Explanation
+}
+
+/** `pack.explain(...)`: a score with its explanation. */
+export interface ExplainedScore extends ScoreResult {
+  explanation: Explanation
+}
+
+/** What `evaluate` did: the score, the qualification (when the pack has one) and the stage moves. */
+export interface Evaluation {
+  score: ScoreResult
+  qualification?: QualificationResult
+  /** History entries added (placement and stage moves), in order. */
+  moves: Transition[]
+}
+
+/** `pack.evaluate(...)`: the updated lead (score, qualification, stage, history) and the evaluation. */
+export interface Evaluated {
+  lead: Lead
+  evaluation: Evaluation
+}
+
+/**
+ * One column of a `ColumnBatch`. Read in place (no copy): `Float64Array`,
+ * `BigInt64Array`, `Uint8Array` (booleans: 0 is false) and Arrow-layout strings.
+ * Other numeric typed arrays are converted once; a `string[]` crosses as one
+ * joined string; a `number[]`/`boolean[]` goes through `Float64Array.from`.
+ */
+export type Column =
+  | Float64Array | Float32Array | BigInt64Array | BigUint64Array
+  | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array
+  | ReadonlyArray<string | null | undefined>
+  | ReadonlyArray<number | boolean | null>
+  /** Values with an Arrow validity bitmap (bit i clear: row i is missing). */
+  | { values: Float64Array | BigInt64Array | Int32Array | Uint8Array | ReadonlyArray<string | number | boolean | null>; validity?: Uint8Array }
+  /** Arrow `Utf8` layout: string i is `data[offsets[i]..offsets[i+1]]` (UTF-8 bytes). */
+  | { offsets: Int32Array; data: Uint8Array; validity?: Uint8Array }
+  /** Arrow bit-packed booleans (bit i, LSB first). */
+  | { bits: Uint8Array; validity?: Uint8Array }
+
+/**
+ * Flat feature rows held in columns, named like the pack's features
+ * (`pack.features`): `title`, `employees`, `page_views`, ... Derived features
+ * are computed from their source column (`email` for `free_mail`, `title` for
+ * `seniority`); features without a column are missing (0 or '').
+ */
+export interface ColumnBatch {
+  /** Row count; defaults to the first column's length. Every column needs at least this many rows. */
+  length?: number
+  columns: { [feature: string]: Column }
+  /** Lead ids, named in error entries (default `row <i>`). */
+  ids?: Column
+}
+
+/** Columnar results, one entry per row. Failed rows hold `NaN` and are listed in `errors`. */
+export interface ColumnScores {
+  total: Float64Array
+  fit: Float64Array
+  engagement: Float64Array
+  /** Grade codes: `GRADES[code]` (0 is `A`, 5 is `F`). */
+  grade: Uint8Array
+  /** Temperature codes: `TEMPERATURES[code]` (0 is `cold`). */
+  temperature: Uint8Array
+  errors: Array<{ row: number; error: ErrorInfo }>
+}
+
+// ---------------------------------------------------------------------------
+// Metrics (docs/metrics.md defines every figure)
+// ---------------------------------------------------------------------------
+
+/** A metrics period: `2026-Q3`, `2026-07`, `2026`, ... or two instants (half-open). */
+export type PeriodInput = string | { from: Timestamp | Date; to: Timestamp | Date }
+
+/** Options of a metrics run; every key has a default (docs/metrics.md). */
+export interface MetricsOptions {
+  ladder?: string[]
+  cohort_stage?: string
+  conversions?: Array<[string, string]>
+  sla_minutes?: number
+  touch_types?: string[]
+  stall_days?: number
+  closed_statuses?: string[]
+  stalled_limit?: number
+  segment_field?: string
+  mql_stage?: string
+  sql_stage?: string
+  hierarchy?: { [child: string]: string }
+  costs?: Array<{ [key: string]: Json }>
+}
+
+/** Period, time zone, `now` and options of a metrics run. */
+export interface MetricsConfigInput {
+  period: PeriodInput
+  /** `+09:00`; calendar periods are read in this offset (default UTC). */
+  utc_offset?: string
+  now: Timestamp | Date
+  options?: MetricsOptions
+}
+
+/** One metrics run over records. */
+export interface MetricsRequest extends MetricsConfigInput {
+  leads?: LeadInput[]
+  opportunities?: Opportunity[]
+}
+
+/** A section of the report; its shape is documented in docs/metrics.md. */
+export type MetricsSection = { [key: string]: Json }
+
+/** The metrics report: funnel, conversion, velocity, board, pipeline forecast, attribution. */
+export interface MetricsReport {
+  period: string
+  from: Timestamp
+  to: Timestamp
+  now: Timestamp
+  leads: number
+  opportunities: number
+  funnel: MetricsSection
+  conversion: MetricsSection
+  velocity: MetricsSection
+  board: MetricsSection
+  pipeline: MetricsSection
+  attribution: MetricsSection
+}
+
+/** Serialized accumulator state (`acc.toJSON()`): opaque, versioned with the package. */
+export type MetricsAccumulatorState = { [key: string]: Json }
+
+// ---------------------------------------------------------------------------
+// Routing (docs/routing.md describes every configuration key and result field)
+// ---------------------------------------------------------------------------
+
+/** A routing configuration (reps, teams, rules, segmentation, fallback queue); see docs/routing.md. */
+export type RoutingConfigInput = { [key: string]: Json }
+/** The configuration as validated, defaults included. */
+export type RoutingConfig = { [key: string]: Json }
+/** Round-robin positions and capacity counts; store it between calls (opaque). */
+export type RoutingState = { [key: string]: Json }
+
+/** Segment, region and territories derived for a lead. */
+export type LeadFacts = { [key: string]: Json }
+
+/** Who got a lead, how, and why. */
+export interface Assignment {
+  lead_id: string
+  /** A rep (`{rep: id}`) or a queue (`{queue: name}`). */
+  assignee: { rep: string } | { queue: string }
+  via: 'ownership' | 'rule' | 'fallback'
+  rule?: string
+  team?: string
+  strategy?: string
+  account_id?: string
+  fallback_reason?: string
+  /** One sentence for humans. */
+  reason: string
+  eligible?: string[]
+  skipped?: Array<{ [key: string]: Json }>
+  rule_errors?: Array<{ [key: string]: Json }>
+  facts?: LeadFacts
+  at: Timestamp
+}
+
+/** Speed-to-lead and follow-up SLA configuration; see docs/routing.md. */
+export type SlaConfigInput = { [key: string]: Json }
+/** One lead's SLA report: `{lead_id, segment?, first_touch_at?, speed_to_lead_seconds?, slas}`. */
+export interface SlaReport {
+  lead_id: string
+  segment?: string
+  first_touch_at?: Timestamp
+  speed_to_lead_seconds?: number
+  slas: Array<{ [key: string]: Json }>
+}
+
+/** Trigger configuration; see docs/routing.md. */
+export type TriggerConfigInput = { [key: string]: Json }
+/** An event fed to `Triggers.evaluate` (for example a stage change or an SLA breach). */
+export type TriggerEvent = { [key: string]: Json }
+/** One-shot bookkeeping of fired triggers; store it between calls (opaque). */
+export type TriggerState = { [key: string]: Json }
+/** An action the host should perform (assign, notify, create a task, set a status...). */
+export type PlannedAction = { [key: string]: Json }
+
+/** How touches are classified and when a lead recycles (`max_attempts`). */
+export type TouchPolicy = { [key: string]: Json }
+/** What recording an activity did: the touch kind and the transitions recorded. */
+export type TouchResult = { [key: string]: Json }

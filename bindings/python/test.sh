@@ -38,8 +38,11 @@ echo "== Python: pytest"
 cd "$here"
 "$py" -m pytest tests -q
 
+echo "== Python: examples/python/quickstart.py"
+(cd "$here/../.." && "$py" examples/python/quickstart.py > /dev/null)
+
 echo "== Python: stubtest (stubs vs compiled module)"
-"$py" -m mypy.stubtest leadflow
+"$py" -m mypy.stubtest --mypy-config-file pyproject.toml leadflow
 
 echo "== Python: mypy --strict (the tests type-check against the stubs)"
 "$py" -m mypy --strict --no-error-summary tests

@@ -9,6 +9,8 @@ mod lifecycle;
 mod metrics;
 mod model;
 mod qualify;
+mod routing;
+mod rules;
 
 type Op = fn(&str, &Value) -> Option<Result<Value>>;
 
@@ -18,6 +20,8 @@ const AREAS: &[Op] = &[
     convert::run,
     qualify::run,
     metrics::run,
+    routing::run,
+    rules::run,
 ];
 
 /// Runs one fixture operation; panics on an operation no area knows, so a fixture

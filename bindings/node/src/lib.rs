@@ -16,10 +16,14 @@
 // before the call), whether or not the body consumes them.
 #![allow(clippy::needless_pass_by_value)]
 
+mod columnar;
 mod convert;
 mod errors;
 mod lifecycle;
+mod metrics;
 mod model;
+mod pack;
+mod routing;
 mod rules;
 mod values;
 

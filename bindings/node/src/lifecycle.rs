@@ -50,6 +50,13 @@ fn lead_from(env: &Env, value: &Unknown) -> napi::Result<Lead> {
     values::record_from_js(env, Either::B(*value)).or_throw(env)
 }
 
+impl Pipeline {
+    /// The core pipeline (for other modules' functions that take a `Pipeline`).
+    pub(crate) fn core(&self) -> &lifecycle::Pipeline {
+        &self.inner
+    }
+}
+
 #[napi]
 impl Pipeline {
     /// The built-in pipeline, or one from a configuration object or JSON text

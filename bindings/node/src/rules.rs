@@ -1,5 +1,5 @@
 //! Rules: enrichment (derived fields, provider data) and qualification
-//! frameworks (BANT, CHAMP, MEDDIC, MEDDPICC or your own).
+//! frameworks (BANT, CHAMP, MEDDIC, MEDDPICC or your own). Rule packs: `pack.rs`.
 
 use leadflow::rules::enrich::{self, EnrichmentData};
 use leadflow::rules::qualify::{self, Evidence, Framework, Policy};
@@ -12,12 +12,16 @@ use serde::Serialize;
 use crate::errors::OrThrow;
 use crate::values;
 
-fn lead_from(env: &Env, value: &Unknown) -> napi::Result<Lead> {
+pub(crate) fn lead_from(env: &Env, value: &Unknown) -> napi::Result<Lead> {
     values::record_from_js(env, Either::B(*value)).or_throw(env)
 }
 
 /// Parses an argument with `serde`, naming it in the error's field path.
-fn arg<T: serde::de::DeserializeOwned>(env: &Env, value: &Unknown, name: &str) -> napi::Result<T> {
+pub(crate) fn arg<T: serde::de::DeserializeOwned>(
+    env: &Env,
+    value: &Unknown,
+    name: &str,
+) -> napi::Result<T> {
     values::value_from_js(env, value)
         .map_err(|e| e.with_field(name))
         .or_throw(env)

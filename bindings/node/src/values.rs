@@ -71,6 +71,11 @@ pub fn record_from_js<T: Record>(env: &Env, input: JsonInput) -> leadflow::Resul
 pub fn to_js<'e, T: Serialize + ?Sized>(env: &'e Env, value: &T) -> napi::Result<Unknown<'e>> {
     let text = serde_json::to_string(value)
         .map_err(|e| napi::Error::new(napi::Status::GenericFailure, e.to_string()))?;
+    parse_json(env, text)
+}
+
+/// Parses JSON text produced by the core into a JS value with `JSON.parse`.
+pub fn parse_json(env: &Env, text: String) -> napi::Result<Unknown<'_>> {
     let json = env
         .get_global()?
         .get_named_property_unchecked::<napi::JSON>("JSON")?;

@@ -23,11 +23,59 @@ const OPERATIONS = {
     return { lead, rejected }
   },
   qualify: (i) => lf.qualify(i.framework, i.evidence, i.policy),
+  ...Object.fromEntries(
+    ['funnel', 'conversion', 'velocity', 'board', 'pipeline', 'attribution'].map((section) => [section, (i) => lf.metrics(i)[section]]),
+  ),
+  route: (i) => {
+    const existing = i.accounts === undefined ? undefined : { accounts: i.accounts, contacts: i.contacts ?? [] }
+    return new lf.Router(i.config, existing).assignMany(i.leads ?? [], i.state, i.now)
+  },
+  sla: (i) => {
+    const policy = new lf.SlaPolicy(i.config)
+    return (i.leads ?? []).map((lead) => {
+      try {
+        return policy.evaluate(lead, i.now)
+      } catch (e) {
+        if (!lf.isLeadflowError(e)) throw e
+        return { error: errorJson(e) }
+      }
+    })
+  },
+  triggers: (i) => {
+    const t = new lf.Triggers(i.config)
+    let state = i.state
+    const actions = []
+    for (const event of i.events ?? []) {
+      const r = t.evaluate(i.lead, event, state)
+      actions.push(...r.actions)
+      state = r.state
+    }
+    return { actions, state }
+  },
+  touch: (i) => {
+    let lead = i.lead
+    const results = []
+    for (const activity of i.activities ?? []) {
+      const r = lf.recordActivity(lead, activity, { policy: i.policy, actor: i.actor })
+      lead = r.lead
+      results.push(r.result)
+    }
+    return { lead: lf.parseLead(lead), results }
+  },
+  score: (i) => packOf(i.pack).score(i.lead, i.now, { explain: i.explain ?? false }),
+  evaluate: (i) => lf.parseLead(packOf(i.pack).evaluate(i.lead, i.now, i.pipeline == null ? undefined : new lf.Pipeline(i.pipeline)).lead),
   qualify_lead: (i) => {
     const { evidence, result, state } = lf.qualifyLead(i.lead, i.framework, i.now)
     return { evidence, outcome: result.outcome, state }
   },
 }
+
+/** The core's JSON of an error (the `{error}` entry of a batch). */
+const errorJson = (e) => Object.fromEntries(['kind', 'message', 'record', 'field', 'rule', 'file', 'line', 'column', 'details']
+  .map((k) => [k, k === 'kind' ? e.code : e[k]]).filter(([, v]) => v !== undefined))
+
+/** A pack given as a path relative to the repository root, or as an inline manifest. */
+const packOf = (pack) => (typeof pack === 'string' ? lf.Pack.fromPath(join(FIXTURES_DIR, '..', '..', pack)) : lf.Pack.fromObject(pack))
 
 const pipelineOf = (input) => (input.pipeline === undefined ? new lf.Pipeline() : new lf.Pipeline(input.pipeline))
 const changeOf = ({ at, actor, reason }) => ({ at, actor, reason })

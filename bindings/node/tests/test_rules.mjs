@@ -1,4 +1,4 @@
-// Enrichment and qualification.
+// Enrichment and qualification (rule packs: test_pack.mjs, test_columnar.mjs).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 

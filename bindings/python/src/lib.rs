@@ -4,10 +4,14 @@
 //! Records go in as dicts (or JSON text) and come out as dicts; core errors become
 //! `leadflow.LeadflowError` subclasses named after `leadflow::ErrorKind`.
 
+mod arrow_ffi;
+mod columnar;
 mod convert;
 mod errors;
 mod lifecycle;
+mod metrics;
 mod model;
+mod pack;
 mod rules;
 mod values;
 
@@ -27,5 +31,7 @@ fn _leadflow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lifecycle::register(m)?;
     convert::register(m)?;
     rules::register(m)?;
+    metrics::register(m)?;
+    pack::register(m)?;
     Ok(())
 }

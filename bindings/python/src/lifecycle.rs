@@ -321,7 +321,7 @@ impl PyPipeline {
 }
 
 /// Escapes text for HTML (stage names come from user configuration).
-fn escape_html(text: &str) -> String {
+pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

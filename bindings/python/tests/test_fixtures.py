@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import leadflow
-from conftest import FIXTURES, strict_equal
+from conftest import FIXTURES, REPO, strict_equal
 
 
 def _pipeline(input: dict[str, Any]) -> leadflow.Pipeline:
@@ -87,6 +87,30 @@ def qualify_lead(input: dict[str, Any]) -> Any:
     return {"evidence": evidence, "outcome": result["outcome"], "state": state}
 
 
+def _pack(input: dict[str, Any]) -> leadflow.Pack:
+    """The fixture's pack: a path relative to the repository root, or an inline manifest."""
+    if isinstance(input["pack"], str):
+        return leadflow.Pack.from_path(REPO / input["pack"])
+    return leadflow.Pack.from_dict(input["pack"])
+
+
+def _metrics_section(section: str) -> Callable[[Any], Any]:
+    """One section of a metrics request's report (`funnel`, `velocity`, ...)."""
+    return lambda input: leadflow.metrics(input)[section]
+
+
+METRICS_SECTIONS = ("funnel", "conversion", "velocity", "board", "pipeline", "attribution")
+
+
+def score(input: dict[str, Any]) -> Any:
+    return _pack(input).score(input["lead"], input["now"], explain=input.get("explain", False))
+
+
+def evaluate(input: dict[str, Any]) -> Any:
+    lead, _evaluation = _pack(input).evaluate(input["lead"], input["now"], pipeline=_pipeline(input))
+    return lead
+
+
 # operation name -> function of the fixture's `input` returning the JSON-like result.
 OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "parse_lead": leadflow.parse_lead,
@@ -99,6 +123,17 @@ OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "enrich": enrich,
     "qualify": qualify,
     "qualify_lead": qualify_lead,
+    **{section: _metrics_section(section) for section in METRICS_SECTIONS},
+    "score": score,
+    "evaluate": evaluate,
+}
+
+# Operations of core areas the binding does not cover yet (routing landed on main
+# after binding phase 2). Listed explicitly so they cannot be forgotten: their
+# fixtures are skipped with this reason, and an operation documented in the README
+# must be either bound or listed here.
+NOT_YET_BOUND = {
+    "route", "sla", "triggers", "touch",  # leadflow::routing
 }
 
 PATHS = sorted(FIXTURES.rglob("*.json"))
@@ -116,7 +151,7 @@ def test_every_documented_operation_is_bound() -> None:
     readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\|\s*`([a-z_]+)`\s*\|", readme, flags=re.MULTILINE))
     assert documented, "no operations found in tests/fixtures/README.md"
-    missing = sorted(documented - OPERATIONS.keys())
+    missing = sorted(documented - OPERATIONS.keys() - NOT_YET_BOUND)
     assert not missing, f"operations documented but not bound in test_fixtures.py: {missing}"
 
 
@@ -131,6 +166,8 @@ def test_fixture(path: pathlib.Path) -> None:
     fx = json.loads(path.read_text(encoding="utf-8"))
     op = fx.get("operation")
     assert isinstance(op, str), "a fixture needs an `operation`"
+    if op in NOT_YET_BOUND:
+        pytest.skip(f"`{op}` is not bound in Python yet (NOT_YET_BOUND)")
     assert ("expected" in fx) != ("error" in fx), "a fixture has exactly one of `expected` and `error`"
     if "expected" in fx:
         strict_equal(_run(op, fx["input"]), fx["expected"])

@@ -42,6 +42,23 @@ enum Command {
     Check(commands::check::Args),
     /// Run the whole flow on built-in sample leads with the built-in pack.
     Demo(commands::demo::Args),
+    /// Assign leads to reps, teams or queues (routing config + persisted state).
+    ///
+    /// Writes one assignment per lead as JSON Lines: `lead_id`, `assignee`
+    /// (`{"rep": ..}` or `{"queue": ..}`), `via` (ownership, rule, fallback), `rule`,
+    /// `team`, `strategy`, `reason`, `eligible` and `skipped` reps (with why: capped,
+    /// away, not in territory), and saves the new routing state. Leads are assigned in
+    /// input order, exactly as one-by-one calls would. A lead nobody can take goes to the
+    /// config's fallback queue; a record that is not a valid lead gives an
+    /// `{"error": ..}` line and exit code 1 (the other leads are still routed).
+    Route(commands::route::Args),
+    /// List leads whose speed-to-lead SLAs are due or breached at a given time.
+    ///
+    /// Prints one JSON line per open SLA (`state`: `pending` = due, or `breached`)
+    /// with `due_at`, `remaining_seconds` (negative when overdue) and `breached`;
+    /// with --all, one full report per lead (every SLA and `speed_to_lead_seconds`).
+    /// A summary goes to standard error. Exit code 1 when a record is not a valid lead.
+    Sla(commands::sla::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +71,8 @@ fn main() -> ExitCode {
         Command::Score(args) => commands::score::run(&args),
         Command::Check(args) => commands::check::run(&args),
         Command::Demo(args) => commands::demo::run(&args),
+        Command::Route(args) => commands::route::run(&args),
+        Command::Sla(args) => commands::sla::run(&args),
     };
     match result {
         Ok(code) => code,

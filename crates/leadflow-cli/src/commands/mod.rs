@@ -5,5 +5,7 @@ pub mod convert;
 pub mod demo;
 pub mod generate;
 pub mod report;
+pub mod route;
 pub mod score;
+pub mod sla;
 pub mod validate;

@@ -262,6 +262,37 @@ impl MetricsAccumulator {
         Ok(())
     }
 
+    /// Checks that a partial read from elsewhere (deserialized) is consistent with
+    /// its own configuration: the derived ladder, ranks and stage pairs are what the
+    /// configuration gives, and the counters have the ladder's dimensions.
+    pub(super) fn check_consistent(&self) -> Result<()> {
+        let fresh = MetricsAccumulator::new(self.config.clone())?;
+        let derived_ok = self.ladder == fresh.ladder
+            && self.cohort_rank == fresh.cohort_rank
+            && self.mql_rank == fresh.mql_rank
+            && self.sql_rank == fresh.sql_rank
+            && self.pairs == fresh.pairs;
+        let stages = self.ladder.len();
+        let v = &self.velocity;
+        let dims_ok = v.latest.len() == stages
+            && v.cumulative.len() == stages
+            && v.stage_to_stage.len() == self.pairs.len();
+        let f = &self.funnel;
+        let funnel_ok = std::iter::once(&f.total)
+            .chain(f.by_source.values())
+            .chain(f.by_campaign.values())
+            .chain(f.by_owner.values())
+            .chain(f.by_segment.values())
+            .all(|c| c.by_max_rank.len() <= stages);
+        if derived_ok && dims_ok && funnel_ok {
+            Ok(())
+        } else {
+            Err(Error::validation(
+                "metrics partial does not match its own configuration (corrupted or from an incompatible version)",
+            ))
+        }
+    }
+
     /// The finished report.
     pub fn finish(&self) -> MetricsReport {
         let o = &self.config.options;

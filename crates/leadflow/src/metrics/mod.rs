@@ -39,6 +39,7 @@ mod request;
 pub mod sample;
 mod velocity;
 pub mod view;
+mod wire;
 
 pub use aggregate::{
     ConversionReport, MetricsAccumulator, MetricsReport, compute, compute_parallel,

@@ -284,36 +284,92 @@ enum Read {
 
 const ROWS_PER_TASK: usize = 4096;
 
+/// Output slices for a range of rows.
+struct OutRows<'o> {
+    start: usize,
+    total: &'o mut [f64],
+    fit: &'o mut [f64],
+    engagement: &'o mut [f64],
+    grade: &'o mut [Grade],
+    temperature: &'o mut [Temperature],
+}
+
+/// Splits (resized) outputs into per-task row ranges.
+fn split(out: &mut ColumnScores, n: usize, rows: usize) -> Vec<OutRows<'_>> {
+    out.total.clear();
+    out.total.resize(n, 0.0);
+    out.fit.clear();
+    out.fit.resize(n, 0.0);
+    out.engagement.clear();
+    out.engagement.resize(n, 0.0);
+    out.grade.clear();
+    out.grade.resize(n, Grade::F);
+    out.temperature.clear();
+    out.temperature.resize(n, Temperature::Cold);
+    out.errors.clear();
+    out.total
+        .chunks_mut(rows)
+        .zip(out.fit.chunks_mut(rows))
+        .zip(out.engagement.chunks_mut(rows))
+        .zip(out.grade.chunks_mut(rows))
+        .zip(out.temperature.chunks_mut(rows))
+        .enumerate()
+        .map(
+            |(i, ((((total, fit), engagement), grade), temperature))| OutRows {
+                start: i * rows,
+                total,
+                fit,
+                engagement,
+                grade,
+                temperature,
+            },
+        )
+        .collect()
+}
+
 impl CompiledPack {
     /// Scores flat feature rows held in columns, on all cores. Same results as
     /// scoring leads whose fields hold the same values (activity features come
     /// from the column of the same name; without one they are 0).
     pub fn score_columns(&self, cols: &Columns<'_>, now: Timestamp) -> ColumnScores {
-        let plan = self.column_plan(cols);
-        let n = cols.len();
-        let parts: Vec<ColumnScores> = (0..n.div_ceil(ROWS_PER_TASK))
-            .into_par_iter()
-            .map(|t| {
-                let lo = t * ROWS_PER_TASK;
-                self.score_rows(cols, &plan, lo..(lo + ROWS_PER_TASK).min(n), now)
-            })
-            .collect();
         let mut out = ColumnScores::default();
-        for p in parts {
-            out.total.extend(p.total);
-            out.fit.extend(p.fit);
-            out.engagement.extend(p.engagement);
-            out.grade.extend(p.grade);
-            out.temperature.extend(p.temperature);
-            out.errors.extend(p.errors);
-        }
+        self.score_columns_into(cols, now, &mut out);
         out
+    }
+
+    /// [`score_columns`](Self::score_columns) into reused output buffers
+    /// (no allocation when their capacity suffices).
+    pub fn score_columns_into(&self, cols: &Columns<'_>, now: Timestamp, out: &mut ColumnScores) {
+        let plan = self.column_plan(cols);
+        let parts = split(out, cols.len(), ROWS_PER_TASK);
+        let errors: Vec<Vec<(usize, Error)>> = parts
+            .into_par_iter()
+            .map(|mut part| self.score_rows(cols, &plan, &mut part, now))
+            .collect();
+        out.errors = errors.into_iter().flatten().collect();
     }
 
     /// [`score_columns`](Self::score_columns) on the current thread only.
     pub fn score_columns_sequential(&self, cols: &Columns<'_>, now: Timestamp) -> ColumnScores {
+        let mut out = ColumnScores::default();
+        self.score_columns_sequential_into(cols, now, &mut out);
+        out
+    }
+
+    /// [`score_columns_sequential`](Self::score_columns_sequential) into reused buffers.
+    pub fn score_columns_sequential_into(
+        &self,
+        cols: &Columns<'_>,
+        now: Timestamp,
+        out: &mut ColumnScores,
+    ) {
         let plan = self.column_plan(cols);
-        self.score_rows(cols, &plan, 0..cols.len(), now)
+        let n = cols.len().max(1);
+        let mut errors = Vec::new();
+        for mut part in split(out, cols.len(), n) {
+            errors.extend(self.score_rows(cols, &plan, &mut part, now));
+        }
+        out.errors = errors;
     }
 
     fn column_plan(&self, cols: &Columns<'_>) -> Vec<Read> {
@@ -355,21 +411,14 @@ impl CompiledPack {
         &self,
         cols: &Columns<'_>,
         plan: &[Read],
-        rows: std::ops::Range<usize>,
+        out: &mut OutRows<'_>,
         now: Timestamp,
-    ) -> ColumnScores {
+    ) -> Vec<(usize, Error)> {
         let inner = &self.0;
-        let len = rows.len();
-        let mut out = ColumnScores {
-            total: Vec::with_capacity(len),
-            fit: Vec::with_capacity(len),
-            engagement: Vec::with_capacity(len),
-            grade: Vec::with_capacity(len),
-            temperature: Vec::with_capacity(len),
-            errors: Vec::new(),
-        };
+        let mut errors = Vec::new();
         let mut x: Scratch<'_> = self.scratch(now);
-        for row in rows {
+        for k in 0..out.total.len() {
+            let row = out.start + k;
             for (f, read) in inner.features.used.iter().zip(plan) {
                 let is_str = f.ty == FeatureType::Str;
                 match *read {
@@ -423,22 +472,20 @@ impl CompiledPack {
                 .run(&inner.features, Some(&inner.engine), &mut x, None, "", None)
             {
                 Ok(s) => {
-                    out.total.push(s.total);
-                    out.fit.push(s.fit);
-                    out.engagement.push(s.engagement);
-                    out.grade.push(self.grade(s.fit));
-                    out.temperature.push(self.temperature(s.total));
+                    out.total[k] = s.total;
+                    out.fit[k] = s.fit;
+                    out.engagement[k] = s.engagement;
+                    out.grade[k] = self.grade(s.fit);
+                    out.temperature[k] = self.temperature(s.total);
                 }
                 Err(e) => {
-                    out.total.push(f64::NAN);
-                    out.fit.push(f64::NAN);
-                    out.engagement.push(f64::NAN);
-                    out.grade.push(Grade::F);
-                    out.temperature.push(Temperature::Cold);
-                    out.errors.push((row, e.with_record(cols.id(row))));
+                    out.total[k] = f64::NAN;
+                    out.fit[k] = f64::NAN;
+                    out.engagement[k] = f64::NAN;
+                    errors.push((row, e.with_record(cols.id(row))));
                 }
             }
         }
-        out
+        errors
     }
 }

@@ -10,8 +10,10 @@ use super::declarative;
 use super::features::{Axis, FeatureTable};
 use super::load::{PackSource, ScriptSource};
 use super::manifest::Range;
-use super::program::{NativeRule, Program, RuleInfo, RuleKind, ScriptStep, Step};
-use super::recognize::{self, Local, Recognizer, Shape};
+use super::program::{
+    self as prog, MARKS, NativeRule, Program, RuleInfo, RuleKind, ScriptStep, Segment, Step,
+};
+use super::recognize::{self, Local, NumTy, Recognizer, Shape};
 use super::result::Tier;
 use super::script;
 use crate::error::{Error, ErrorKind, Result};
@@ -21,7 +23,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) -> Result<Program> {
     let m = &src.manifest;
     let file = src.file.clone();
-    let decays = declarative::decays(&m.decay, ft).map_err(|e| e.with_file(file.clone()))?;
+    let mut decays = declarative::decays(&m.decay, ft).map_err(|e| e.with_file(file.clone()))?;
     let mut b = Builder {
         rules: Vec::new(),
         rule_groups: Vec::new(),
@@ -37,6 +39,25 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
     for (name, range) in &m.caps.groups {
         b.group_index.insert(name.clone(), b.groups.len());
         b.groups.push((name.clone(), *range, None));
+    }
+    // Each decay curve a rule uses is computed once per lead, as a native local.
+    for (name, d) in &mut decays {
+        if !m
+            .rules
+            .iter()
+            .any(|r| r.decay.as_deref() == Some(name.as_str()))
+        {
+            continue;
+        }
+        b.locals
+            .push(Local::native(format!("decay:{name}"), d.engagement));
+        let local = b.locals.len() - 1;
+        let expr = std::mem::replace(&mut d.factor, super::native::Num::Local(local));
+        b.steps.push(Step::Let {
+            local,
+            expr,
+            ty: NumTy::Float,
+        });
     }
     let mut seen = HashMap::new();
     let mut sources: Vec<ScriptSource> = Vec::new();
@@ -85,7 +106,9 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
         b.rule_groups.push(group);
         b.steps.push(Step::Native(NativeRule {
             rule: b.rules.len() - 1,
-            cond: d.cond,
+            axis: d.axis.index(),
+            group,
+            cond: d.cond.simplify(),
             points: d.points,
             cap: d.cap,
             decay: d.decay,
@@ -96,7 +119,7 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
         b.source(s, ft, engine, m.recognize, k + 1 == n)?;
     }
     let has_scripts = b.steps.iter().any(|s| matches!(s, Step::Script(_)));
-    let fast = merge_scripts(&b.steps);
+    let fast = merge_scripts(&b.steps, engine)?;
     let axis_caps = [m.caps.fit, m.caps.engagement];
     for (i, c) in axis_caps.iter().enumerate() {
         if let Some(Range {
@@ -124,9 +147,7 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
         fast,
         local_names: b.locals.iter().map(|l| l.name.clone()).collect(),
         has_scripts,
-        script_fields: b.script_fields,
-        script_custom: b.script_custom,
-        script_extra: b.script_extra,
+        lead_keys: prog::lead_keys(&b.script_fields, b.script_custom, b.script_extra),
         groups,
         axis_caps,
         total_cap: b.total_cap,
@@ -282,7 +303,9 @@ impl Builder {
                         info,
                         Some(NativeRule {
                             rule: 0,
-                            cond,
+                            axis: 0,
+                            group: None,
+                            cond: cond.simplify(),
                             points,
                             cap,
                             decay: decay_local.map(super::native::Num::Local),
@@ -332,13 +355,18 @@ impl Builder {
                 let idx = self.rules.len() - 1;
                 if let Some(mut n) = native {
                     n.rule = idx;
+                    n.axis = self.rules[idx].axis.index();
+                    n.group = group;
                     steps.push(Step::Native(n));
                 }
                 if let Some((st, line)) = script {
                     steps.push(Step::Script(ScriptStep {
                         rules: vec![(idx, line)],
-                        axis: self.rules[idx].axis,
-                        group,
+                        segments: vec![Segment {
+                            axis: self.rules[idx].axis,
+                            group,
+                            rule: idx,
+                        }],
                         ast: rhai::AST::new([st], lib.clone()),
                         file: s.name.clone(),
                     }));
@@ -365,28 +393,46 @@ fn is_trailing(s: &Stmt) -> bool {
     }
 }
 
-/// Merges adjacent script statements of the same axis and group into one AST
-/// (fewer interpreter entries per lead when no explanation is needed).
-fn merge_scripts(steps: &[Step]) -> Vec<Step> {
+/// Merges adjacent script statements of one source into one AST, so a lead
+/// enters the interpreter once per run of script statements (not once per axis
+/// or cap group): a statement copying `score` into a mark variable ends each
+/// segment, and the merged AST is optimised once.
+fn merge_scripts(steps: &[Step], engine: &Engine) -> Result<Vec<Step>> {
+    let marks = MARKS
+        .iter()
+        .map(|m| {
+            engine
+                .compile(format!("{m} = score;"))
+                .map(|a| a.statements().to_vec())
+                .map_err(|e| Error::new(ErrorKind::Script, format!("internal mark: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut out: Vec<Step> = Vec::with_capacity(steps.len());
     for step in steps {
         if let (Step::Script(s), Some(Step::Script(prev))) = (step, out.last_mut())
-            && prev.axis == s.axis
-            && prev.group == s.group
             && prev.file == s.file
         {
-            let stmts: Vec<Stmt> = prev
-                .ast
-                .statements()
-                .iter()
-                .chain(s.ast.statements())
-                .cloned()
-                .collect();
-            prev.ast = rhai::AST::new(stmts, prev.ast.shared_lib().clone());
-            prev.rules.extend(s.rules.iter().copied());
-            continue;
+            let last = prev.segments[prev.segments.len() - 1];
+            let same = last.axis == s.segments[0].axis && last.group == s.segments[0].group;
+            if same || prev.segments.len() <= MARKS.len() {
+                let mut stmts: Vec<Stmt> = prev.ast.statements().to_vec();
+                if !same {
+                    stmts.extend(marks[prev.segments.len() - 1].iter().cloned());
+                    prev.segments.push(s.segments[0]);
+                }
+                stmts.extend(s.ast.statements().iter().cloned());
+                prev.ast = rhai::AST::new(stmts, prev.ast.shared_lib().clone());
+                prev.rules.extend(s.rules.iter().copied());
+                continue;
+            }
         }
         out.push(step.clone());
     }
-    out
+    for step in &mut out {
+        if let Step::Script(s) = step {
+            let ast = std::mem::take(&mut s.ast);
+            s.ast = engine.optimize_ast(&rhai::Scope::new(), ast, rhai::OptimizationLevel::Full);
+        }
+    }
+    Ok(out)
 }

@@ -106,10 +106,39 @@ pub(crate) fn rule(
     decays: &HashMap<String, Decay>,
 ) -> Result<DeclRule> {
     let mut engaged = false;
-    let (cond, text) = match &spec.when {
+    let (cond, mut text) = match &spec.when {
         Some(c) => condition(c, ft, &mut engaged).map_err(|e| e.with_field("when"))?,
-        None => (Cond::Const(true), "always".to_owned()),
+        None => (Cond::Const(true), String::new()),
     };
+    // Say how proportional points are computed: `0.5 per page_views (at most 10), decay activity, max 15`.
+    let mut how = Vec::new();
+    if let Some(v) = &spec.value {
+        let (field, max) = match v {
+            ValueSpec::Field(f) => (f.as_str(), None),
+            ValueSpec::Clipped(c) => (c.field.as_str(), c.max),
+        };
+        let per = spec.per.unwrap_or(1.0);
+        how.push(match max {
+            Some(m) => format!("{per} per {field} (at most {m})"),
+            None => format!("{per} per {field}"),
+        });
+    }
+    if let Some(d) = &spec.decay {
+        how.push(format!("decay {d}"));
+    }
+    if let Some(m) = spec.max {
+        how.push(format!("max {m}"));
+    }
+    if !how.is_empty() {
+        let how = how.join(", ");
+        text = if text.is_empty() {
+            how
+        } else {
+            format!("{text}: {how}")
+        };
+    } else if text.is_empty() {
+        "always".clone_into(&mut text);
+    }
     let mut points = match (&spec.value, spec.points, spec.per) {
         (Some(v), None, per) => {
             let (field, min, max) = match v {

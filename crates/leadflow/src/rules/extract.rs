@@ -24,7 +24,7 @@ pub(crate) fn aggregates(ft: &FeatureTable) -> (Vec<Aggregate>, Vec<usize>) {
     (aggs, owners)
 }
 
-fn field_str(lead: &Lead, f: LeadField) -> &str {
+fn field_str(lead: &Lead, f: LeadField) -> Option<&str> {
     let v = match f {
         LeadField::Title => &lead.title,
         LeadField::Industry => &lead.industry,
@@ -40,17 +40,23 @@ fn field_str(lead: &Lead, f: LeadField) -> &str {
         LeadField::Owner => &lead.owner,
         LeadField::Stage => &lead.stage,
         LeadField::Status => &lead.status,
-        LeadField::Employees | LeadField::Revenue => return "",
+        LeadField::Employees | LeadField::Revenue => return None,
     };
-    v.as_deref().unwrap_or("")
+    v.as_deref()
 }
 
-fn field_num(lead: &Lead, f: LeadField) -> f64 {
+fn field_num(lead: &Lead, f: LeadField) -> Option<f64> {
     match f {
-        LeadField::Employees => lead.employees.map_or(0.0, |n| n as f64),
-        LeadField::Revenue => lead.annual_revenue.unwrap_or(0.0),
-        _ => 0.0,
+        LeadField::Employees => lead.employees.map(|n| n as f64),
+        LeadField::Revenue => lead.annual_revenue,
+        _ => None,
     }
+}
+
+/// A flat record's top-level (or `custom`) value named like the feature, used
+/// when the typed field is absent (`{"revenue": 2e7}` in a flat row).
+fn flat<'a>(lead: &'a Lead, name: &str) -> Option<&'a Value> {
+    lead.extra.get(name).or_else(|| lead.custom.get(name))
 }
 
 fn value_num(v: &Value) -> Option<f64> {
@@ -90,9 +96,14 @@ pub(crate) fn fill<'a>(
         match &f.source {
             Source::Field(lf) => {
                 if f.ty == FeatureType::Str {
-                    x.strs[f.slot] = Cow::Borrowed(field_str(lead, *lf));
+                    x.strs[f.slot] = match field_str(lead, *lf) {
+                        Some(s) => Cow::Borrowed(s),
+                        None => flat(lead, &f.name).map_or(Cow::Borrowed(""), value_str),
+                    };
                 } else {
-                    x.num[f.slot] = field_num(lead, *lf);
+                    x.num[f.slot] = field_num(lead, *lf)
+                        .or_else(|| flat(lead, &f.name).and_then(value_num))
+                        .unwrap_or(0.0);
                 }
             }
             Source::Path(path) => {

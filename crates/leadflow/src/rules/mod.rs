@@ -26,6 +26,7 @@ pub mod qualify;
 mod recognize;
 mod result;
 mod script;
+mod sources;
 
 pub use columns::{Bitmap, Column, ColumnScores, Columns, Offsets};
 pub use evaluate::Evaluation;
@@ -37,6 +38,7 @@ pub use pack::CompiledPack;
 pub use program::{RuleInfo, RuleKind};
 pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Temperature, Tier};
 pub use script::ScriptLog;
+pub use sources::{PackSources, ScriptText};
 
 #[cfg(test)]
 mod tests;

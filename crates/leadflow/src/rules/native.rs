@@ -48,6 +48,10 @@ pub(crate) enum Cond {
     Str(StrOp, usize, Box<str>),
     /// String slot equals one of the set.
     StrIn(usize, Box<[Box<str>]>),
+    /// Any of the needles passes `StrOp` on the slot (compiled from `or` chains).
+    StrAny(StrOp, usize, Box<[Box<str>]>),
+    /// Numeric slot compared with a constant (the most common shape; no recursion).
+    SlotCmp(CmpOp, usize, f64),
     And(Box<[Cond]>),
     Or(Box<[Cond]>),
     Not(Box<Cond>),
@@ -162,32 +166,17 @@ impl Cond {
     pub fn eval(&self, x: &Ctx<'_, '_>) -> bool {
         match self {
             Cond::Const(b) => *b,
-            Cond::Cmp(op, a, b) => {
-                let (a, b) = (a.eval(x), b.eval(x));
-                #[allow(clippy::float_cmp)] // exact comparison, as rhai does
-                match op {
-                    CmpOp::Eq => a == b,
-                    CmpOp::Ne => a != b,
-                    CmpOp::Lt => a < b,
-                    CmpOp::Le => a <= b,
-                    CmpOp::Gt => a > b,
-                    CmpOp::Ge => a >= b,
-                }
-            }
-            Cond::Str(op, slot, needle) => {
-                let s: &str = &x.strs[*slot];
-                match op {
-                    StrOp::Eq => s == &**needle,
-                    StrOp::Ne => s != &**needle,
-                    StrOp::Contains => s.contains(&**needle),
-                    StrOp::StartsWith => s.starts_with(&**needle),
-                    StrOp::EndsWith => s.ends_with(&**needle),
-                }
-            }
+            Cond::Cmp(op, a, b) => cmp(*op, a.eval(x), b.eval(x)),
+            Cond::Str(op, slot, needle) => str_test(*op, &x.strs[*slot], needle),
             Cond::StrIn(slot, set) => {
                 let s: &str = &x.strs[*slot];
-                set.iter().any(|v| &**v == s)
+                set.iter().any(|v| bytes_eq(v.as_bytes(), s.as_bytes()))
             }
+            Cond::StrAny(op, slot, needles) => {
+                let s: &str = &x.strs[*slot];
+                needles.iter().any(|n| str_test(*op, s, n))
+            }
+            Cond::SlotCmp(op, slot, c) => cmp(*op, x.num[*slot], *c),
             Cond::And(cs) => cs.iter().all(|c| c.eval(x)),
             Cond::Or(cs) => cs.iter().any(|c| c.eval(x)),
             Cond::Not(c) => !c.eval(x),
@@ -202,8 +191,96 @@ impl Cond {
             }
             Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| c.locals(out)),
             Cond::Not(c) => c.locals(out),
-            Cond::Const(_) | Cond::Str(..) | Cond::StrIn(..) => {}
+            Cond::Const(_)
+            | Cond::Str(..)
+            | Cond::StrIn(..)
+            | Cond::StrAny(..)
+            | Cond::SlotCmp(..) => {}
         }
+    }
+
+    /// Rewrites common shapes into flat variants (same results, fewer calls per lead).
+    #[must_use]
+    pub fn simplify(self) -> Cond {
+        match self {
+            Cond::Cmp(op, Num::Slot(s), Num::Const(c)) => Cond::SlotCmp(op, s, c),
+            Cond::Cmp(op, Num::Const(c), Num::Slot(s)) => Cond::SlotCmp(op.flip(), s, c),
+            Cond::Not(c) => Cond::Not(Box::new(c.simplify())),
+            Cond::And(cs) | Cond::Or(cs) if cs.len() == 1 => cs.into_vec().remove(0).simplify(),
+            Cond::And(cs) => Cond::And(cs.into_vec().into_iter().map(Cond::simplify).collect()),
+            Cond::Or(cs) => {
+                let cs: Vec<Cond> = cs.into_vec().into_iter().map(Cond::simplify).collect();
+                // `a.contains(x) || a.contains(y)` on one slot: one pass over the needles.
+                if let Some(Cond::Str(op0, slot0, _)) = cs.first() {
+                    let (op0, slot0) = (*op0, *slot0);
+                    if cs.iter().all(
+                        |c| matches!(c, Cond::Str(op, slot, _) if *op == op0 && *slot == slot0),
+                    ) {
+                        let needles = cs
+                            .into_iter()
+                            .filter_map(|c| match c {
+                                Cond::Str(_, _, n) => Some(n),
+                                _ => None,
+                            })
+                            .collect();
+                        return Cond::StrAny(op0, slot0, needles);
+                    }
+                }
+                Cond::Or(cs.into())
+            }
+            other => other,
+        }
+    }
+}
+
+impl CmpOp {
+    /// The operator with its operands swapped (`c < x` is `x > c`).
+    fn flip(self) -> CmpOp {
+        match self {
+            CmpOp::Lt => CmpOp::Gt,
+            CmpOp::Le => CmpOp::Ge,
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::Ge => CmpOp::Le,
+            other => other,
+        }
+    }
+}
+
+#[inline]
+#[allow(clippy::float_cmp)] // exact comparison, as rhai does
+fn cmp(op: CmpOp, a: f64, b: f64) -> bool {
+    match op {
+        CmpOp::Eq => a == b,
+        CmpOp::Ne => a != b,
+        CmpOp::Lt => a < b,
+        CmpOp::Le => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::Ge => a >= b,
+    }
+}
+
+/// Byte equality, inlined for the short strings rules compare (a libc `memcmp`
+/// call costs more than the comparison itself).
+#[inline]
+fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 32 {
+        return a == b;
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+#[inline]
+fn str_test(op: StrOp, text: &str, needle: &str) -> bool {
+    let (s, n) = (text.as_bytes(), needle.as_bytes());
+    match op {
+        StrOp::Eq => bytes_eq(s, n),
+        StrOp::Ne => !bytes_eq(s, n),
+        StrOp::Contains => s.len() >= n.len() && text.contains(needle),
+        StrOp::StartsWith => s.len() >= n.len() && bytes_eq(&s[..n.len()], n),
+        StrOp::EndsWith => s.len() >= n.len() && bytes_eq(&s[s.len() - n.len()..], n),
     }
 }
 

@@ -34,6 +34,7 @@ pub(crate) struct Inner {
     pub engine: Engine,
     pub log: ScriptLog,
     pub qualification: Option<super::evaluate::Qualification>,
+    pub sources: super::sources::PackSources,
 }
 
 /// Leads per parallel task: large enough to amortise scheduling, small enough to balance.
@@ -68,7 +69,7 @@ impl CompiledPack {
         Self::from_str(&value.to_string(), PackFormat::Json, "<inline>")
     }
 
-    fn compile(src: PackSource) -> Result<Self> {
+    pub(crate) fn compile(src: PackSource) -> Result<Self> {
         let m = &src.manifest;
         let mut features = FeatureTable::new(&m.features, m.features_from)
             .map_err(|e| e.with_file(src.file.clone()))?;
@@ -83,6 +84,7 @@ impl CompiledPack {
             }
             None => None,
         };
+        let sources = super::sources::PackSources::of(&src);
         Ok(CompiledPack(Arc::new(Inner {
             id: format!("{}@{}", m.name, m.version),
             manifest: src.manifest,
@@ -93,6 +95,7 @@ impl CompiledPack {
             engine,
             log,
             qualification,
+            sources,
         })))
     }
 

@@ -42,6 +42,9 @@ pub struct RuleInfo {
 #[derive(Debug, Clone)]
 pub(crate) struct NativeRule {
     pub rule: usize,
+    /// Axis index and cap group, copied from the rule so the hot loop reads one struct.
+    pub axis: usize,
+    pub group: Option<usize>,
     pub cond: Cond,
     pub points: Num,
     pub cap: (Option<f64>, Option<f64>),
@@ -52,10 +55,34 @@ pub(crate) struct NativeRule {
 pub(crate) struct ScriptStep {
     /// Rules covered, with their first line (to name the rule of a runtime error).
     pub rules: Vec<(usize, u32)>,
-    pub axis: Axis,
-    pub group: Option<usize>,
+    /// Runs of statements sharing an axis and cap group, in order. All but the last
+    /// end with a statement copying `score` into [`MARKS`]`[k]`, so one interpreter
+    /// run yields every segment's points.
+    pub segments: Vec<Segment>,
     pub ast: rhai::AST,
     pub file: String,
+}
+
+/// One run of script statements with the same axis and cap group.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Segment {
+    pub axis: Axis,
+    pub group: Option<usize>,
+    /// The rule named in explanations (the first one of the run).
+    pub rule: usize,
+}
+
+/// Scope variables holding `score` at the end of each segment but the last.
+pub(crate) const MARKS: [&str; 8] = [
+    "__lf_m0", "__lf_m1", "__lf_m2", "__lf_m3", "__lf_m4", "__lf_m5", "__lf_m6", "__lf_m7",
+];
+
+/// Where a key of the `lead` map takes its value from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LeadKey {
+    Feature(usize),
+    Custom,
+    Extra,
 }
 
 #[derive(Debug, Clone)]
@@ -83,10 +110,8 @@ pub(crate) struct Program {
     pub fast: Vec<Step>,
     pub local_names: Vec<String>,
     pub has_scripts: bool,
-    /// Features scripts read, with the key they appear under in `lead`.
-    pub script_fields: Vec<(ImmutableString, usize)>,
-    pub script_custom: bool,
-    pub script_extra: bool,
+    /// The keys of the `lead` map in map (sorted) order, to refresh it in place.
+    pub lead_keys: Vec<(ImmutableString, LeadKey)>,
     pub groups: Vec<(String, Range, Axis)>,
     pub axis_caps: [Option<Range>; 2],
     pub total_cap: Range,
@@ -170,11 +195,7 @@ impl Program {
         let mut src = 0.0f64;
         x.groups.fill(0.0);
         if self.has_scripts {
-            x.scope.clear();
-            x.scope
-                .push_dynamic("lead", self.lead_map(features, x, lead));
-            x.scope.push("now", x.now.clone());
-            x.scope.push("score", 0.0f64);
+            self.prepare_scope(features, x, lead);
         }
         for step in steps {
             match step {
@@ -254,37 +275,44 @@ impl Program {
                 Step::Script(s) => {
                     let Some(engine) = engine else { continue };
                     x.scope.set_value("score", src);
+                    let n = s.segments.len();
+                    for m in &MARKS[..n - 1] {
+                        x.scope.push(*m, Dynamic::UNIT);
+                    }
                     engine
                         .run_ast_with_scope(&mut x.scope, &s.ast)
                         .map_err(|e| self.script_error(&e, s, lead_id))?;
-                    let after = score_value(&x.scope).ok_or_else(|| {
-                        with_record(
-                            Error::new(crate::ErrorKind::Script, "`score` must stay a number"),
-                            lead_id,
-                        )
-                        .with_rule(self.rules[s.rules[0].0].name.clone())
-                        .with_file(s.file.clone())
-                    })?;
-                    let delta = after - src;
-                    src = after;
-                    axis[s.axis.index()] += delta;
-                    total += delta;
-                    if let Some(g) = s.group {
-                        x.groups[g] += delta;
-                    }
-                    if let Some(t) = trace.as_deref_mut()
-                        && delta != 0.0
-                    {
-                        let info = &self.rules[s.rules[0].0];
-                        t.rules.push(FiredRule {
-                            rule: info.name.clone(),
-                            axis: info.axis,
-                            tier: Tier::Script,
-                            points: delta,
-                            decay: None,
-                            capped: None,
-                            reason: info.reason.clone(),
-                        });
+                    for (k, seg) in s.segments.iter().enumerate() {
+                        let var = if k + 1 == n { "score" } else { MARKS[k] };
+                        let after = number(&x.scope, var).ok_or_else(|| {
+                            with_record(
+                                Error::new(crate::ErrorKind::Script, "`score` must stay a number"),
+                                lead_id,
+                            )
+                            .with_rule(self.rules[seg.rule].name.clone())
+                            .with_file(s.file.clone())
+                        })?;
+                        let delta = after - src;
+                        src = after;
+                        axis[seg.axis.index()] += delta;
+                        total += delta;
+                        if let Some(g) = seg.group {
+                            x.groups[g] += delta;
+                        }
+                        if let Some(t) = trace.as_deref_mut()
+                            && delta != 0.0
+                        {
+                            let info = &self.rules[seg.rule];
+                            t.rules.push(FiredRule {
+                                rule: info.name.clone(),
+                                axis: info.axis,
+                                tier: Tier::Script,
+                                points: delta,
+                                decay: None,
+                                capped: None,
+                                reason: info.reason.clone(),
+                            });
+                        }
                     }
                 }
             }
@@ -336,30 +364,83 @@ impl Program {
         })
     }
 
-    fn lead_map(&self, features: &FeatureTable, x: &Scratch<'_>, lead: Option<&Lead>) -> Dynamic {
-        let mut map = rhai::Map::new();
-        for (key, fi) in &self.script_fields {
-            let f = features.get(*fi);
-            #[allow(clippy::cast_possible_truncation)] // integer features hold integral values
-            let v = match f.ty {
-                FeatureType::Int => Dynamic::from_int(x.num[f.slot] as i64),
-                FeatureType::Float => Dynamic::from_float(x.num[f.slot]),
-                FeatureType::Bool => Dynamic::from_bool(x.num[f.slot] != 0.0),
-                FeatureType::Str => Dynamic::from(ImmutableString::from(&*x.strs[f.slot])),
-            };
-            map.insert(key.as_str().into(), v);
+    /// Resets the scope to `lead`, `now` and `score`, refreshing the `lead` map of
+    /// the previous lead in place (no map or key allocation per lead); rebuilt only
+    /// on first use or when a script changed the map's shape.
+    fn prepare_scope(&self, features: &FeatureTable, x: &mut Scratch<'_>, lead: Option<&Lead>) {
+        let refreshed = x.scope.len() >= 3 && {
+            x.scope.rewind(3);
+            match x.scope.get_mut("lead").map(Dynamic::as_map_mut) {
+                Some(Ok(mut map)) => self.refresh_lead(&mut map, features, &x.num, &x.strs, lead),
+                _ => false,
+            }
+        };
+        if refreshed {
+            x.scope.set_value("now", x.now.clone());
+            x.scope.set_value("score", 0.0f64);
+        } else {
+            x.scope.clear();
+            let mut map = rhai::Map::new();
+            for (key, _) in &self.lead_keys {
+                map.insert(key.as_str().into(), Dynamic::UNIT);
+            }
+            self.refresh_lead(&mut map, features, &x.num, &x.strs, lead);
+            x.scope.push_dynamic("lead", Dynamic::from_map(map));
+            x.scope.push("now", x.now.clone());
+            x.scope.push("score", 0.0f64);
+        }
+    }
+
+    /// Writes this lead's values into `map`; false when its keys are not the expected ones.
+    fn refresh_lead(
+        &self,
+        map: &mut rhai::Map,
+        features: &FeatureTable,
+        num: &[f64],
+        strs: &[Cow<'_, str>],
+        lead: Option<&Lead>,
+    ) -> bool {
+        if map.len() != self.lead_keys.len() {
+            return false;
         }
         let to_map = |m: Option<&serde_json::Map<String, serde_json::Value>>| {
             m.and_then(|m| rhai::serde::to_dynamic(m).ok())
                 .unwrap_or_else(|| Dynamic::from_map(rhai::Map::new()))
         };
-        if self.script_custom {
-            map.insert("custom".into(), to_map(lead.map(|l| &l.custom)));
+        for ((k, v), (key, src)) in map.iter_mut().zip(&self.lead_keys) {
+            if k.as_str() != key.as_str() {
+                return false;
+            }
+            let f = match *src {
+                LeadKey::Custom => {
+                    *v = to_map(lead.map(|l| &l.custom));
+                    continue;
+                }
+                LeadKey::Extra => {
+                    *v = to_map(lead.map(|l| &l.extra));
+                    continue;
+                }
+                LeadKey::Feature(fi) => features.get(fi),
+            };
+            #[allow(clippy::cast_possible_truncation)] // integer features hold integral values
+            match f.ty {
+                FeatureType::Int => *v = Dynamic::from_int(num[f.slot] as i64),
+                FeatureType::Float => *v = Dynamic::from_float(num[f.slot]),
+                FeatureType::Bool => *v = Dynamic::from_bool(num[f.slot] != 0.0),
+                FeatureType::Str => {
+                    let text = &*strs[f.slot];
+                    // Reuse the previous lead's string buffer when nothing else holds it.
+                    if let Ok(mut cur) = v.as_immutable_string_mut() {
+                        let m = cur.make_mut();
+                        m.clear();
+                        m.push_str(text);
+                    } else {
+                        *v = Dynamic::from(ImmutableString::from(text));
+                    }
+                }
+            }
         }
-        if self.script_extra {
-            map.insert("extra".into(), to_map(lead.map(|l| &l.extra)));
-        }
-        Dynamic::from_map(map)
+        true
     }
 
     fn script_error(&self, e: &rhai::EvalAltResult, s: &ScriptStep, lead_id: &str) -> Error {
@@ -385,8 +466,29 @@ fn with_record(err: Error, lead_id: &str) -> Error {
     }
 }
 
-fn score_value(scope: &Scope<'_>) -> Option<f64> {
-    let v = scope.get("score")?;
+/// Sorts the `lead` map keys the way `rhai::Map` (a `BTreeMap`) iterates them.
+pub(crate) fn lead_keys(
+    fields: &[(ImmutableString, usize)],
+    custom: bool,
+    extra: bool,
+) -> Vec<(ImmutableString, LeadKey)> {
+    let mut keys: Vec<_> = fields
+        .iter()
+        .map(|(k, i)| (k.clone(), LeadKey::Feature(*i)))
+        .collect();
+    if custom {
+        keys.push(("custom".into(), LeadKey::Custom));
+    }
+    if extra {
+        keys.push(("extra".into(), LeadKey::Extra));
+    }
+    keys.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+    keys.dedup_by(|a, b| a.0 == b.0);
+    keys
+}
+
+fn number(scope: &Scope<'_>, var: &str) -> Option<f64> {
+    let v = scope.get(var)?;
     #[allow(clippy::cast_precision_loss)]
     v.as_float()
         .ok()

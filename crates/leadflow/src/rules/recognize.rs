@@ -68,6 +68,18 @@ pub(crate) struct Local {
     pub decay: bool,
 }
 
+impl Local {
+    /// A float local computed natively (a declarative decay factor).
+    pub fn native(name: String, engagement: bool) -> Self {
+        Local {
+            name,
+            ty: NumTy::Float,
+            engagement,
+            decay: true,
+        }
+    }
+}
+
 /// Recognises statements of one script source, in order.
 #[derive(Debug)]
 pub(crate) struct Recognizer<'t> {

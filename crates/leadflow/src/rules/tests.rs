@@ -211,3 +211,102 @@ fn score_into_writes_state() {
         (50.0, "t@2", "warm")
     );
 }
+
+#[test]
+fn lints_find_unreachable_caps_silent_rules_and_missing_fields() {
+    let toml = r#"
+name = "x"
+version = "1"
+[features.budget]
+field = "custom.budget"
+[caps.fit]
+max = 50
+[[rules]]
+name = "vp"
+when = { field = "title", contains = "VP" }
+points = 10
+[[rules]]
+name = "rich"
+when = { field = "budget", gt = 1000 }
+points = 5
+"#;
+    let p = CompiledPack::from_str(toml, PackFormat::Toml, "p.toml").unwrap();
+    let lints = p.lint(&[lead()], now());
+    let kinds: Vec<(LintKind, Option<&str>)> =
+        lints.iter().map(|l| (l.kind, l.rule.as_deref())).collect();
+    assert!(
+        kinds.contains(&(LintKind::UnreachableCap, None)),
+        "{lints:?}"
+    );
+    assert!(
+        kinds.contains(&(LintKind::NeverFires, Some("rich"))),
+        "{lints:?}"
+    );
+    assert!(
+        !kinds.contains(&(LintKind::NeverFires, Some("vp"))),
+        "{lints:?}"
+    );
+    assert!(
+        lints
+            .iter()
+            .any(|l| l.kind == LintKind::FieldNeverPresent && l.message.contains("budget"))
+    );
+}
+
+#[test]
+fn flat_record_fields_feed_typed_features() {
+    let p = CompiledPack::from_str(
+        "name = \"x\"\nversion = \"1\"\n[[rules]]\nname = \"rev\"\nwhen = { field = \"revenue\", gt = 100 }\npoints = 7\n",
+        PackFormat::Toml,
+        "p.toml",
+    )
+    .unwrap();
+    let mut l = lead();
+    l.extra.insert("revenue".into(), 500.into());
+    assert!((p.score(&l, now()).unwrap().total - 7.0).abs() < 1e-12);
+}
+
+#[test]
+fn lead_map_reused_across_leads_never_leaks_script_writes() {
+    // The script mutates `lead` (a field, a new key, the title string in place);
+    // the next lead must still see only its own values.
+    let p = rhai_pack(
+        "let score = 0.0;\n\
+         // rule: seen fit\n\
+         { let t = lead.title; if t == \"VP Engineering\" { score += 10.0; } }\n\
+         // rule: mutate fit\n\
+         lead.employees = 1; let k = \"ex\" + \"tra\"; lead[k] = 5; lead.title.make_upper(); now = \"x\";\n\
+         // rule: big fit\n\
+         { let e = lead.employees; if e > 500 { score += 1.0; } }\n",
+    )
+    .unwrap();
+    let leads = vec![lead(), lead(), lead()];
+    for r in p.score_batch_sequential(&leads, now(), false) {
+        let t = r.unwrap().total;
+        assert!((t - 10.0).abs() < 1e-9, "{t}");
+    }
+    let mut other = lead();
+    other.title = Some("Intern".into());
+    let rs = p.score_batch_sequential(&[lead(), other, lead()], now(), false);
+    let totals: Vec<f64> = rs.into_iter().map(|r| r.unwrap().total).collect();
+    assert_eq!(totals, vec![10.0, 0.0, 10.0]);
+}
+
+#[test]
+fn fit_and_engagement_segments_of_one_run_split_points() {
+    let p = rhai_pack(
+        "let score = 0.0;\n\
+         // rule: fit_a fit\n\
+         score += 3.0;\n\
+         // rule: eng_a engagement\n\
+         score += 4.0;\n\
+         // rule: fit_b fit\n\
+         score += 5.0;\n",
+    )
+    .unwrap();
+    let r = p.score(&lead(), now()).unwrap();
+    assert!(
+        (r.fit - 8.0).abs() < 1e-9 && (r.engagement - 4.0).abs() < 1e-9,
+        "{r:?}"
+    );
+}

@@ -1,0 +1,436 @@
+//! Rule packs: the `Pack` class (compile once; score, explain, evaluate one lead
+//! or many, columnar batches) with async variants that run off the main thread.
+
+use leadflow::lifecycle;
+use leadflow::rules::{CompiledPack, Evaluation, PackFormat};
+use leadflow::{Lead, Timestamp};
+use napi::ScopedTask;
+use napi::bindgen_prelude::{AsyncTask, Either, FromNapiValue, Object, Unknown};
+use napi::{Env, ValueType};
+use napi_derive::napi;
+use serde::Serialize;
+
+use crate::columnar;
+use crate::errors::OrThrow;
+use crate::lifecycle::Pipeline;
+use crate::rules::{arg, lead_from};
+use crate::values::{self, JsonInput};
+
+/// A compiled rule pack. Immutable and cheap to share: compile once, score many.
+#[napi]
+#[derive(Debug)]
+pub struct Pack {
+    inner: CompiledPack,
+}
+
+/// `{explain?: boolean}`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScoreOptions {
+    #[serde(default)]
+    explain: bool,
+}
+
+fn score_options(env: &Env, value: Option<&Unknown>) -> napi::Result<bool> {
+    match value {
+        None => Ok(false),
+        Some(v) if matches!(v.get_type()?, ValueType::Undefined | ValueType::Null) => Ok(false),
+        Some(v) => Ok(arg::<ScoreOptions>(env, v, "options")?.explain),
+    }
+}
+
+/// `now` as a timestamp string (the fast path) or anything JSON turns into one (a `Date`).
+pub(crate) fn now_arg(env: &Env, value: &Unknown) -> napi::Result<Timestamp> {
+    if value.get_type()? == ValueType::String {
+        let text: String = FromNapiValue::from_unknown(*value)?;
+        return leadflow::parse_timestamp(&text)
+            .map_err(|e| e.with_field("now"))
+            .or_throw(env);
+    }
+    arg(env, value, "now")
+}
+
+/// One entry of a batch result: the value, or `{error}`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Entry<T> {
+    Ok(T),
+    Err { error: leadflow::Error },
+}
+
+impl<T> From<leadflow::Result<T>> for Entry<T> {
+    fn from(r: leadflow::Result<T>) -> Self {
+        match r {
+            Ok(v) => Entry::Ok(v),
+            Err(error) => Entry::Err { error },
+        }
+    }
+}
+
+/// Leads as JSON text: a JS array of lead objects is serialized once by
+/// `JSON.stringify`; a string is taken as a JSON array or JSON Lines.
+fn leads_text(env: &Env, leads: JsonInput) -> napi::Result<String> {
+    match leads {
+        Either::A(text) => Ok(text),
+        Either::B(value) => values::stringify(env, &value)
+            .map_err(|e| e.with_field("leads"))
+            .or_throw(env),
+    }
+}
+
+/// Parses a batch of leads and runs `f` over the valid ones (any thread): one
+/// JSON entry per input record, in order; a record that does not parse is an
+/// `{error}` entry and the others still run.
+fn run_batch<T: Serialize>(
+    text: &str,
+    f: impl FnOnce(&mut [Lead]) -> Vec<leadflow::Result<T>>,
+) -> leadflow::Result<String> {
+    let mut leads = Vec::new();
+    let slots: Vec<Option<leadflow::Error>> = leadflow::model::parse_records::<Lead>(text)
+        .into_iter()
+        .map(|r| r.map(|l| leads.push(l)).err())
+        .collect();
+    let mut done = f(&mut leads).into_iter();
+    let entries: Vec<Entry<T>> = slots
+        .into_iter()
+        .map(|slot| match slot {
+            Some(error) => Entry::Err { error },
+            None => done.next().map_or_else(
+                || Entry::Err {
+                    error: leadflow::Error::validation("lead was not processed"),
+                },
+                Entry::from,
+            ),
+        })
+        .collect();
+    Ok(serde_json::to_string(&entries)?)
+}
+
+/// Work run off the main thread whose result crosses back as JSON text.
+pub struct JsonTask(Option<Box<dyn FnOnce() -> leadflow::Result<String> + Send>>);
+
+impl std::fmt::Debug for JsonTask {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsonTask")
+    }
+}
+
+impl JsonTask {
+    pub fn new(f: impl FnOnce() -> leadflow::Result<String> + Send + 'static) -> Self {
+        JsonTask(Some(Box::new(f)))
+    }
+}
+
+impl<'task> ScopedTask<'task> for JsonTask {
+    type Output = leadflow::Result<String>;
+    type JsValue = Unknown<'task>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let f = self.0.take().ok_or_else(|| {
+            napi::Error::new(napi::Status::GenericFailure, "task ran twice".to_owned())
+        })?;
+        Ok(f())
+    }
+
+    fn resolve(&mut self, env: &'task Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        let text = output.or_throw(env)?;
+        values::parse_json(env, text)
+    }
+}
+
+#[derive(Serialize)]
+struct Evaluated<'a> {
+    lead: &'a Lead,
+    evaluation: &'a Evaluation,
+}
+
+fn evaluate_all(
+    pack: &CompiledPack,
+    pipeline: &lifecycle::Pipeline,
+    leads: &mut [Lead],
+    now: Timestamp,
+) -> Vec<leadflow::Result<serde_json::Value>> {
+    leads
+        .iter_mut()
+        .map(|lead| {
+            let evaluation = pack.evaluate(lead, pipeline, now)?;
+            Ok(serde_json::to_value(Evaluated {
+                lead,
+                evaluation: &evaluation,
+            })?)
+        })
+        .collect()
+}
+
+#[napi]
+impl Pack {
+    /// Loads and compiles a pack folder (with `pack.toml|json|yaml`) or a single
+    /// manifest or `.rhai` file.
+    #[napi(factory, catch_unwind)]
+    pub fn from_path(env: &Env, path: String) -> napi::Result<Self> {
+        let inner = CompiledPack::load(path).or_throw(env)?;
+        Ok(Pack { inner })
+    }
+
+    /// Compiles a pack given as text in `format`; `file` names it in errors.
+    /// Scripts must be inline.
+    #[napi(
+        factory,
+        catch_unwind,
+        ts_args_type = "text: string, format: PackFormat, file?: string"
+    )]
+    pub fn from_string(
+        env: &Env,
+        text: String,
+        format: String,
+        file: Option<String>,
+    ) -> napi::Result<Self> {
+        let inner = PackFormat::from_extension(&format)
+            .ok_or_else(|| {
+                leadflow::Error::config(format!(
+                    "unknown pack format {format:?} (expected toml, json, yaml or rhai)"
+                ))
+            })
+            .and_then(|f| CompiledPack::from_str(&text, f, file.as_deref().unwrap_or("<string>")))
+            .or_throw(env)?;
+        Ok(Pack { inner })
+    }
+
+    /// Compiles a pack given as a manifest object with inline scripts.
+    #[napi(factory, catch_unwind, ts_args_type = "manifest: PackManifest")]
+    pub fn from_object(env: &Env, manifest: Unknown) -> napi::Result<Self> {
+        let text = values::stringify(env, &manifest)
+            .map_err(|e| leadflow::Error::config(e.message().to_owned()))
+            .or_throw(env)?;
+        let inner = CompiledPack::from_str(&text, PackFormat::Json, "<inline>").or_throw(env)?;
+        Ok(Pack { inner })
+    }
+
+    #[napi(getter)]
+    pub fn name(&self) -> String {
+        self.inner.name().to_owned()
+    }
+
+    #[napi(getter)]
+    pub fn version(&self) -> String {
+        self.inner.version().to_owned()
+    }
+
+    /// `name@version`, as stored in `lead.score.pack`.
+    #[napi(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id().to_owned()
+    }
+
+    /// Every rule and setup statement, in evaluation order, with its tier.
+    #[napi(getter, ts_return_type = "RuleInfo[]")]
+    pub fn rules<'e>(&self, env: &'e Env) -> napi::Result<Unknown<'e>> {
+        values::to_js(env, self.inner.rules())
+    }
+
+    /// Names of the features the pack reads (the column names `scoreColumns` looks for).
+    #[napi(getter)]
+    pub fn features(&self) -> Vec<String> {
+        self.inner
+            .features()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Scores one lead as of `now`; `{explain: true}` adds the explanation.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "lead: LeadInput, now: Timestamp | Date, options?: ScoreOptions",
+        ts_return_type = "ScoreResult"
+    )]
+    pub fn score<'e>(
+        &self,
+        env: &'e Env,
+        lead: Unknown,
+        now: Unknown,
+        options: Option<Unknown>,
+    ) -> napi::Result<Unknown<'e>> {
+        let lead = lead_from(env, &lead)?;
+        let now = now_arg(env, &now)?;
+        let explain = score_options(env, options.as_ref())?;
+        let r = self.inner.score_with(&lead, now, explain).or_throw(env)?;
+        values::to_js(env, &r)
+    }
+
+    /// Scores one lead and explains every fired rule, cap, grade and temperature.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "lead: LeadInput, now: Timestamp | Date",
+        ts_return_type = "ExplainedScore"
+    )]
+    pub fn explain<'e>(
+        &self,
+        env: &'e Env,
+        lead: Unknown,
+        now: Unknown,
+    ) -> napi::Result<Unknown<'e>> {
+        let lead = lead_from(env, &lead)?;
+        let now = now_arg(env, &now)?;
+        let r = self.inner.explain(&lead, now).or_throw(env)?;
+        values::to_js(env, &r)
+    }
+
+    /// Scores the lead, evaluates the pack's qualification framework and applies
+    /// its lifecycle thresholds (built-in pipeline unless one is given). Returns
+    /// the updated lead (score, qualification, stage, history) and what happened.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "lead: LeadInput, now: Timestamp | Date, pipeline?: Pipeline | null",
+        ts_return_type = "Evaluated"
+    )]
+    pub fn evaluate<'e>(
+        &self,
+        env: &'e Env,
+        lead: Unknown,
+        now: Unknown,
+        pipeline: Option<&Pipeline>,
+    ) -> napi::Result<Unknown<'e>> {
+        let mut lead = lead_from(env, &lead)?;
+        let now = now_arg(env, &now)?;
+        let default = lifecycle::Pipeline::default();
+        let p = pipeline.map_or(&default, Pipeline::core);
+        let evaluation = self.inner.evaluate(&mut lead, p, now).or_throw(env)?;
+        values::to_js(
+            env,
+            &Evaluated {
+                lead: &lead,
+                evaluation: &evaluation,
+            },
+        )
+    }
+
+    /// Scores many leads (an array of lead objects, or a JSON array / JSON Lines
+    /// text) on all cores. One entry per lead, in order; a lead that fails is an
+    /// `{error}` entry and never fails the batch.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreOptions",
+        ts_return_type = "Array<ScoreResult | ErrorEntry>"
+    )]
+    pub fn score_many<'e>(
+        &self,
+        env: &'e Env,
+        leads: JsonInput,
+        now: Unknown,
+        options: Option<Unknown>,
+    ) -> napi::Result<Unknown<'e>> {
+        let text = leads_text(env, leads)?;
+        let now = now_arg(env, &now)?;
+        let explain = score_options(env, options.as_ref())?;
+        let out = run_batch(&text, |l| self.inner.score_batch(l, now, explain)).or_throw(env)?;
+        values::parse_json(env, out)
+    }
+
+    /// `scoreMany` off the main thread: the leads are serialized on the calling
+    /// thread, then parsed and scored on a worker; resolves with the same entries.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreOptions",
+        ts_return_type = "Promise<Array<ScoreResult | ErrorEntry>>"
+    )]
+    pub fn score_many_async(
+        &self,
+        env: &Env,
+        leads: JsonInput,
+        now: Unknown,
+        options: Option<Unknown>,
+    ) -> napi::Result<AsyncTask<JsonTask>> {
+        let text = leads_text(env, leads)?;
+        let now = now_arg(env, &now)?;
+        let explain = score_options(env, options.as_ref())?;
+        let pack = self.inner.clone();
+        Ok(AsyncTask::new(JsonTask::new(move || {
+            run_batch(&text, |l| pack.score_batch(l, now, explain))
+        })))
+    }
+
+    /// `evaluate` for many leads: one `{lead, evaluation}` or `{error}` entry per lead.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "leads: LeadInput[] | string, now: Timestamp | Date, pipeline?: Pipeline | null",
+        ts_return_type = "Array<Evaluated | ErrorEntry>"
+    )]
+    pub fn evaluate_many<'e>(
+        &self,
+        env: &'e Env,
+        leads: JsonInput,
+        now: Unknown,
+        pipeline: Option<&Pipeline>,
+    ) -> napi::Result<Unknown<'e>> {
+        let text = leads_text(env, leads)?;
+        let now = now_arg(env, &now)?;
+        let p = pipeline.map(|p| p.core().clone()).unwrap_or_default();
+        let out = run_batch(&text, |l| evaluate_all(&self.inner, &p, l, now)).or_throw(env)?;
+        values::parse_json(env, out)
+    }
+
+    /// `evaluateMany` off the main thread.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "leads: LeadInput[] | string, now: Timestamp | Date, pipeline?: Pipeline | null",
+        ts_return_type = "Promise<Array<Evaluated | ErrorEntry>>"
+    )]
+    pub fn evaluate_many_async(
+        &self,
+        env: &Env,
+        leads: JsonInput,
+        now: Unknown,
+        pipeline: Option<&Pipeline>,
+    ) -> napi::Result<AsyncTask<JsonTask>> {
+        let text = leads_text(env, leads)?;
+        let now = now_arg(env, &now)?;
+        let p = pipeline.map(|p| p.core().clone()).unwrap_or_default();
+        let pack = self.inner.clone();
+        Ok(AsyncTask::new(JsonTask::new(move || {
+            run_batch(&text, |l| evaluate_all(&pack, &p, l, now))
+        })))
+    }
+
+    /// Scores a columnar batch (see `ColumnBatch`): numeric typed arrays are read
+    /// in place, string columns cross once per column. Runs on all cores.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "batch: ColumnBatch, now: Timestamp | Date",
+        ts_return_type = "ColumnScores"
+    )]
+    pub fn score_columns<'e>(
+        &self,
+        env: &'e Env,
+        batch: Object,
+        now: Unknown,
+    ) -> napi::Result<Object<'e>> {
+        let now = now_arg(env, &now)?;
+        let batch = columnar::Batch::from_js(env, &batch)?;
+        let cols = batch.columns().or_throw(env)?;
+        let scores = self.inner.score_columns(&cols, now);
+        columnar::scores_to_js(env, scores)
+    }
+
+    /// `scoreColumns` off the main thread. The typed arrays are read in place:
+    /// do not modify them until the promise settles.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "batch: ColumnBatch, now: Timestamp | Date",
+        ts_return_type = "Promise<ColumnScores>"
+    )]
+    pub fn score_columns_async(
+        &self,
+        env: &Env,
+        batch: Object,
+        now: Unknown,
+    ) -> napi::Result<AsyncTask<columnar::ScoreColumnsTask>> {
+        let now = now_arg(env, &now)?;
+        let batch = columnar::Batch::from_js(env, &batch)?;
+        Ok(AsyncTask::new(columnar::ScoreColumnsTask::new(
+            self.inner.clone(),
+            batch,
+            now,
+        )))
+    }
+}

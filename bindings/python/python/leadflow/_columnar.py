@@ -1,0 +1,117 @@
+"""Columnar ``Pack.score_many``: pandas DataFrames and Arrow tables in, the same kind out.
+
+Data crosses into Rust through the Arrow C stream interface (``__arrow_c_stream__``)
+with no per-row Python objects. This module only normalizes column types (casts that
+pyarrow does vectorized) and wraps the result buffers; the scoring is the core's.
+pandas and pyarrow are imported lazily: leadflow does not depend on them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+GRADES = ["A", "B", "C", "D", "E", "F"]
+TEMPERATURES = ["cold", "warm", "hot"]
+RESULT_COLUMNS = ("score", "fit", "engagement", "grade", "temperature", "error")
+
+
+def _readable(table: Any) -> Any:
+    """Casts columns to the types the core reads: (large) strings, float64, int64, bool."""
+    import pyarrow as pa
+    import pyarrow.types as t
+
+    columns, changed = [], False
+    for field, column in zip(table.schema, table.columns):
+        ty = field.type
+        if t.is_dictionary(ty):
+            column, ty, changed = column.cast(ty.value_type), ty.value_type, True
+        if t.is_string_view(ty):
+            column, changed = column.cast(pa.large_string()), True
+        elif t.is_integer(ty) and not t.is_int64(ty):
+            column, changed = column.cast(pa.int64()), True
+        elif t.is_floating(ty) and not t.is_float64(ty):
+            column, changed = column.cast(pa.float64()), True
+        elif t.is_decimal(ty):
+            column, changed = column.cast(pa.float64()), True
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names) if changed else table
+
+
+def _to_table(data: Any) -> Any:
+    import pyarrow as pa
+
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, pa.RecordBatch):
+        return pa.Table.from_batches([data])
+    return pa.table(data)  # any __arrow_c_stream__ producer (polars, duckdb, ...)
+
+
+def score_many(pack: Any, data: Any, now: Any) -> Any:
+    """Scores a DataFrame (returns a DataFrame) or an Arrow table/batch (returns a Table)."""
+    import pyarrow as pa
+
+    is_frame = type(data).__module__.startswith("pandas") and hasattr(data, "iloc")
+    if is_frame:
+        table = pa.Table.from_pandas(data, preserve_index=False)
+    else:
+        table = _to_table(data)
+    n, total, fit, engagement, grade, temperature, errors = pack._score_arrow(
+        _readable(table), now
+    )
+    if is_frame:
+        return _frame(data, n, total, fit, engagement, grade, temperature, errors)
+    return _table(table, n, total, fit, engagement, grade, temperature, errors)
+
+
+def _frame(df: Any, n: int, total: bytearray, fit: bytearray, engagement: bytearray,
+           grade: bytearray, temperature: bytearray, errors: list[Any]) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    out = df.copy(deep=False)
+    index = df.index
+    out["score"] = pd.Series(np.frombuffer(total, dtype=np.float64), index=index)
+    out["fit"] = pd.Series(np.frombuffer(fit, dtype=np.float64), index=index)
+    out["engagement"] = pd.Series(np.frombuffer(engagement, dtype=np.float64), index=index)
+    codes = np.frombuffer(grade, dtype=np.int8)
+    out["grade"] = pd.Categorical.from_codes(codes, categories=GRADES)
+    codes = np.frombuffer(temperature, dtype=np.int8)
+    out["temperature"] = pd.Categorical.from_codes(codes, categories=TEMPERATURES)
+    error = np.full(n, None, dtype=object)
+    for row, exc in errors:
+        error[row] = str(exc)
+    out["error"] = pd.Series(error, index=index, dtype=object)
+    return out
+
+
+def _table(table: Any, n: int, total: bytearray, fit: bytearray, engagement: bytearray,
+           grade: bytearray, temperature: bytearray, errors: list[Any]) -> Any:
+    import pyarrow as pa
+
+    valid = None
+    if errors:
+        failed = set(row for row, _ in errors)
+        valid = pa.array([i not in failed for i in range(n)], pa.bool_()).buffers()[1]
+
+    def floats(buf: bytearray) -> Any:
+        return pa.Array.from_buffers(pa.float64(), n, [valid, pa.py_buffer(buf)])
+
+    def categories(buf: bytearray, names: list[str]) -> Any:
+        indices = pa.Array.from_buffers(pa.int8(), n, [valid, pa.py_buffer(buf)])
+        return pa.DictionaryArray.from_arrays(indices, pa.array(names))
+
+    if errors:
+        messages: list[str | None] = [None] * n
+        for row, exc in errors:
+            messages[row] = str(exc)
+        error = pa.array(messages, pa.string())
+    else:
+        error = pa.nulls(n, pa.string())
+    columns = [floats(total), floats(fit), floats(engagement),
+               categories(grade, GRADES), categories(temperature, TEMPERATURES), error]
+    for name, column in zip(RESULT_COLUMNS, columns):
+        if name in table.column_names:
+            table = table.drop_columns([name])
+        table = table.append_column(name, column)
+    return table

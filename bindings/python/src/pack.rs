@@ -1,0 +1,367 @@
+//! `leadflow.Pack`: a compiled rule pack that scores, explains and evaluates leads,
+//! one at a time or in batches (lists of dicts, pandas `DataFrame`s, Arrow tables).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use leadflow::lifecycle::Pipeline;
+use leadflow::rules::{Axis, CompiledPack, PackFormat, PackSources, RuleKind, ScoreResult, Tier};
+use leadflow::{Error, Lead, Record};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use rayon::prelude::*;
+
+use crate::errors::{self, IntoPyResult};
+use crate::lifecycle::PyPipeline;
+use crate::model::{record_from_py, record_to_py, value_from_py};
+use crate::{columnar, values};
+
+/// A compiled rule pack: immutable, thread-safe, picklable (it is rebuilt from
+/// its sources). Build it once and reuse it for every lead.
+#[pyclass(frozen, module = "leadflow", name = "Pack")]
+#[derive(Debug)]
+pub struct PyPack {
+    inner: CompiledPack,
+}
+
+fn format(name: &str) -> leadflow::Result<PackFormat> {
+    PackFormat::from_extension(name).ok_or_else(|| {
+        Error::config(format!(
+            "unknown pack format {name:?} (expected toml, json, yaml or rhai)"
+        ))
+        .with_field("format")
+    })
+}
+
+fn format_name(f: PackFormat) -> &'static str {
+    match f {
+        PackFormat::Toml => "toml",
+        PackFormat::Json => "json",
+        PackFormat::Yaml => "yaml",
+        PackFormat::Rhai => "rhai",
+    }
+}
+
+fn now_from_py(now: &Bound<'_, PyAny>) -> PyResult<leadflow::Timestamp> {
+    values::timestamp_from_py(now, "now").into_py_result(now.py())
+}
+
+/// A score result as a dict; built directly (no JSON value in between) when there
+/// is no explanation, as batches return one per lead.
+fn result_to_py<'py>(py: Python<'py>, r: &ScoreResult) -> PyResult<Bound<'py, PyAny>> {
+    if r.explanation.is_some() {
+        return values::serde_to_py(py, r);
+    }
+    let d = PyDict::new(py);
+    d.set_item("lead_id", &r.lead_id)?;
+    d.set_item("total", r.total)?;
+    d.set_item("fit", r.fit)?;
+    d.set_item("engagement", r.engagement)?;
+    d.set_item("grade", r.grade.as_str())?;
+    d.set_item("temperature", r.temperature.as_str())?;
+    Ok(d.into_any())
+}
+
+impl PyPack {
+    fn new(inner: CompiledPack) -> Self {
+        PyPack { inner }
+    }
+
+    /// Scores a list (or any iterable) of lead dicts: dicts are read with the GIL,
+    /// then parsed and scored on all cores without it.
+    fn score_list<'py>(
+        &self,
+        leads: &Bound<'py, PyAny>,
+        now: leadflow::Timestamp,
+        explain: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let py = leads.py();
+        let mut parsed = Vec::with_capacity(leads.len().unwrap_or(0));
+        for item in leads.try_iter()? {
+            let item = item?;
+            parsed.push(if let Ok(text) = item.cast::<PyString>() {
+                Err(text.to_str()?.to_owned())
+            } else {
+                Ok(value_from_py(&item))
+            });
+        }
+        let pack = &self.inner;
+        let results: Vec<leadflow::Result<ScoreResult>> = errors::run(py, move || {
+            let leads: Vec<leadflow::Result<Lead>> = parsed
+                .into_par_iter()
+                .map(|p| match p {
+                    Ok(value) => value.and_then(Lead::from_value),
+                    Err(text) => Lead::from_json(&text),
+                })
+                .collect();
+            let ok: Vec<Lead> = leads
+                .iter()
+                .filter_map(|l| l.as_ref().ok().cloned())
+                .collect();
+            let mut scored = pack.score_batch(&ok, now, explain).into_iter();
+            Ok(leads
+                .into_iter()
+                .map(|l| match l {
+                    Ok(_) => scored
+                        .next()
+                        .unwrap_or_else(|| Err(Error::validation("missing result"))),
+                    Err(e) => Err(e),
+                })
+                .collect())
+        })?;
+        let out = PyList::empty(py);
+        for r in &results {
+            match r {
+                Ok(r) => out.append(result_to_py(py, r)?)?,
+                Err(e) => out.append(errors::to_exception(py, e)?)?,
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[pymethods]
+impl PyPack {
+    /// Loads and compiles a pack folder (with `pack.toml|json|yaml`), or a single
+    /// manifest or `.rhai` file.
+    #[staticmethod]
+    fn from_path(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        errors::run(py, move || CompiledPack::load(&path)).map(Self::new)
+    }
+
+    /// Compiles a pack given as text: `format` is `toml`, `json`, `yaml` or `rhai`;
+    /// `file` names it in errors. Scripts must be inline.
+    #[staticmethod]
+    #[pyo3(name = "from_str", signature = (text, format = "toml", file = None))]
+    fn from_text(
+        py: Python<'_>,
+        text: String,
+        format: &str,
+        file: Option<String>,
+    ) -> PyResult<Self> {
+        let format = self::format(format).into_py_result(py)?;
+        let file = file.unwrap_or_else(|| format!("<string>.{}", format_name(format)));
+        errors::run(py, move || CompiledPack::from_str(&text, format, &file)).map(Self::new)
+    }
+
+    /// Compiles a pack from a manifest dict (scripts inline).
+    #[staticmethod]
+    fn from_dict(pack: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let py = pack.py();
+        let value = values::from_py(pack).into_py_result(py)?;
+        errors::run(py, move || CompiledPack::from_value(&value)).map(Self::new)
+    }
+
+    /// Rebuilds a pickled pack (see `__reduce__`).
+    #[staticmethod]
+    fn _from_sources(py: Python<'_>, sources: String, version: String) -> PyResult<Self> {
+        errors::run(py, move || {
+            let sources: PackSources = serde_json::from_str(&sources).map_err(|e| {
+                Error::config(format!(
+                    "cannot read a pack pickled by leadflow {version} with leadflow {}: {e}",
+                    env!("CARGO_PKG_VERSION")
+                ))
+            })?;
+            CompiledPack::from_sources(&sources)
+        })
+        .map(Self::new)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let sources = serde_json::to_string(slf.get().inner.sources())
+            .map_err(|e| errors::to_py_err(py, &Error::validation(e.to_string())))?;
+        let rebuild = slf.get_type().getattr("_from_sources")?;
+        (rebuild, (sources, env!("CARGO_PKG_VERSION"))).into_pyobject(py)
+    }
+
+    #[getter]
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    #[getter]
+    fn version(&self) -> &str {
+        self.inner.version()
+    }
+
+    /// `name@version`, as stored in `lead["score"]["pack"]`.
+    #[getter]
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+
+    /// Every rule (and setup statement), in evaluation order, with its tier.
+    #[getter]
+    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        values::serde_to_py(py, &self.inner.rules())
+    }
+
+    /// Names of the features the pack reads (also the column names batches may hold).
+    #[getter]
+    fn features(&self) -> Vec<&str> {
+        self.inner.features()
+    }
+
+    /// Scores one lead as of `now`; with `explain`, the result has an `explanation`.
+    #[pyo3(signature = (lead, now, explain = false))]
+    fn score<'py>(
+        &self,
+        lead: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+        explain: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = lead.py();
+        let lead: Lead = record_from_py(lead)?;
+        let now = now_from_py(now)?;
+        let pack = &self.inner;
+        let r = errors::run(py, move || pack.score_with(&lead, now, explain))?;
+        result_to_py(py, &r)
+    }
+
+    /// Scores one lead and explains why: fired rules, caps, grade and temperature reasons.
+    fn explain<'py>(
+        &self,
+        lead: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.score(lead, now, true)
+    }
+
+    /// Scores the lead, evaluates the pack's qualification framework, and moves it
+    /// through the lifecycle by the pack's thresholds: `(lead, evaluation)`. The
+    /// lead passed in is not modified.
+    #[pyo3(signature = (lead, now, pipeline = None))]
+    fn evaluate<'py>(
+        &self,
+        lead: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+        pipeline: Option<&Bound<'py, PyPipeline>>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let py = lead.py();
+        let mut lead: Lead = record_from_py(lead)?;
+        let now = now_from_py(now)?;
+        let default;
+        let pipeline = if let Some(p) = pipeline {
+            p.get().core()
+        } else {
+            default = Pipeline::default();
+            &default
+        };
+        let pack = &self.inner;
+        let (lead, evaluation) = errors::run(py, move || {
+            let e = pack.evaluate(&mut lead, pipeline, now)?;
+            Ok((lead, e))
+        })?;
+        PyTuple::new(
+            py,
+            [
+                record_to_py(py, &lead)?,
+                values::serde_to_py(py, &evaluation)?,
+            ],
+        )
+    }
+
+    /// Scores many leads on all cores, returning the same kind as given:
+    /// a list of dicts (or JSON texts) -> a list of results, where a bad record
+    /// is a `LeadflowError` instance (not raised); a pandas `DataFrame` -> a
+    /// `DataFrame` with `score`, `fit`, `engagement`, `grade`, `temperature` and
+    /// `error` columns added; a pyarrow `Table`/`RecordBatch` (or any object with
+    /// `__arrow_c_stream__`) -> a `Table` with those columns appended. Columns are
+    /// named like the pack's features and read without per-row Python objects.
+    #[pyo3(signature = (leads, now, explain = false))]
+    fn score_many<'py>(
+        slf: &Bound<'py, Self>,
+        leads: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+        explain: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = leads.py();
+        let ts = now_from_py(now)?;
+        let columnar = leads.hasattr("__arrow_c_stream__")? || leads.hasattr("columns")?;
+        if columnar && !leads.is_instance_of::<PyList>() {
+            if explain {
+                return Err(errors::to_py_err(
+                    py,
+                    &Error::validation("explain=True needs a list of leads, not a table")
+                        .with_field("explain"),
+                ));
+            }
+            let score = py.import("leadflow._columnar")?.getattr("score_many")?;
+            return score.call1((slf, leads, now));
+        }
+        Ok(slf.get().score_list(leads, ts, explain)?.into_any())
+    }
+
+    /// Scores an Arrow stream (used by `score_many`; see `leadflow._columnar`).
+    fn _score_arrow<'py>(
+        &self,
+        data: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let now = now_from_py(now)?;
+        errors::run_attached(data.py(), || columnar::score_stream(&self.inner, data, now))
+    }
+
+    fn __repr__(&self) -> String {
+        let (native, script) = self.tiers();
+        format!(
+            "Pack('{}', rules={} ({native} native, {script} script), features={:?})",
+            self.inner.id(),
+            native + script,
+            self.inner.features()
+        )
+    }
+
+    /// A notebook view: one row per rule with its axis and tier.
+    fn _repr_html_(&self) -> String {
+        let mut rows = String::new();
+        for r in self
+            .inner
+            .rules()
+            .iter()
+            .filter(|r| r.kind == RuleKind::Rule)
+        {
+            let _ = write!(
+                rows,
+                "<tr><td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td>\
+                     <td style=\"text-align:left\">{}</td></tr>",
+                crate::lifecycle::escape_html(&r.name),
+                if r.axis == Axis::Fit {
+                    "fit"
+                } else {
+                    "engagement"
+                },
+                if r.tier == Tier::Native {
+                    "native"
+                } else {
+                    "script"
+                },
+                crate::lifecycle::escape_html(&r.reason)
+            );
+        }
+        format!(
+            "<table><caption>leadflow.Pack {}</caption>\
+             <tr><th>rule</th><th>axis</th><th>tier</th><th>reason</th></tr>{rows}</table>",
+            crate::lifecycle::escape_html(self.inner.id())
+        )
+    }
+}
+
+impl PyPack {
+    fn tiers(&self) -> (usize, usize) {
+        let rules = self
+            .inner
+            .rules()
+            .iter()
+            .filter(|r| r.kind == RuleKind::Rule);
+        let native = rules.clone().filter(|r| r.tier == Tier::Native).count();
+        let all = rules.count();
+        (native, all - native)
+    }
+}
+
+/// Adds `Pack` to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyPack>()
+}

@@ -1,0 +1,53 @@
+//! Rules fixtures: `score` and `evaluate` with a rule pack.
+
+use leadflow::lifecycle::{ConfigFormat, Pipeline};
+use leadflow::model::Record;
+use leadflow::rules::CompiledPack;
+use leadflow::{Lead, Result};
+use serde_json::Value;
+
+use super::timestamp;
+
+pub fn run(op: &str, input: &Value) -> Option<Result<Value>> {
+    match op {
+        "score" => Some(score(input)),
+        "evaluate" => Some(evaluate(input)),
+        _ => None,
+    }
+}
+
+/// The fixture's pack: a path relative to the repository root, or an inline manifest object.
+fn pack(input: &Value) -> Result<CompiledPack> {
+    match &input["pack"] {
+        Value::String(path) => CompiledPack::load(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join(path),
+        ),
+        inline => CompiledPack::from_value(inline),
+    }
+}
+
+/// `score`: `{pack, lead, now, explain?}` -> the score result.
+fn score(input: &Value) -> Result<Value> {
+    let pack = pack(input)?;
+    let lead = Lead::from_value(input["lead"].clone())?;
+    let explain = input["explain"].as_bool().unwrap_or(false);
+    Ok(serde_json::to_value(pack.score_with(
+        &lead,
+        timestamp(input, "now")?,
+        explain,
+    )?)?)
+}
+
+/// `evaluate`: `{pack, lead, now, pipeline?}` -> the lead after scoring, qualification and stage moves.
+fn evaluate(input: &Value) -> Result<Value> {
+    let pack = pack(input)?;
+    let mut lead = Lead::from_value(input["lead"].clone())?;
+    let pipeline = match input.get("pipeline") {
+        Some(cfg) => Pipeline::from_str(&cfg.to_string(), ConfigFormat::Json)?,
+        None => Pipeline::default(),
+    };
+    pack.evaluate(&mut lead, &pipeline, timestamp(input, "now")?)?;
+    Ok(lead.to_value())
+}
