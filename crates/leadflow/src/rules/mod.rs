@@ -27,6 +27,7 @@ mod recognize;
 mod result;
 mod script;
 mod sources;
+mod vector;
 
 pub use columns::{Bitmap, Column, ColumnScores, Columns, Offsets};
 pub use evaluate::Evaluation;
