@@ -498,8 +498,8 @@ fn variant(value: &impl serde::Serialize) -> String {
 
 #[pymethods]
 impl PyTriggers {
-    /// A trigger configuration (dict or JSON text); cycles are refused here or as a
-    /// `TriggerLoop` at evaluation.
+    /// A trigger configuration (dict or JSON text); an invalid one is a `ConfigError`.
+    /// A trigger that would fire again on its own output is a `TriggerLoop` at evaluation.
     #[new]
     fn new(config: &Bound<'_, PyAny>) -> PyResult<Self> {
         let inner = self::config(config, |t| {
