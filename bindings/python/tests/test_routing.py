@@ -10,6 +10,8 @@ import copy
 import datetime
 import json
 import pickle
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -213,3 +215,41 @@ def test_every_public_class_has_notebook_views() -> None:
     for cls in classes:
         assert "_repr_html_" in vars(cls), f"{cls.__name__} lacks _repr_html_"
         assert "__repr__" in vars(cls), f"{cls.__name__} lacks __repr__"
+
+
+def test_assign_many_releases_the_gil() -> None:
+    """Another Python thread keeps running while a batch is routed.
+
+    A spinner thread counts while the main thread routes a batch, then while it
+    sleeps (which releases the GIL) for as long. Holding the GIL would leave the
+    spinner about one switch interval (5 ms) of the call instead of all of it.
+    """
+    router = leadflow.Router(CONFIG)
+    ticks = 0
+    stop = threading.Event()
+
+    def spin() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+
+    def counted(call: Any) -> tuple[int, float]:
+        before, start = ticks, time.perf_counter()
+        call()
+        return ticks - before, time.perf_counter() - start
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        n = 2_000
+        while True:  # a batch long enough (>= 0.2 s) for one switch interval to be noise
+            text = "\n".join(json.dumps(lead(f"L{i}")) for i in range(n))
+            during, seconds = counted(lambda: router.assign_many(text, now=NOW))
+            if seconds >= 0.2 or n >= 640_000:
+                break
+            n *= 2
+        asleep, _ = counted(lambda: time.sleep(seconds))
+    finally:
+        stop.set()
+        spinner.join()
+    assert during > 0.1 * asleep, f"spinner: {during} ticks in assign_many, {asleep} asleep ({seconds:.2f} s)"
