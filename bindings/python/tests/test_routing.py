@@ -253,3 +253,26 @@ def test_assign_many_releases_the_gil() -> None:
         stop.set()
         spinner.join()
     assert during > 0.1 * asleep, f"spinner: {during} ticks in assign_many, {asleep} asleep ({seconds:.2f} s)"
+
+
+def test_a_router_is_shared_across_threads() -> None:
+    router = leadflow.Router(CONFIG)
+    leads = [lead(f"L{i}") for i in range(50)]
+    expected = router.assign_many(leads, now=NOW)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(20):
+                results.append(router.assign_many(leads, now=NOW))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(results) == 80 and all(r == expected for r in results)
