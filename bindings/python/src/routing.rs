@@ -64,21 +64,20 @@ fn pair<'py>(
     PyTuple::new(py, [first, values::serde_to_py(py, second)?])
 }
 
-/// Records of one kind from an iterable of dicts (or JSON texts); errors name `field[i]`.
+/// Records of one kind from an iterable of dicts (or JSON texts); an error's field
+/// path starts with the record's position (`accounts[1].employees`).
 fn records<T: Record>(list: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<T>> {
     let py = list.py();
     let mut out = Vec::new();
     for (i, item) in list.try_iter()?.enumerate() {
         let item = item?;
-        let record = record_from_py::<T>(&item).inspect_err(|e| {
-            let at = format!("{field}[{i}]");
-            let err = e.value(py);
-            // Prefix the record's own field path (if any) with its position in the list.
-            let inner: Option<String> = err.getattr("field").ok().and_then(|f| f.extract().ok());
-            let path = inner.map_or(at.clone(), |f| format!("{at}.{f}"));
-            let _ = err.setattr("field", path);
-        })?;
-        out.push(record);
+        let record = match item.cast::<PyString>() {
+            Ok(text) => T::from_json(text.to_str()?),
+            Err(_) => value_from_py(&item).and_then(T::from_value),
+        };
+        // `with_field` keeps the record's own path: `accounts[1]` + `employees`.
+        let record = record.map_err(|e| e.with_field(format!("{field}[{i}]")));
+        out.push(record.into_py_result(py)?);
     }
     Ok(out)
 }

@@ -105,6 +105,9 @@ def test_argument_errors_name_the_argument() -> None:
     with pytest.raises(leadflow.ValidationError) as bad_account:
         leadflow.Router(CONFIG, accounts=[{"id": "A-1", "name": "Acme"}, {"id": "A-2"}])
     assert bad_account.value.field == "accounts[1]" and bad_account.value.record == "A-2"
+    with pytest.raises(leadflow.ValidationError) as bad_contact:
+        leadflow.Router(CONFIG, contacts=[{"id": "C-1", "email": 5}])
+    assert bad_contact.value.field == "contacts[0].email" and bad_contact.value.record == "C-1"
 
 
 def test_ownership_routes_known_accounts_to_their_owner() -> None:
