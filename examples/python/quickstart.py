@@ -1,4 +1,4 @@
-"""leadflow in a notebook: score, explain, evaluate and convert leads.
+"""leadflow in a notebook: score, explain, evaluate, convert and route leads.
 
 Run from the repository root:  python examples/python/quickstart.py
 (executed by bindings/python/test.sh, so it stays runnable).
