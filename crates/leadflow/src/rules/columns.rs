@@ -444,12 +444,7 @@ impl CompiledPack {
         let inner = &self.0;
         let ft = &inner.features;
         let program = &inner.program;
-        let mut block = Block::new(
-            ft.n_num,
-            ft.n_str,
-            program.local_names.len(),
-            program.groups.len(),
-        );
+        let mut block = Block::new(program, ft.n_num, ft.n_str);
         // Native-only packs run a block at a time; packs with scripts run row by row.
         let mut scratch = (!vector::supports(program)).then(|| self.scratch(now));
         let mut errors = Vec::new();

@@ -9,6 +9,9 @@
 
 use std::borrow::Cow;
 
+use std::collections::HashMap;
+
+use foldhash::fast::FixedState;
 use memchr::memmem::Finder;
 
 use super::manifest::Range;
@@ -28,12 +31,57 @@ pub(crate) struct Block<'a> {
     axis: [Vec<f64>; 2],
     total: Vec<f64>,
     groups: Vec<Vec<f64>>,
+    /// Per string slot: dictionary-encode it in each block (it feeds substring tests).
+    encode: Vec<bool>,
+    dicts: Vec<Option<Dict<'a>>>,
     pool: Pool,
 }
 
+/// The distinct values of a string slot within a block and each row's value id.
+/// Low-cardinality fields (titles, industries, countries) repeat across rows, so a
+/// costly test such as `contains` runs once per distinct value instead of per row.
+#[derive(Debug, Default)]
+struct Dict<'a> {
+    values: Vec<Cow<'a, str>>,
+    ids: Vec<u32>,
+}
+
+impl<'a> Dict<'a> {
+    /// Encodes `strs`, or gives up (`None`) when most values are distinct.
+    fn build(strs: &[Cow<'a, str>], mut reuse: Dict<'a>) -> Option<Self> {
+        let limit = strs.len() / 4 + 1;
+        reuse.values.clear();
+        reuse.ids.clear();
+        let mut seen: HashMap<&str, u32, FixedState> =
+            HashMap::with_capacity_and_hasher(limit, FixedState::default());
+        for s in strs {
+            let next = u32::try_from(reuse.values.len()).ok()?;
+            let id = *seen.entry(s.as_ref()).or_insert(next);
+            if id == next {
+                if reuse.values.len() >= limit {
+                    return None;
+                }
+                reuse.values.push(s.clone());
+            }
+            reuse.ids.push(id);
+        }
+        Some(reuse)
+    }
+}
+
 impl Block<'_> {
-    pub fn new(n_num: usize, n_str: usize, n_locals: usize, n_groups: usize) -> Self {
+    pub fn new(program: &Program, n_num: usize, n_str: usize) -> Self {
+        let mut encode = vec![false; n_str];
+        for step in &program.fast {
+            if let Step::Native(r) = step {
+                mark_substring_slots(&r.cond, &mut encode);
+                mark_num_slots(&r.points, &mut encode);
+            }
+        }
+        let (n_locals, n_groups) = (program.local_names.len(), program.groups.len());
         Block {
+            encode,
+            dicts: (0..n_str).map(|_| None).collect(),
             n: 0,
             num: vec![vec![0.0; BLOCK]; n_num],
             strs: vec![vec![Cow::Borrowed(""); BLOCK]; n_str],
@@ -43,6 +91,36 @@ impl Block<'_> {
             groups: vec![vec![0.0; BLOCK]; n_groups],
             pool: Pool::default(),
         }
+    }
+}
+
+/// Marks the string slots that substring tests read (worth dictionary-encoding).
+fn mark_substring_slots(c: &Cond, out: &mut [bool]) {
+    match c {
+        Cond::Str(op, slot, _) | Cond::StrAny(op, slot, _)
+            if *op != StrOp::Eq && *op != StrOp::Ne =>
+        {
+            out[*slot] = true;
+        }
+        Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| mark_substring_slots(c, out)),
+        Cond::Not(c) => mark_substring_slots(c, out),
+        Cond::Cmp(_, a, b) => {
+            mark_num_slots(a, out);
+            mark_num_slots(b, out);
+        }
+        _ => {}
+    }
+}
+
+fn mark_num_slots(e: &Num, out: &mut [bool]) {
+    match e {
+        Num::Cond(c) => mark_substring_slots(c, out),
+        Num::Neg(a) | Num::Un(_, a) => mark_num_slots(a, out),
+        Num::Bin(_, a, b) => {
+            mark_num_slots(a, out);
+            mark_num_slots(b, out);
+        }
+        Num::Const(_) | Num::Slot(_) | Num::Local(_) => {}
     }
 }
 
@@ -64,6 +142,12 @@ impl Program {
             v[..n].fill(0.0);
         }
         b.total[..n].fill(0.0);
+        for (slot, dict) in b.dicts.iter_mut().enumerate() {
+            if b.encode[slot] {
+                let reuse = dict.take().unwrap_or_default();
+                *dict = Dict::build(&b.strs[slot][..n], reuse);
+            }
+        }
         let mut pool = std::mem::take(&mut b.pool);
         for step in &self.fast {
             match step {
@@ -103,14 +187,18 @@ impl Program {
         };
         let ax = self.rules[r.rule].axis.index();
         let group = self.rule_groups[r.rule];
-        // Adding `0.0` for a row whose rule did not fire leaves its sums unchanged
-        // (they start at +0.0 and so can never be -0.0), so the loop is branch-free.
-        for (i, p) in points.iter_mut().enumerate() {
-            *p = if always || mask[i] {
-                clip(*p, range)
-            } else {
-                0.0
-            };
+        if range.min.is_some() || range.max.is_some() {
+            for p in &mut points {
+                *p = clip(*p, range);
+            }
+        }
+        // A row whose rule did not fire adds +0.0 (its bits masked to zero), which
+        // leaves its sums unchanged: they start at +0.0 and so are never -0.0. The
+        // mask keeps this loop free of unpredictable branches.
+        if !always {
+            for (p, m) in points.iter_mut().zip(&mask) {
+                *p = f64::from_bits(p.to_bits() & 0u64.wrapping_sub(u64::from(*m)));
+            }
         }
         for (a, p) in b.axis[ax][..n].iter_mut().zip(&points) {
             *a += p;
@@ -161,6 +249,7 @@ struct Data<'r, 'a> {
     n: usize,
     num: &'r [Vec<f64>],
     strs: &'r [Vec<Cow<'a, str>>],
+    dicts: &'r [Option<Dict<'a>>],
     locals: &'r [Vec<f64>],
 }
 
@@ -170,6 +259,7 @@ impl<'r, 'a> Data<'r, 'a> {
             n: b.n,
             num: &b.num,
             strs: &b.strs,
+            dicts: &b.dicts,
             locals: &b.locals,
         }
     }
@@ -287,6 +377,28 @@ fn str_any(op: StrOp, strs: &[Cow<'_, str>], needle: &str, out: &mut [bool]) {
     }
 }
 
+/// A string test over `strs` (one value per output row).
+fn str_cond(test: &Cond, strs: &[Cow<'_, str>], out: &mut [bool]) {
+    match test {
+        Cond::Str(op, _, needle) => {
+            out.fill(false);
+            str_any(*op, strs, needle, out);
+        }
+        Cond::StrAny(op, _, needles) => {
+            out.fill(false);
+            for needle in needles {
+                str_any(*op, strs, needle, out);
+            }
+        }
+        Cond::StrIn(_, set) => {
+            for (o, s) in out.iter_mut().zip(strs) {
+                *o = set.iter().any(|v| bytes_eq(v.as_bytes(), s.as_bytes()));
+            }
+        }
+        _ => {}
+    }
+}
+
 fn cond(test: &Cond, rows: &Data<'_, '_>, out: &mut [bool], pool: &mut Pool) {
     let len = rows.n;
     match test {
@@ -301,19 +413,16 @@ fn cond(test: &Cond, rows: &Data<'_, '_>, out: &mut [bool], pool: &mut Pool) {
             pool.put_nums(ta);
             pool.put_nums(tb);
         }
-        Cond::Str(op, slot, needle) => {
-            out.fill(false);
-            str_any(*op, &rows.strs[*slot][..len], needle, out);
-        }
-        Cond::StrAny(op, slot, needles) => {
-            out.fill(false);
-            for needle in needles {
-                str_any(*op, &rows.strs[*slot][..len], needle, out);
-            }
-        }
-        Cond::StrIn(slot, set) => {
-            for (o, s) in out.iter_mut().zip(&rows.strs[*slot][..len]) {
-                *o = set.iter().any(|v| bytes_eq(v.as_bytes(), s.as_bytes()));
+        Cond::Str(_, slot, _) | Cond::StrAny(_, slot, _) | Cond::StrIn(slot, _) => {
+            if let Some(dict) = &rows.dicts[*slot] {
+                let mut distinct = pool.bools(dict.values.len());
+                str_cond(test, &dict.values, &mut distinct);
+                for (o, id) in out.iter_mut().zip(&dict.ids) {
+                    *o = distinct[*id as usize];
+                }
+                pool.put_bools(distinct);
+            } else {
+                str_cond(test, &rows.strs[*slot][..len], out);
             }
         }
         Cond::And(cs) | Cond::Or(cs) => {
@@ -343,20 +452,34 @@ fn cond(test: &Cond, rows: &Data<'_, '_>, out: &mut [bool], pool: &mut Pool) {
 mod tests {
     use super::*;
 
-    fn data<'r, 'a>(num: &'r [Vec<f64>], strs: &'r [Vec<Cow<'a, str>>], n: usize) -> Data<'r, 'a> {
+    fn data<'r, 'a>(
+        num: &'r [Vec<f64>],
+        strs: &'r [Vec<Cow<'a, str>>],
+        dicts: &'r [Option<Dict<'a>>],
+        n: usize,
+    ) -> Data<'r, 'a> {
         Data {
             n,
             num,
             strs,
+            dicts,
             locals: &[],
         }
     }
 
     #[test]
     fn block_conditions_equal_row_conditions() {
-        let titles = ["VP Sales", "Director", "", "Chief Vice President", "intern"];
+        // 20 rows with 4 distinct titles, so the dictionary is worth building.
+        let titles: Vec<&str> = [
+            "VP Sales",
+            "Director",
+            "",
+            "Chief Vice President",
+            "VP Sales",
+        ]
+        .repeat(4);
         let strs = vec![titles.iter().map(|t| Cow::Borrowed(*t)).collect::<Vec<_>>()];
-        let nums = vec![vec![600.0, 5.0, f64::NAN, 10_000.0, 0.0]];
+        let nums = vec![[600.0, 5.0, f64::NAN, 10_000.0, 0.0].repeat(4)];
         let conds = [
             Cond::StrAny(
                 StrOp::Contains,
@@ -375,9 +498,17 @@ mod tests {
             ),
             Cond::And(vec![Cond::Const(true), Cond::SlotCmp(CmpOp::Ne, 0, 0.0)].into()),
         ];
-        let d = data(&nums, &strs, titles.len());
+        // Plain and dictionary-encoded strings give the same results.
+        let encoded = [Dict::build(&strs[0], Dict::default())];
+        assert!(encoded[0].is_some());
+        assert!(
+            Dict::build(&strs[0][..4], Dict::default()).is_none(),
+            "all distinct"
+        );
+        let plain = [None];
         let mut pool = Pool::default();
-        for c in &conds {
+        for (c, dicts) in conds.iter().flat_map(|c| [(c, &plain), (c, &encoded)]) {
+            let d = data(&nums, &strs, dicts, titles.len());
             let mut out = vec![false; titles.len()];
             cond(c, &d, &mut out, &mut pool);
             for (i, got) in out.iter().enumerate() {
