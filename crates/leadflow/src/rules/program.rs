@@ -127,6 +127,54 @@ pub(crate) struct Scratch<'a> {
     groups: Vec<f64>,
     scope: Scope<'static>,
     now: ImmutableString,
+    /// Interpreter state per script step (row and explain step lists), kept across leads.
+    rhai: [Vec<Option<ScriptRun>>; 2],
+}
+
+/// rhai's runtime state for one script step, reused from lead to lead so that its
+/// function-resolution cache stays warm (a fresh cache per lead resolves every
+/// call again, which costs about as much as running the script).
+pub(crate) struct ScriptRun {
+    global: rhai::GlobalRuntimeState,
+    caches: rhai::Caches,
+}
+
+impl std::fmt::Debug for ScriptRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ScriptRun")
+    }
+}
+
+impl ScriptRun {
+    fn new(engine: &Engine, ast: &rhai::AST) -> Self {
+        let mut global = engine.new_global_runtime_state();
+        global.source = ast.source().map(Into::into);
+        global.lib.push(ast.shared_lib().clone());
+        ScriptRun {
+            global,
+            caches: rhai::Caches::new(),
+        }
+    }
+
+    /// Runs `ast` (the one this state was made for) with the operation limit counted
+    /// from zero, as a fresh `run_ast_with_scope` would.
+    fn run(
+        &mut self,
+        engine: &Engine,
+        scope: &mut Scope<'static>,
+        ast: &rhai::AST,
+    ) -> std::result::Result<(), Box<rhai::EvalAltResult>> {
+        self.global.num_operations = 0;
+        self.global.level = 0;
+        self.global.scope_level = 0;
+        self.global.always_search_scope = false;
+        // `eval_statements_raw` is rhai's `internals` API (flagged volatile, hence
+        // the deprecation); it is what lets the caches outlive one run.
+        #[allow(deprecated)]
+        engine
+            .eval_statements_raw(&mut self.global, &mut self.caches, scope, ast.statements())
+            .map(|_| ())
+    }
 }
 
 impl Scratch<'_> {
@@ -139,6 +187,7 @@ impl Scratch<'_> {
             groups: vec![0.0; p.groups.len()],
             scope: Scope::new(),
             now: now.into(),
+            rhai: [Vec::new(), Vec::new()],
         }
     }
 }
@@ -193,6 +242,8 @@ impl Program {
         let mut axis = [0.0f64; 2];
         let mut total = 0.0f64;
         let mut src = 0.0f64;
+        let list = usize::from(trace.is_some());
+        let mut script_no = 0;
         x.groups.fill(0.0);
         if self.has_scripts {
             self.prepare_scope(features, x, lead);
@@ -279,9 +330,17 @@ impl Program {
                     for m in &MARKS[..n - 1] {
                         x.scope.push(*m, Dynamic::UNIT);
                     }
-                    engine
-                        .run_ast_with_scope(&mut x.scope, &s.ast)
-                        .map_err(|e| self.script_error(&e, s, lead_id))?;
+                    let runs = &mut x.rhai[list];
+                    if runs.len() <= script_no {
+                        runs.resize_with(script_no + 1, || None);
+                    }
+                    let run = runs[script_no].get_or_insert_with(|| ScriptRun::new(engine, &s.ast));
+                    script_no += 1;
+                    if let Err(e) = run.run(engine, &mut x.scope, &s.ast) {
+                        // A failed run may leave the state mid-call: start the next one afresh.
+                        x.rhai[list][script_no - 1] = None;
+                        return Err(self.script_error(&e, s, lead_id));
+                    }
                     for (k, seg) in s.segments.iter().enumerate() {
                         let var = if k + 1 == n { "score" } else { MARKS[k] };
                         let after = number(&x.scope, var).ok_or_else(|| {
