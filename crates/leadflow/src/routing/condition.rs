@@ -52,13 +52,15 @@ pub enum Condition {
     Script(String),
 }
 
-/// Runs `Condition::Script` expressions. The rules engine (`leadflow::rules`)
-/// provides the sandboxed implementation; routing only needs this seam.
+/// Runs `Condition::Script` expressions. [`crate::rules::ScriptConditions`] is
+/// the sandboxed rhai implementation the default constructors use; bring your
+/// own through `Router::with_scripts` (and friends).
 pub trait ScriptHost: Send + Sync {
-    /// Compiles `script` up front so that config errors surface at load time.
+    /// Compiles `script` up front so that config errors surface at load time
+    /// (a compile error carries the line and column within the script).
     fn check(&self, script: &str) -> Result<()>;
-    /// Evaluates `script` against the lead JSON (with derived facts); must return a boolean.
-    fn eval(&self, script: &str, lead: &Value) -> Result<bool>;
+    /// Evaluates `script` against the lead (JSON with derived facts); must return a boolean.
+    fn eval(&self, script: &str, lead: &LeadView<'_>) -> Result<bool>;
 }
 
 /// The lead data a condition reads: the lead JSON plus derived facts.
@@ -110,6 +112,17 @@ impl<'a> LeadView<'a> {
                 .full
                 .get_or_init(|| with_facts(lead.to_value(), &self.facts)),
         }
+    }
+
+    /// The lead JSON with facts, without `activities` and `history` when the
+    /// view is lazy (cheap: no conversion of the heavy lists).
+    pub fn shallow(&self) -> &Value {
+        &self.base
+    }
+
+    /// The derived facts.
+    pub fn facts(&self) -> &LeadFacts {
+        &self.facts
     }
 
     /// The value at a dotted path, if present.
@@ -253,25 +266,28 @@ impl Condition {
                 Value::Array(a) => !a.is_empty(),
                 _ => true,
             }),
+            // Errors get the sub-path (`[1].not`); the caller prefixes its own (`rules[2].when`).
             Condition::All(items) => {
-                for c in items {
-                    if !c.eval(lead, scripts)? {
+                for (i, c) in items.iter().enumerate() {
+                    if !c.eval(lead, scripts).map_err(|e| e.with_field(format!("[{i}]")))? {
                         return Ok(false);
                     }
                 }
                 true
             }
             Condition::Any(items) => {
-                for c in items {
-                    if c.eval(lead, scripts)? {
+                for (i, c) in items.iter().enumerate() {
+                    if c.eval(lead, scripts).map_err(|e| e.with_field(format!("[{i}]")))? {
                         return Ok(true);
                     }
                 }
                 false
             }
-            Condition::Not(inner) => !inner.eval(lead, scripts)?,
+            Condition::Not(inner) => !inner
+                .eval(lead, scripts)
+                .map_err(|e| e.with_field("not"))?,
             Condition::Script(src) => match scripts {
-                Some(host) => host.eval(src, lead.json())?,
+                Some(host) => host.eval(src, lead)?,
                 None => {
                     return Err(Error::config(
                         "a script condition needs a script host (leadflow::rules)",
@@ -279,6 +295,16 @@ impl Condition {
                 }
             },
         })
+    }
+
+    /// Whether the condition (or a part of it) is a script.
+    pub fn has_script(&self) -> bool {
+        match self {
+            Condition::Script(_) => true,
+            Condition::All(items) | Condition::Any(items) => items.iter().any(Condition::has_script),
+            Condition::Not(inner) => inner.has_script(),
+            _ => false,
+        }
     }
 
     /// Checks the condition's shape; `path` locates it in the config for messages.

@@ -11,6 +11,7 @@ pub mod assign;
 pub mod condition;
 pub mod config;
 mod load;
+mod scripts;
 pub mod sla;
 pub mod state;
 pub mod territory;
@@ -20,6 +21,7 @@ pub mod zone;
 
 pub use assign::{
     AccountMatch, AccountMatcher, Assignee, Assignment, ExistingAccounts, FallbackReason, Router,
+    RuleError,
     SkipReason, Skipped, Via,
 };
 pub use condition::{Condition, LeadFacts, LeadView, ScriptHost};
