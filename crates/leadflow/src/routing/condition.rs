@@ -269,7 +269,10 @@ impl Condition {
             // Errors get the sub-path (`[1].not`); the caller prefixes its own (`rules[2].when`).
             Condition::All(items) => {
                 for (i, c) in items.iter().enumerate() {
-                    if !c.eval(lead, scripts).map_err(|e| e.with_field(format!("[{i}]")))? {
+                    if !c
+                        .eval(lead, scripts)
+                        .map_err(|e| e.with_field(format!("[{i}]")))?
+                    {
                         return Ok(false);
                     }
                 }
@@ -277,15 +280,15 @@ impl Condition {
             }
             Condition::Any(items) => {
                 for (i, c) in items.iter().enumerate() {
-                    if c.eval(lead, scripts).map_err(|e| e.with_field(format!("[{i}]")))? {
+                    if c.eval(lead, scripts)
+                        .map_err(|e| e.with_field(format!("[{i}]")))?
+                    {
                         return Ok(true);
                     }
                 }
                 false
             }
-            Condition::Not(inner) => !inner
-                .eval(lead, scripts)
-                .map_err(|e| e.with_field("not"))?,
+            Condition::Not(inner) => !inner.eval(lead, scripts).map_err(|e| e.with_field("not"))?,
             Condition::Script(src) => match scripts {
                 Some(host) => host.eval(src, lead)?,
                 None => {
@@ -301,7 +304,9 @@ impl Condition {
     pub fn has_script(&self) -> bool {
         match self {
             Condition::Script(_) => true,
-            Condition::All(items) | Condition::Any(items) => items.iter().any(Condition::has_script),
+            Condition::All(items) | Condition::Any(items) => {
+                items.iter().any(Condition::has_script)
+            }
             Condition::Not(inner) => inner.has_script(),
             _ => false,
         }

@@ -21,8 +21,7 @@ pub mod zone;
 
 pub use assign::{
     AccountMatch, AccountMatcher, Assignee, Assignment, ExistingAccounts, FallbackReason, Router,
-    RuleError,
-    SkipReason, Skipped, Via,
+    RuleError, SkipReason, Skipped, Via,
 };
 pub use condition::{Condition, LeadFacts, LeadView, ScriptHost};
 pub use config::{Ownership, Rep, RoutingConfig, Rule, Strategy, Target, Team};

@@ -18,6 +18,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use rhai::{AST, Dynamic, Engine, EvalAltResult, Position, Scope};
 
+use super::helpers;
 use super::manifest::LimitsSpec;
 use super::script::{self, ScriptLog};
 use crate::error::{Error, ErrorKind, Result};
@@ -64,8 +65,18 @@ impl ScriptConditions {
     /// A host with custom sandbox limits (per evaluation of one condition).
     pub fn with_limits(limits: &LimitsSpec) -> Self {
         let log = ScriptLog::default();
+        let mut engine = script::engine(limits, &log);
+        // Packs get these as features (`lead.seniority`); conditions have no
+        // feature table, so they are functions here.
+        engine
+            .register_fn("seniority", |t: &str| helpers::seniority(t).to_owned())
+            .register_fn("department", |t: &str| helpers::department(t).to_owned())
+            .register_fn("company_normalized", helpers::company_normalized)
+            .register_fn("employee_band", |n: rhai::INT| {
+                helpers::employee_band(u64::try_from(n).ok()).to_owned()
+            });
         ScriptConditions {
-            engine: script::engine(limits, &log),
+            engine,
             log,
             compiled: RwLock::new(HashMap::new()),
             compiles: AtomicUsize::new(0),
@@ -106,7 +117,10 @@ impl ScriptConditions {
             ast,
             heavy: HEAVY.iter().any(|k| src.contains(k)),
         });
-        let mut map = self.compiled.write().unwrap_or_else(PoisonError::into_inner);
+        let mut map = self
+            .compiled
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         // Another thread may have compiled it meanwhile; keep the first.
         Ok(map.entry(src.to_owned()).or_insert(c).clone())
     }

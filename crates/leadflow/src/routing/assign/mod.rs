@@ -173,9 +173,7 @@ impl Router {
                 a.fallback_reason = Some(FallbackReason::ScriptError);
                 a.reason = format!(
                     "the condition of rule {} failed ({}); sent to fallback queue {}",
-                    e.rule,
-                    e.kind,
-                    self.config.fallback_queue
+                    e.rule, e.kind, self.config.fallback_queue
                 );
                 a.rule_errors.push(e);
                 return a;

@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use std::sync::Arc;
 
 use crate::routing::condition::{Condition, ScriptHost};
-use crate::routing::scripts::Scripts;
 use crate::routing::load::{ConfigFormat, parse_config, read_config};
+use crate::routing::scripts::Scripts;
 use crate::routing::territory::Segmentation;
 use crate::routing::touch::TouchPolicy;
 

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::routing::condition::{Condition, ScriptHost};
-use crate::routing::scripts::Scripts;
 use crate::routing::config::Target;
 use crate::routing::load::{ConfigFormat, parse_config, read_config};
+use crate::routing::scripts::Scripts;
 use crate::routing::sla::SlaKind;
 
 /// Which way a score must cross its threshold.

@@ -19,8 +19,8 @@ use crate::model::{Lead, Record};
 use std::sync::Arc;
 
 use crate::routing::condition::{LeadView, ScriptHost};
-use crate::routing::scripts::Scripts;
 use crate::routing::config::Target;
+use crate::routing::scripts::Scripts;
 use crate::routing::territory::Segmentation;
 
 /// One-shot triggers that already fired, per lead id. Persisted by the host.
