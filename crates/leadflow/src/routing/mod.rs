@@ -32,3 +32,6 @@ pub use territory::Segmentation;
 pub use touch::{TouchKind, TouchPolicy, TouchResult, TouchSummary};
 pub use triggers::{Event, PlannedAction, TriggerConfig, TriggerEngine, TriggerState};
 pub use zone::Zone;
+
+#[cfg(test)]
+mod script_tests;

@@ -22,7 +22,7 @@ use super::helpers;
 use super::manifest::LimitsSpec;
 use super::script::{self, ScriptLog};
 use crate::error::{Error, ErrorKind, Result};
-use crate::routing::{LeadView, ScriptHost};
+use crate::routing::{LeadFacts, LeadView, ScriptHost};
 
 /// Top-level lead keys that are only converted for scripts that mention them
 /// (they hold most of a lead's size).
@@ -138,8 +138,8 @@ impl ScriptHost for ScriptConditions {
         let c = self.compiled(script)?;
         let json = if c.heavy { lead.json() } else { lead.shallow() };
         let mut scope = Scope::new();
-        scope.push_dynamic("lead", to_dynamic(json)?);
-        scope.push_dynamic("facts", to_dynamic(lead.facts())?);
+        scope.push_dynamic("lead", lead_map(json)?);
+        scope.push_dynamic("facts", facts_map(lead.facts()));
         let out: Dynamic = self
             .engine
             .eval_ast_with_scope(&mut scope, &c.ast)
@@ -151,6 +151,41 @@ impl ScriptHost for ScriptConditions {
             )
         })
     }
+}
+
+/// The lead as a rhai map. `custom` is always a map (as in pack scripts) and
+/// `territory` always an array, so `lead.custom.budget` is `()` and
+/// `"emea" in lead.territory` is false, rather than errors, when they are empty.
+fn lead_map(json: &serde_json::Value) -> Result<Dynamic> {
+    let mut lead = to_dynamic(json)?;
+    if let Some(mut map) = lead.write_lock::<rhai::Map>() {
+        map.entry("custom".into())
+            .or_insert_with(|| Dynamic::from_map(rhai::Map::new()));
+        map.entry("territory".into())
+            .or_insert_with(|| Dynamic::from_array(rhai::Array::new()));
+    }
+    Ok(lead)
+}
+
+/// The derived facts; `territories` is always an array.
+fn facts_map(facts: &LeadFacts) -> Dynamic {
+    let text = |s: &Option<String>| s.clone().map_or(Dynamic::UNIT, Dynamic::from);
+    let mut map = rhai::Map::new();
+    map.insert("segment".into(), text(&facts.segment));
+    map.insert("region".into(), text(&facts.region));
+    map.insert(
+        "territories".into(),
+        Dynamic::from_array(
+            facts
+                .territories
+                .iter()
+                .cloned()
+                .map(Dynamic::from)
+                .collect(),
+        ),
+    );
+    map.insert("email_domain".into(), text(&facts.email_domain));
+    Dynamic::from_map(map)
 }
 
 fn to_dynamic(v: &impl serde::Serialize) -> Result<Dynamic> {

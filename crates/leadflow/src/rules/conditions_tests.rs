@@ -46,7 +46,9 @@ fn reads_fields_custom_fields_facts_and_helpers() {
         r#"lead.segment == "enterprise" && lead.region == "emea""#
     ));
     assert!(t(r#""dach" in lead.territory"#));
-    assert!(t(r#"facts.email_domain == "acme.de""#));
+    assert!(t(
+        r#"facts.email_domain == "acme.de" && "dach" in facts.territories"#
+    ));
     assert!(t(
         r#"email_domain(lead.email) == "acme.de" && !is_free_mail(lead.email)"#
     ));
@@ -65,6 +67,23 @@ fn reads_fields_custom_fields_facts_and_helpers() {
     assert!(t(
         r#"lead.activities.len() == 1 && lead.activities[0].type == "webinar""#
     ));
+}
+
+#[test]
+fn empty_parts_read_as_unit_or_empty_not_as_errors() {
+    let h = ScriptConditions::new();
+    let l = Lead::new("L-2", parse_timestamp("2026-03-02T09:00:00Z").unwrap());
+    let view = LeadView::of(&l, &LeadFacts::default());
+    let t = |src: &str| {
+        h.check(src).unwrap();
+        h.eval(src, &view).unwrap()
+    };
+    assert!(t("lead.custom.budget == ()"));
+    assert!(t(
+        r#"!("emea" in lead.territory) && facts.territories.is_empty()"#
+    ));
+    assert!(t("lead.segment == () && facts.segment == ()"));
+    assert!(t("(lead.score?.total ?? 0.0) == 0.0"));
 }
 
 #[test]
