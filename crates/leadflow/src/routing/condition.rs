@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::model::{Lead, Record};
+use crate::time::Timestamp;
 
 /// A condition on a lead. Externally tagged: `{"equals": {...}}`, `{"all": [...]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,6 +75,7 @@ pub struct LeadView<'a> {
     lead: Option<&'a Lead>,
     facts: LeadFacts,
     full: OnceCell<Value>,
+    now: Option<Timestamp>,
 }
 
 /// Top-level keys left out of the eager JSON of a lead.
@@ -88,6 +90,7 @@ impl LeadView<'static> {
             lead: None,
             facts: facts.clone(),
             full: OnceCell::new(),
+            now: None,
         }
     }
 }
@@ -101,6 +104,7 @@ impl<'a> LeadView<'a> {
             lead: Some(lead),
             facts: facts.clone(),
             full: OnceCell::new(),
+            now: None,
         }
     }
 
@@ -123,6 +127,18 @@ impl<'a> LeadView<'a> {
     /// The derived facts.
     pub fn facts(&self) -> &LeadFacts {
         &self.facts
+    }
+
+    /// The instant of the decision, for scripts (`now`); routing and SLAs set it.
+    #[must_use]
+    pub fn at(mut self, now: Timestamp) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// The instant of the decision, when the caller has one.
+    pub fn now(&self) -> Option<Timestamp> {
+        self.now
     }
 
     /// The value at a dotted path, if present.

@@ -140,6 +140,12 @@ impl ScriptHost for ScriptConditions {
         let mut scope = Scope::new();
         scope.push_dynamic("lead", lead_map(json)?);
         scope.push_dynamic("facts", facts_map(lead.facts()));
+        // As in pack scripts: an RFC 3339 string, `()` where the caller has no instant.
+        scope.push_dynamic(
+            "now",
+            lead.now()
+                .map_or(Dynamic::UNIT, |t| Dynamic::from(t.to_rfc3339())),
+        );
         let out: Dynamic = self
             .engine
             .eval_ast_with_scope(&mut scope, &c.ast)

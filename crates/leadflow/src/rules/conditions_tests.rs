@@ -105,6 +105,20 @@ fn a_lead_score_is_visible_as_pack_scripts_store_it() {
 }
 
 #[test]
+fn now_is_the_decision_instant_when_there_is_one() {
+    let h = ScriptConditions::new();
+    let l = lead();
+    let src = "now != () && days_between(lead.created_at, now) > 30.0";
+    h.check(src).unwrap();
+    let view = LeadView::of(&l, &facts());
+    assert!(!h.eval(src, &view).unwrap());
+    let later = parse_timestamp("2026-04-15T09:00:00Z").unwrap();
+    assert!(h.eval(src, &LeadView::of(&l, &facts()).at(later)).unwrap());
+    let soon = parse_timestamp("2026-03-05T09:00:00Z").unwrap();
+    assert!(!h.eval(src, &LeadView::of(&l, &facts()).at(soon)).unwrap());
+}
+
+#[test]
 fn each_source_is_compiled_once() {
     let h = ScriptConditions::new();
     let l = lead();

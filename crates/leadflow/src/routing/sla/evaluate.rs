@@ -87,9 +87,10 @@ impl SlaConfig {
         &self,
         lead: &Lead,
         facts: &LeadFacts,
+        now: Timestamp,
         errors: &mut Vec<RuleError>,
     ) -> Option<&FirstTouchPolicy> {
-        let view = LeadView::of(lead, facts);
+        let view = LeadView::of(lead, facts).at(now);
         self.first_touch.iter().enumerate().find_map(|(i, p)| {
             let in_segment = p.segments.is_empty()
                 || facts
@@ -167,7 +168,7 @@ impl SlaConfig {
             }
         };
 
-        let policy = self.policy_for(lead, &facts, &mut report.rule_errors);
+        let policy = self.policy_for(lead, &facts, now, &mut report.rule_errors);
         let clock = match policy.map(|p| p.from) {
             Some(ClockStart::Mql) => self.mql_at(lead).filter(|t| *t <= now),
             _ => Some(lead.created_at),
