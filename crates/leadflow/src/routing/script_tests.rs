@@ -15,7 +15,7 @@ fn ts(s: &str) -> Timestamp {
     parse_timestamp(s).unwrap()
 }
 
-fn config(rules: Value) -> RoutingConfig {
+fn config(rules: &Value) -> RoutingConfig {
     serde_json::from_value(json!({
         "fallback_queue": "unrouted",
         "segmentation": {
@@ -25,7 +25,7 @@ fn config(rules: Value) -> RoutingConfig {
         },
         "reps": [{"id": "ana"}, {"id": "ben"}, {"id": "eva"}],
         "teams": [{"name": "field", "members": ["ana", "ben"]}],
-        "rules": rules
+        "rules": rules.clone()
     }))
     .unwrap()
 }
@@ -43,7 +43,7 @@ fn lead(id: &str, country: &str, employees: u64, budget: Option<i64>) -> Lead {
 
 #[test]
 fn router_new_runs_script_conditions() {
-    let r = Router::new(config(json!([
+    let r = Router::new(config(&json!([
         {"name": "big-budget", "when": {"script": "(lead.custom.budget ?? 0) >= 50000"}, "assign": {"rep": "eva"}},
         {"name": "emea-ent", "when": {"script": "lead.segment == \"enterprise\" && \"emea\" in lead.territory"}, "assign": {"team": "field"}},
         {"name": "rest", "assign": {"queue": "nurture"}}
@@ -72,7 +72,7 @@ fn router_new_runs_script_conditions() {
 
 #[test]
 fn a_syntax_error_at_load_names_rule_path_line_and_column() {
-    let e = Router::new(config(json!([
+    let e = Router::new(config(&json!([
         {"name": "ok", "when": {"equals": {"field": "country", "value": "US"}}, "assign": {"rep": "ana"}},
         {"name": "broken", "when": {"all": [
             {"exists": {"field": "email"}},
@@ -89,7 +89,7 @@ fn a_syntax_error_at_load_names_rule_path_line_and_column() {
 
 #[test]
 fn a_looping_script_sends_the_lead_to_fallback_with_the_reason() {
-    let r = Router::new(config(json!([
+    let r = Router::new(config(&json!([
         {"name": "spin", "when": {"not": {"script": "if lead.country == \"FR\" { loop {} } true"}}, "assign": {"queue": "hot"}},
         {"name": "catch-all", "assign": {"team": "field"}}
     ])))
@@ -122,7 +122,7 @@ fn a_looping_script_sends_the_lead_to_fallback_with_the_reason() {
 
 #[test]
 fn a_non_bool_result_is_a_script_error_naming_the_path() {
-    let r = Router::new(config(json!([
+    let r = Router::new(config(&json!([
         {"name": "budget", "when": {"script": "lead.custom.budget"}, "assign": {"rep": "eva"}}
     ])))
     .unwrap();
@@ -146,7 +146,7 @@ fn a_non_bool_result_is_a_script_error_naming_the_path() {
 fn scripts_compile_once_per_router_and_bulk_equals_one_by_one() {
     let host = Arc::new(ScriptConditions::new());
     let r = Router::with_scripts(
-        config(json!([
+        config(&json!([
             {"name": "boom", "when": {"script": "if lead.employees == 13 { lead.x.y.z() } else { false }"}, "assign": {"rep": "eva"}},
             {"name": "big", "when": {"script": "lead.employees >= 1000"}, "assign": {"team": "field"}},
             {"name": "small", "when": {"script": "lead.employees < 1000"}, "assign": {"team": "field"}}
@@ -195,7 +195,7 @@ fn router_without_scripts_builds_no_engine_and_custom_hosts_still_work() {
         }
     }
     let cfg = config(
-        json!([{"name": "x", "when": {"script": "not rhai at all"}, "assign": {"rep": "eva"}}]),
+        &json!([{"name": "x", "when": {"script": "not rhai at all"}, "assign": {"rep": "eva"}}]),
     );
     assert_eq!(
         Router::new(cfg.clone()).unwrap_err().kind(),
@@ -208,15 +208,15 @@ fn router_without_scripts_builds_no_engine_and_custom_hosts_still_work() {
         ts("2026-03-02T09:00:00Z"),
     );
     assert_eq!(a.rep(), Some("eva"));
-    let plain = config(json!([{"name": "x", "assign": {"rep": "eva"}}]));
+    let plain = config(&json!([{"name": "x", "assign": {"rep": "eva"}}]));
     assert!(!plain.has_scripts());
     assert!(format!("{:?}", Router::new(plain).unwrap()).contains("scripts: false"));
 }
 
-fn sla(policies: Value) -> SlaConfig {
+fn sla(policies: &Value) -> SlaConfig {
     let c: SlaConfig = serde_json::from_value(json!({
         "segmentation": {"segments": [{"name": "enterprise", "min_employees": 1000}]},
-        "first_touch": policies
+        "first_touch": policies.clone()
     }))
     .unwrap();
     c.validate().unwrap();
@@ -225,7 +225,7 @@ fn sla(policies: Value) -> SlaConfig {
 
 #[test]
 fn sla_policies_take_script_conditions_and_skip_failing_ones() {
-    let c = sla(json!([
+    let c = sla(&json!([
         {"name": "vip", "when": {"script": "lead.custom.vip == true"}, "within_minutes": 5},
         {"name": "ent", "when": {"script": "lead.segment == \"enterprise\""}, "within_minutes": 15},
         {"name": "default", "within_minutes": 60}
@@ -238,7 +238,7 @@ fn sla_policies_take_script_conditions_and_skip_failing_ones() {
     l.custom.insert("vip".into(), json!(true));
     assert_eq!(c.evaluate(&l, now).slas[0].policy, "vip");
 
-    let c = sla(json!([
+    let c = sla(&json!([
         {"name": "spin", "when": {"script": "loop {}"}, "within_minutes": 5},
         {"name": "default", "within_minutes": 60}
     ]));
