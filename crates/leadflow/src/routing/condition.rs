@@ -13,6 +13,8 @@
 //! `score.total`) plus the derived facts of [`LeadFacts`] (`segment`, `region`,
 //! `territory`, `email_domain`). String comparisons ignore ASCII case. A field
 //! holding an array matches `equals`/`in` when any element does.
+//! `{"script": "lead.custom.budget > 50000"}` is a rhai script (see
+//! `docs/routing.md`, "Script conditions").
 
 use serde::{Deserialize, Serialize};
 use std::cell::OnceCell;
@@ -49,7 +51,8 @@ pub enum Condition {
     Any(Vec<Condition>),
     /// The condition does not hold.
     Not(Box<Condition>),
-    /// A rhai expression evaluated by a [`ScriptHost`]; needs the rules engine.
+    /// A rhai script returning a bool, run by a [`ScriptHost`] (by default the
+    /// sandboxed [`crate::rules::ScriptConditions`], compiled once at load).
     Script(String),
 }
 
