@@ -28,6 +28,7 @@ mod recognize;
 mod result;
 mod script;
 mod sources;
+mod vector;
 
 pub use columns::{Bitmap, Column, ColumnScores, Columns, Offsets};
 pub use conditions::ScriptConditions;
