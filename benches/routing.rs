@@ -29,5 +29,32 @@ fn route(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, route);
+/// The cost of a script condition over the declarative one it replaces: two
+/// queue rules, so the time is the conditions (and the decision), not the strategies.
+fn script_condition(c: &mut Criterion) {
+    let now = parse_timestamp("2026-03-02T09:00:00Z").expect("now");
+    let leads: Vec<_> = leadflow::synth::reference_leads(10_000, 7, now).collect();
+    let router = |when: &str| {
+        let config = format!(
+            r#"{{"fallback_queue": "q", "rules": [
+                {{"name": "big", "when": {when}, "assign": {{"queue": "big"}}}},
+                {{"name": "rest", "assign": {{"queue": "rest"}}}}]}}"#
+        );
+        Router::new(RoutingConfig::from_str(&config, ConfigFormat::Json).expect("config"))
+            .expect("router")
+    };
+    let declarative = router(r#"{"range": {"field": "employees", "min": 1000}}"#);
+    let script = router(r#"{"script": "(lead.employees ?? 0) >= 1000"}"#);
+    let mut g = c.benchmark_group("routing");
+    g.throughput(Throughput::Elements(10_000));
+    g.bench_function("condition_declarative_10k", |b| {
+        b.iter(|| declarative.assign_batch(&leads, &RoutingState::default(), now));
+    });
+    g.bench_function("condition_script_10k", |b| {
+        b.iter(|| script.assign_batch(&leads, &RoutingState::default(), now));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, route, script_condition);
 criterion_main!(benches);

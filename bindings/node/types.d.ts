@@ -845,6 +845,15 @@ export type RoutingState = { [key: string]: Json }
 /** Segment, region and territories derived for a lead. */
 export type LeadFacts = { [key: string]: Json }
 
+/** A rule or policy whose script condition failed for a lead (`kind`: `ScriptError` or `LimitExceeded`). */
+export interface RuleError {
+  rule: string
+  kind: string
+  /** Where the condition is in the config, e.g. `rules[2].when`. */
+  field?: string
+  message: string
+}
+
 /** Who got a lead, how, and why. */
 export interface Assignment {
   lead_id: string
@@ -855,25 +864,28 @@ export interface Assignment {
   team?: string
   strategy?: string
   account_id?: string
+  /** `no_rule_matched`, `no_eligible_rep` or `script_error` (see `rule_errors`). */
   fallback_reason?: string
   /** One sentence for humans. */
   reason: string
   eligible?: string[]
   skipped?: Array<{ [key: string]: Json }>
-  rule_errors?: Array<{ [key: string]: Json }>
+  rule_errors?: RuleError[]
   facts?: LeadFacts
   at: Timestamp
 }
 
 /** Speed-to-lead and follow-up SLA configuration; see docs/routing.md. */
 export type SlaConfigInput = { [key: string]: Json }
-/** One lead's SLA report: `{lead_id, segment?, first_touch_at?, speed_to_lead_seconds?, slas}`. */
+/** One lead's SLA report: `{lead_id, segment?, first_touch_at?, speed_to_lead_seconds?, slas, rule_errors?}`. */
 export interface SlaReport {
   lead_id: string
   segment?: string
   first_touch_at?: Timestamp
   speed_to_lead_seconds?: number
   slas: Array<{ [key: string]: Json }>
+  /** First-touch policies skipped because their script condition failed. */
+  rule_errors?: RuleError[]
 }
 
 /** Trigger configuration; see docs/routing.md. */

@@ -66,7 +66,7 @@ fn routes_the_example_batch_and_keeps_state() {
         String::from_utf8_lossy(&out.stderr)
     );
     let first = jsonl(&out);
-    assert_eq!(first.len(), 10, "one assignment per lead");
+    assert_eq!(first.len(), 11, "one assignment per lead");
     let who: Vec<String> = first.iter().map(|a| a["assignee"].to_string()).collect();
     assert_eq!(
         who[6], r#"{"rep":"ben"}"#,
@@ -75,6 +75,9 @@ fn routes_the_example_batch_and_keeps_state() {
     assert_eq!(first[6]["via"], "ownership");
     assert_eq!(who[7], r#"{"queue":"review"}"#);
     assert_eq!(first[8]["fallback_reason"], "no_rule_matched");
+    // A script condition: partner deal of 80k on a small company.
+    assert_eq!(first[10]["rule"], "big-partner-deal");
+    assert_eq!(who[10], r#"{"rep":"eva"}"#);
     assert_eq!(
         first[4]["skipped"][2]["reason"], "away",
         "dan is on vacation"
@@ -168,7 +171,14 @@ fn sla_lists_due_and_breached() {
         .map(|l| l["lead_id"].as_str().unwrap())
         .collect();
     // L-6 and L-10 were touched in time; L-4's enterprise clock waits for business hours.
-    assert_eq!(ids, ["L-1", "L-2", "L-3", "L-5", "L-7", "L-8", "L-9"]);
+    assert_eq!(
+        ids,
+        ["L-1", "L-2", "L-3", "L-5", "L-7", "L-8", "L-9", "L-11"]
+    );
+    assert_eq!(
+        lines[7]["policy"], "partner-referral",
+        "a script condition picked the policy"
+    );
     assert!(
         lines
             .iter()
@@ -184,7 +194,7 @@ fn sla_lists_due_and_breached() {
         s(&ex.join("leads.jsonl")),
     ]);
     let reports = jsonl(&all);
-    assert_eq!(reports.len(), 10);
+    assert_eq!(reports.len(), 11);
     assert_eq!(
         reports[5]["speed_to_lead_seconds"], 1200,
         "L-6 was called 20 minutes after arriving"
@@ -201,4 +211,34 @@ fn help_documents_the_commands() {
             "{text}"
         );
     }
+}
+
+#[test]
+fn a_script_syntax_error_exits_2_naming_rule_path_and_line() {
+    let dir = scratch("script");
+    let cfg = dir.join("routing.yaml");
+    std::fs::write(
+        &cfg,
+        "fallback_queue: q\nrules:\n  - name: vip\n    when:\n      script: |\n        lead.employees > 10 &&\n        (lead.country == \"DE\"\n    assign: {queue: vip}\n",
+    )
+    .unwrap();
+    let out = leadflow(&[
+        "route",
+        "--config",
+        s(&cfg),
+        "--state",
+        s(&dir.join("s.json")),
+        "--now",
+        "2026-03-02T09:00:00Z",
+        s(&examples().join("leads.jsonl")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ScriptError")
+            && err.contains("rule vip")
+            && err.contains("rules[0].when")
+            && err.contains("line 3"),
+        "{err}"
+    );
 }

@@ -13,6 +13,8 @@
 //! `score.total`) plus the derived facts of [`LeadFacts`] (`segment`, `region`,
 //! `territory`, `email_domain`). String comparisons ignore ASCII case. A field
 //! holding an array matches `equals`/`in` when any element does.
+//! `{"script": "lead.custom.budget > 50000"}` is a rhai script (see
+//! `docs/routing.md`, "Script conditions").
 
 use serde::{Deserialize, Serialize};
 use std::cell::OnceCell;
@@ -21,6 +23,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::model::{Lead, Record};
+use crate::time::Timestamp;
 
 /// A condition on a lead. Externally tagged: `{"equals": {...}}`, `{"all": [...]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,17 +51,20 @@ pub enum Condition {
     Any(Vec<Condition>),
     /// The condition does not hold.
     Not(Box<Condition>),
-    /// A rhai expression evaluated by a [`ScriptHost`]; needs the rules engine.
+    /// A rhai script returning a bool, run by a [`ScriptHost`] (by default the
+    /// sandboxed [`crate::rules::ScriptConditions`], compiled once at load).
     Script(String),
 }
 
-/// Runs `Condition::Script` expressions. The rules engine (`leadflow::rules`)
-/// provides the sandboxed implementation; routing only needs this seam.
+/// Runs `Condition::Script` expressions. [`crate::rules::ScriptConditions`] is
+/// the sandboxed rhai implementation the default constructors use; bring your
+/// own through `Router::with_scripts` (and friends).
 pub trait ScriptHost: Send + Sync {
-    /// Compiles `script` up front so that config errors surface at load time.
+    /// Compiles `script` up front so that config errors surface at load time
+    /// (a compile error carries the line and column within the script).
     fn check(&self, script: &str) -> Result<()>;
-    /// Evaluates `script` against the lead JSON (with derived facts); must return a boolean.
-    fn eval(&self, script: &str, lead: &Value) -> Result<bool>;
+    /// Evaluates `script` against the lead (JSON with derived facts); must return a boolean.
+    fn eval(&self, script: &str, lead: &LeadView<'_>) -> Result<bool>;
 }
 
 /// The lead data a condition reads: the lead JSON plus derived facts.
@@ -72,6 +78,7 @@ pub struct LeadView<'a> {
     lead: Option<&'a Lead>,
     facts: LeadFacts,
     full: OnceCell<Value>,
+    now: Option<Timestamp>,
 }
 
 /// Top-level keys left out of the eager JSON of a lead.
@@ -86,6 +93,7 @@ impl LeadView<'static> {
             lead: None,
             facts: facts.clone(),
             full: OnceCell::new(),
+            now: None,
         }
     }
 }
@@ -99,6 +107,7 @@ impl<'a> LeadView<'a> {
             lead: Some(lead),
             facts: facts.clone(),
             full: OnceCell::new(),
+            now: None,
         }
     }
 
@@ -110,6 +119,29 @@ impl<'a> LeadView<'a> {
                 .full
                 .get_or_init(|| with_facts(lead.to_value(), &self.facts)),
         }
+    }
+
+    /// The lead JSON with facts, without `activities` and `history` when the
+    /// view is lazy (cheap: no conversion of the heavy lists).
+    pub fn shallow(&self) -> &Value {
+        &self.base
+    }
+
+    /// The derived facts.
+    pub fn facts(&self) -> &LeadFacts {
+        &self.facts
+    }
+
+    /// The instant of the decision, for scripts (`now`); routing and SLAs set it.
+    #[must_use]
+    pub fn at(mut self, now: Timestamp) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// The instant of the decision, when the caller has one.
+    pub fn now(&self) -> Option<Timestamp> {
+        self.now
     }
 
     /// The value at a dotted path, if present.
@@ -253,25 +285,31 @@ impl Condition {
                 Value::Array(a) => !a.is_empty(),
                 _ => true,
             }),
+            // Errors get the sub-path (`[1].not`); the caller prefixes its own (`rules[2].when`).
             Condition::All(items) => {
-                for c in items {
-                    if !c.eval(lead, scripts)? {
+                for (i, c) in items.iter().enumerate() {
+                    if !c
+                        .eval(lead, scripts)
+                        .map_err(|e| e.with_field(format!("[{i}]")))?
+                    {
                         return Ok(false);
                     }
                 }
                 true
             }
             Condition::Any(items) => {
-                for c in items {
-                    if c.eval(lead, scripts)? {
+                for (i, c) in items.iter().enumerate() {
+                    if c.eval(lead, scripts)
+                        .map_err(|e| e.with_field(format!("[{i}]")))?
+                    {
                         return Ok(true);
                     }
                 }
                 false
             }
-            Condition::Not(inner) => !inner.eval(lead, scripts)?,
+            Condition::Not(inner) => !inner.eval(lead, scripts).map_err(|e| e.with_field("not"))?,
             Condition::Script(src) => match scripts {
-                Some(host) => host.eval(src, lead.json())?,
+                Some(host) => host.eval(src, lead)?,
                 None => {
                     return Err(Error::config(
                         "a script condition needs a script host (leadflow::rules)",
@@ -279,6 +317,18 @@ impl Condition {
                 }
             },
         })
+    }
+
+    /// Whether the condition (or a part of it) is a script.
+    pub fn has_script(&self) -> bool {
+        match self {
+            Condition::Script(_) => true,
+            Condition::All(items) | Condition::Any(items) => {
+                items.iter().any(Condition::has_script)
+            }
+            Condition::Not(inner) => inner.has_script(),
+            _ => false,
+        }
     }
 
     /// Checks the condition's shape; `path` locates it in the config for messages.

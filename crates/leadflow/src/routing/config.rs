@@ -174,6 +174,13 @@ impl RoutingConfig {
         self.teams.iter().find(|t| t.name == name)
     }
 
+    /// Whether any rule has a `script` condition.
+    pub fn has_scripts(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.when.as_ref().is_some_and(Condition::has_script))
+    }
+
     /// Checks every name and reference; errors name the rule, team or rep.
     pub fn validate(&self, scripts: Option<&dyn ScriptHost>) -> Result<()> {
         if self.fallback_queue.trim().is_empty() {

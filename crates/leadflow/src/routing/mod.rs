@@ -11,6 +11,7 @@ pub mod assign;
 pub mod condition;
 pub mod config;
 mod load;
+mod scripts;
 pub mod sla;
 pub mod state;
 pub mod territory;
@@ -20,7 +21,7 @@ pub mod zone;
 
 pub use assign::{
     AccountMatch, AccountMatcher, Assignee, Assignment, ExistingAccounts, FallbackReason, Router,
-    SkipReason, Skipped, Via,
+    RuleError, SkipReason, Skipped, Via,
 };
 pub use condition::{Condition, LeadFacts, LeadView, ScriptHost};
 pub use config::{Ownership, Rep, RoutingConfig, Rule, Strategy, Target, Team};
@@ -31,3 +32,6 @@ pub use territory::Segmentation;
 pub use touch::{TouchKind, TouchPolicy, TouchResult, TouchSummary};
 pub use triggers::{Event, PlannedAction, TriggerConfig, TriggerEngine, TriggerState};
 pub use zone::Zone;
+
+#[cfg(test)]
+mod script_tests;

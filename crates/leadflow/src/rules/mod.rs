@@ -10,6 +10,7 @@
 mod activity;
 mod columns;
 mod compile;
+mod conditions;
 mod declarative;
 pub mod enrich;
 mod evaluate;
@@ -30,6 +31,7 @@ mod sources;
 mod vector;
 
 pub use columns::{Bitmap, Column, ColumnScores, Columns, Offsets};
+pub use conditions::ScriptConditions;
 pub use evaluate::Evaluation;
 pub use features::{Axis, BUILTIN_FEATURES, FeatureType};
 pub use lint::{Lint, LintKind};

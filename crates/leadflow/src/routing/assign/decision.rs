@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, ErrorKind};
 use crate::routing::condition::LeadFacts;
 use crate::routing::config::Strategy;
 use crate::time::Timestamp;
@@ -34,6 +35,8 @@ pub enum FallbackReason {
     NoRuleMatched,
     /// A rule matched, but every rep it could use was capped, away, paused or out of territory.
     NoEligibleRep,
+    /// A rule's script condition failed (see `rule_errors`); later rules were not tried.
+    ScriptError,
 }
 
 /// Why a rep was passed over.
@@ -61,10 +64,16 @@ pub struct Skipped {
     pub detail: String,
 }
 
-/// A rule that could not be evaluated (a failing script); routing went on with the next rule.
+/// A rule whose condition could not be evaluated (a failing script); the lead
+/// went to the fallback queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleError {
     pub rule: String,
+    /// `ScriptError`, or `LimitExceeded` when the script hit a sandbox limit.
+    pub kind: ErrorKind,
+    /// Where the failing condition is in the config (`rules[2].when[1]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     pub message: String,
 }
 
@@ -101,6 +110,18 @@ pub struct Assignment {
     #[serde(default, skip_serializing_if = "is_empty_facts")]
     pub facts: LeadFacts,
     pub at: Timestamp,
+}
+
+impl RuleError {
+    /// The error of `rule`'s condition.
+    pub fn new(rule: &str, e: &Error) -> Self {
+        RuleError {
+            rule: rule.to_owned(),
+            kind: e.kind(),
+            field: e.field().map(str::to_owned),
+            message: e.message().to_owned(),
+        }
+    }
 }
 
 fn is_empty_facts(f: &LeadFacts) -> bool {

@@ -42,6 +42,7 @@ use super::config::{Rep, RoutingConfig, Strategy, Target, Team};
 use super::state::RoutingState;
 use crate::error::Result;
 use crate::model::Lead;
+use crate::rules::ScriptConditions;
 use crate::time::Timestamp;
 
 /// A validated routing config, ready to assign leads. Cheap to share across threads.
@@ -64,7 +65,13 @@ impl fmt::Debug for Router {
 
 impl Router {
     /// Validates `config` (a `ConfigError` names the rule or path at fault).
+    /// `script` conditions run in the sandboxed rhai host of the rules engine
+    /// ([`ScriptConditions`]), compiled here once; a syntax error is a
+    /// `ScriptError` naming the rule, the path (`rules[2].when`), line and column.
     pub fn new(config: RoutingConfig) -> Result<Self> {
+        if config.has_scripts() {
+            return Self::with_scripts(config, Arc::new(ScriptConditions::new()));
+        }
         config.validate(None)?;
         Ok(Router {
             config,
@@ -73,7 +80,7 @@ impl Router {
         })
     }
 
-    /// Like [`Router::new`], with a script host for `script` conditions.
+    /// Like [`Router::new`], with your own script host for `script` conditions.
     pub fn with_scripts(config: RoutingConfig, scripts: Arc<dyn ScriptHost>) -> Result<Self> {
         config.validate(Some(scripts.as_ref()))?;
         Ok(Router {
@@ -149,20 +156,28 @@ impl Router {
         if self.by_ownership(lead, state, now, &mut a) {
             return a;
         }
-        let view = LeadView::of(lead, &a.facts);
-        let rule = rules::first_match(
-            &self.config.rules,
-            &view,
-            self.scripts.as_deref(),
-            &mut a.rule_errors,
-        );
-        let Some(rule) = rule else {
-            a.fallback_reason = Some(FallbackReason::NoRuleMatched);
-            a.reason = format!(
-                "no rule matched; sent to fallback queue {}",
-                self.config.fallback_queue
-            );
-            return a;
+        let view = LeadView::of(lead, &a.facts).at(now);
+        let rule = match rules::first_match(&self.config.rules, &view, self.scripts.as_deref()) {
+            Ok(Some(rule)) => rule,
+            Ok(None) => {
+                a.fallback_reason = Some(FallbackReason::NoRuleMatched);
+                a.reason = format!(
+                    "no rule matched; sent to fallback queue {}",
+                    self.config.fallback_queue
+                );
+                return a;
+            }
+            Err(e) => {
+                // A later rule might catch the lead for the wrong reason (a catch-all):
+                // stop here and let a human look at it.
+                a.fallback_reason = Some(FallbackReason::ScriptError);
+                a.reason = format!(
+                    "the condition of rule {} failed ({}); sent to fallback queue {}",
+                    e.rule, e.kind, self.config.fallback_queue
+                );
+                a.rule_errors.push(e);
+                return a;
+            }
         };
         a.rule = Some(rule.name.clone());
         match &rule.assign {

@@ -7,8 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::business_hours::BusinessHours;
 use crate::error::{Error, Result};
-use crate::routing::condition::Condition;
+use std::sync::Arc;
+
+use crate::routing::condition::{Condition, ScriptHost};
 use crate::routing::load::{ConfigFormat, parse_config, read_config};
+use crate::routing::scripts::Scripts;
 use crate::routing::territory::Segmentation;
 use crate::routing::touch::TouchPolicy;
 
@@ -76,6 +79,9 @@ pub struct SlaConfig {
     /// Statuses in which a missing first touch is waived rather than breached.
     #[serde(default = "closed_statuses")]
     pub closed_statuses: Vec<String>,
+    /// Runs `script` conditions (compiled once, at `validate` or first use).
+    #[serde(skip)]
+    pub(crate) scripts: Scripts,
 }
 
 fn yes() -> bool {
@@ -104,7 +110,16 @@ impl SlaConfig {
         read_config(path.as_ref(), "SLA config")
     }
 
-    /// Checks durations, names and conditions; errors name the policy.
+    /// Uses `host` for `script` conditions instead of the rules engine's sandbox.
+    #[must_use]
+    pub fn with_scripts(mut self, host: Arc<dyn ScriptHost>) -> Self {
+        self.scripts = Scripts::with(host);
+        self
+    }
+
+    /// Checks durations, names and conditions (compiling script conditions:
+    /// a syntax error is a `ScriptError` with the path, line and column);
+    /// errors name the policy.
     pub fn validate(&self) -> Result<()> {
         self.segmentation
             .validate()
@@ -139,7 +154,7 @@ impl SlaConfig {
                 ));
             }
             if let Some(c) = &p.when {
-                c.validate(&format!("{at}.when"), None)
+                c.validate(&format!("{at}.when"), Some(&self.scripts))
                     .map_err(|e| e.with_rule(p.name.clone()))?;
             }
         }

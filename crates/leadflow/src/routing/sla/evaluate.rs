@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::{ClockStart, FirstTouchPolicy, SlaConfig};
 use crate::model::{Dimension, Lead};
+use crate::routing::assign::RuleError;
 use crate::routing::condition::{LeadFacts, LeadView};
 use crate::time::Timestamp;
 
@@ -65,6 +66,10 @@ pub struct SlaReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed_to_lead_seconds: Option<i64>,
     pub slas: Vec<SlaStatus>,
+    /// First-touch policies whose script condition failed for this lead (`rule`
+    /// is the policy name); they were skipped and the next policy applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rule_errors: Vec<RuleError>,
 }
 
 impl SlaConfig {
@@ -75,17 +80,37 @@ impl SlaConfig {
         }
     }
 
-    fn policy_for(&self, lead: &Lead, facts: &LeadFacts) -> Option<&FirstTouchPolicy> {
-        let view = LeadView::of(lead, facts);
-        self.first_touch.iter().find(|p| {
-            (p.segments.is_empty()
+    /// The first policy that applies. A policy whose script fails is skipped and
+    /// reported: unlike routing (where a catch-all rule could misroute), the next
+    /// policy keeps the lead on a clock rather than on none.
+    fn policy_for(
+        &self,
+        lead: &Lead,
+        facts: &LeadFacts,
+        now: Timestamp,
+        errors: &mut Vec<RuleError>,
+    ) -> Option<&FirstTouchPolicy> {
+        let view = LeadView::of(lead, facts).at(now);
+        self.first_touch.iter().enumerate().find_map(|(i, p)| {
+            let in_segment = p.segments.is_empty()
                 || facts
                     .segment
                     .as_ref()
-                    .is_some_and(|s| p.segments.contains(s)))
-                && p.when
-                    .as_ref()
-                    .is_none_or(|c| c.eval(&view, None).unwrap_or(false))
+                    .is_some_and(|s| p.segments.contains(s));
+            if !in_segment {
+                return None;
+            }
+            let Some(c) = &p.when else { return Some(p) };
+            match c.eval(&view, Some(&self.scripts)) {
+                Ok(holds) => holds.then_some(p),
+                Err(e) => {
+                    errors.push(RuleError::new(
+                        &p.name,
+                        &e.with_field(format!("first_touch[{i}].when")),
+                    ));
+                    None
+                }
+            }
         })
     }
 
@@ -117,6 +142,7 @@ impl SlaConfig {
             first_touch_at: None,
             speed_to_lead_seconds: None,
             slas: Vec::new(),
+            rule_errors: Vec::new(),
         };
         let status_of = |sla, policy: String, started_at, due_at: Option<Timestamp>, met_at| {
             let state = match (started_at, due_at, met_at) {
@@ -142,7 +168,7 @@ impl SlaConfig {
             }
         };
 
-        let policy = self.policy_for(lead, &facts);
+        let policy = self.policy_for(lead, &facts, now, &mut report.rule_errors);
         let clock = match policy.map(|p| p.from) {
             Some(ClockStart::Mql) => self.mql_at(lead).filter(|t| *t <= now),
             _ => Some(lead.created_at),

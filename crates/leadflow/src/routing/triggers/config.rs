@@ -6,9 +6,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::routing::condition::Condition;
+use crate::routing::condition::{Condition, ScriptHost};
 use crate::routing::config::Target;
 use crate::routing::load::{ConfigFormat, parse_config, read_config};
+use crate::routing::scripts::Scripts;
 use crate::routing::sla::SlaKind;
 
 /// Which way a score must cross its threshold.
@@ -146,8 +147,14 @@ impl TriggerConfig {
         read_config(path.as_ref(), "trigger config")
     }
 
-    /// Checks names, actions and conditions; errors name the trigger.
+    /// Checks names, actions and conditions (script conditions are compiled in
+    /// a throwaway sandbox); errors name the trigger.
     pub fn validate(&self) -> Result<()> {
+        self.validate_with(&Scripts::default())
+    }
+
+    /// [`TriggerConfig::validate`], compiling script conditions into `scripts`.
+    pub(crate) fn validate_with(&self, scripts: &dyn ScriptHost) -> Result<()> {
         let mut names = BTreeSet::new();
         for (i, t) in self.triggers.iter().enumerate() {
             let at = format!("triggers[{i}]");
@@ -192,7 +199,7 @@ impl TriggerConfig {
                 }
             }
             if let Some(c) = &t.when {
-                c.validate(&format!("{at}.when"), None)
+                c.validate(&format!("{at}.when"), Some(scripts))
                     .map_err(|e| e.with_rule(t.name.clone()))?;
             }
         }

@@ -16,8 +16,11 @@ use super::config::{ActionSpec, Direction, On, Recipient, Trigger, TriggerConfig
 use super::event::Event;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Lead, Record};
-use crate::routing::condition::LeadView;
+use std::sync::Arc;
+
+use crate::routing::condition::{LeadView, ScriptHost};
 use crate::routing::config::Target;
+use crate::routing::scripts::Scripts;
 use crate::routing::territory::Segmentation;
 
 /// One-shot triggers that already fired, per lead id. Persisted by the host.
@@ -87,6 +90,7 @@ pub struct PlannedAction {
 #[derive(Debug, Clone)]
 pub struct TriggerEngine {
     config: TriggerConfig,
+    scripts: Scripts,
 }
 
 struct Run<'a> {
@@ -98,9 +102,20 @@ struct Run<'a> {
 }
 
 impl TriggerEngine {
+    /// Validates `config`; `script` conditions are compiled here, once, for the
+    /// rules engine's sandbox ([`crate::rules::ScriptConditions`]).
     pub fn new(config: TriggerConfig) -> Result<Self> {
-        config.validate()?;
-        Ok(TriggerEngine { config })
+        Self::build(config, Scripts::default())
+    }
+
+    /// Like [`TriggerEngine::new`], with your own script host.
+    pub fn with_scripts(config: TriggerConfig, host: Arc<dyn ScriptHost>) -> Result<Self> {
+        Self::build(config, Scripts::with(host))
+    }
+
+    fn build(config: TriggerConfig, scripts: Scripts) -> Result<Self> {
+        config.validate_with(&scripts)?;
+        Ok(TriggerEngine { config, scripts })
     }
 
     pub fn config(&self) -> &TriggerConfig {
@@ -134,8 +149,8 @@ impl TriggerEngine {
     }
 
     fn fire(&self, run: &mut Run<'_>, event: &Event) -> Result<()> {
-        for t in &self.config.triggers {
-            if !listens(&t.on, event) || !Self::holds(t, &run.lead)? {
+        for (i, t) in self.config.triggers.iter().enumerate() {
+            if !listens(&t.on, event) || !self.holds(i, t, &run.lead)? {
                 continue;
             }
             if t.one_shot
@@ -166,10 +181,16 @@ impl TriggerEngine {
         Ok(())
     }
 
-    fn holds(t: &Trigger, lead: &Lead) -> Result<bool> {
+    /// Whether the trigger's `when` holds; a failing script fails the whole
+    /// evaluation (nothing is planned), naming the trigger and the path.
+    fn holds(&self, i: usize, t: &Trigger, lead: &Lead) -> Result<bool> {
         let Some(c) = &t.when else { return Ok(true) };
         let view = LeadView::of(lead, &Segmentation::default().facts(lead));
-        c.eval(&view, None).map_err(|e| e.with_rule(t.name.clone()))
+        c.eval(&view, Some(&self.scripts)).map_err(|e| {
+            e.with_rule(t.name.clone())
+                .with_record(lead.id.clone())
+                .with_field(format!("triggers[{i}].when"))
+        })
     }
 
     /// Pushes the planned action (unless it changes nothing) and returns the events it causes.
