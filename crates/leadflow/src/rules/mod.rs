@@ -24,6 +24,7 @@ mod pack;
 mod program;
 pub mod qualify;
 mod recognize;
+mod render;
 mod result;
 mod script;
 mod sources;
