@@ -43,4 +43,6 @@ pub use script::ScriptLog;
 pub use sources::{PackSources, ScriptText};
 
 #[cfg(test)]
+mod reason_tests;
+#[cfg(test)]
 mod tests;

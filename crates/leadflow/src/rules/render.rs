@@ -172,6 +172,17 @@ fn compare(op: CmpOp, a: &Num, b: &Num, n: &Names<'_>) -> String {
             _ => {}
         }
     }
+    // The field first: `500 < employees` reads `employees > 500`.
+    if matches!(a, Num::Const(_)) && !matches!(b, Num::Const(_)) {
+        let flipped = match op {
+            CmpOp::Lt => CmpOp::Gt,
+            CmpOp::Le => CmpOp::Ge,
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::Ge => CmpOp::Le,
+            other => other,
+        };
+        return compare(flipped, b, a, n);
+    }
     format!("{} {} {}", expr(a, n, 0), cmp_sym(op), expr(b, n, 0))
 }
 
