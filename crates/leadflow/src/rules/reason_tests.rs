@@ -418,3 +418,4 @@ fn switch_tiers_give_identical_scores() {
         }
     }
 }
+
