@@ -149,7 +149,7 @@ pub(crate) fn rule(
     if let Some(d) = &spec.decay {
         match decays.get(d) {
             Some(curve) if !curve.text.is_empty() => {
-                how.push(format!("decay {d} ({})", curve.text))
+                how.push(format!("decay {d} ({})", curve.text));
             }
             _ => how.push(format!("decay {d}")),
         }

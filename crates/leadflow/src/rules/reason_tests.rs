@@ -92,7 +92,7 @@ fn recognised_conditions_read_like_declarative_ones() {
             r#"employees > 10 and (industry is "A" or "B")"#,
         ),
         (
-            r#"if !(lead.employees > 10 && lead.free_mail) { score += 2.0; }"#,
+            "if !(lead.employees > 10 && lead.free_mail) { score += 2.0; }",
             "not (employees > 10 and free_mail)",
         ),
         // Negative points: the condition is the reason, the points say -10.
@@ -318,7 +318,7 @@ const SWITCHES: &[(&str, &str)] = &[
         "employees: 0 -5, 800 or 1000 +3",
     ),
     (
-        r#"switch lead.country { _ => score += 2.0 }"#,
+        "switch lead.country { _ => score += 2.0 }",
         "country: otherwise +2",
     ),
     (
@@ -418,4 +418,3 @@ fn switch_tiers_give_identical_scores() {
         }
     }
 }
-

@@ -12,7 +12,7 @@ use rhai::{Expr, Position, Stmt, SwitchCasesCollection, Token};
 
 use super::{NumTy, Recognizer, Shape, Val, num_const, op_assign};
 use crate::rules::features::Axis;
-use crate::rules::native::{CmpOp, Cond, Num, StrOp};
+use crate::rules::native::{BinOp, CmpOp, Cond, Num, StrOp};
 use crate::rules::render;
 
 /// A case value.
@@ -78,115 +78,7 @@ impl Recognizer<'_> {
             },
             _ => return None,
         };
-        let test = |lits: &[Lit]| -> Option<Cond> {
-            match &subject {
-                Val::StrSlot(slot) => {
-                    let vals: Option<Vec<Box<str>>> = lits
-                        .iter()
-                        .map(|l| match l {
-                            Lit::Str(s) => Some(s.as_str().into()),
-                            Lit::Int(_) => None,
-                        })
-                        .collect();
-                    let mut vals = vals?;
-                    Some(if vals.len() == 1 {
-                        Cond::Str(StrOp::Eq, *slot, vals.remove(0))
-                    } else {
-                        Cond::StrIn(*slot, vals.into())
-                    })
-                }
-                // Integer cases match only integer values (rhai hashes by type).
-                Val::Num(n, NumTy::Int) => {
-                    let eqs: Option<Vec<Cond>> = lits
-                        .iter()
-                        .map(|l| match l {
-                            #[allow(clippy::cast_precision_loss)] // as the native tier stores ints
-                            Lit::Int(i) => {
-                                Some(Cond::Cmp(CmpOp::Eq, n.clone(), Num::Const(*i as f64)))
-                            }
-                            Lit::Str(_) => None,
-                        })
-                        .collect();
-                    let mut eqs = eqs?;
-                    Some(if eqs.len() == 1 {
-                        eqs.remove(0)
-                    } else {
-                        Cond::Or(eqs.into())
-                    })
-                }
-                _ => None,
-            }
-        };
-        let all: Vec<Lit> = arms.iter().flat_map(|a| a.lits.clone()).collect();
-        let default = cases.def_case.map_or(0.0, |d| points[d]);
-        let scoring: Vec<(usize, f64)> = points
-            .iter()
-            .enumerate()
-            .filter(|&(i, p)| *p != 0.0 && Some(i) != cases.def_case)
-            .map(|(i, p)| (i, *p))
-            .collect();
-        let hit: Vec<Lit> = scoring
-            .iter()
-            .flat_map(|(i, _)| arms[*i].lits.clone())
-            .collect();
-        let uniform = default == 0.0 && scoring.windows(2).all(|w| w[0].1 == w[1].1);
-        let (cond, pts, reason) = if scoring.is_empty() && default == 0.0 {
-            (
-                Cond::Const(false),
-                Num::Const(0.0),
-                format!("{name}: no points"),
-            )
-        } else if uniform {
-            let reason = if hit.len() == 1 {
-                let op = if matches!(subject, Val::StrSlot(_)) {
-                    "is"
-                } else {
-                    "="
-                };
-                format!("{name} {op} {}", hit[0].show())
-            } else {
-                let shown: Vec<String> = hit.iter().map(Lit::show).collect();
-                format!("{name} in [{}]", shown.join(", "))
-            };
-            (test(&hit)?, Num::Const(scoring[0].1), reason)
-        } else {
-            // One term per arm (the arms are disjoint): `[arm] * points + ...`.
-            let mut sum: Option<Num> = None;
-            let mut shown = Vec::new();
-            let mut add = |c: Cond, p: f64| {
-                let term = Num::Bin(
-                    crate::rules::native::BinOp::Mul,
-                    Box::new(Num::Cond(Box::new(c.simplify()))),
-                    Box::new(Num::Const(p)),
-                );
-                sum = Some(match sum.take() {
-                    Some(s) => Num::Bin(
-                        crate::rules::native::BinOp::Add,
-                        Box::new(s),
-                        Box::new(term),
-                    ),
-                    None => term,
-                });
-            };
-            for (i, p) in &scoring {
-                add(test(&arms[*i].lits)?, *p);
-                let vals: Vec<String> = arms[*i].lits.iter().map(Lit::show).collect();
-                shown.push(format!("{} {}", vals.join(" or "), signed(*p)));
-            }
-            let cond = if default == 0.0 {
-                test(&hit)?
-            } else {
-                let other = if all.is_empty() {
-                    Cond::Const(true)
-                } else {
-                    Cond::Not(Box::new(test(&all)?))
-                };
-                add(other, default);
-                shown.push(format!("otherwise {}", signed(default)));
-                Cond::Const(true)
-            };
-            (cond, sum?, format!("{name}: {}", shown.join(", ")))
-        };
+        let (cond, pts, reason) = build(&name, &subject, &arms, &points, cases.def_case)?;
         let axis = if self.engaged {
             Axis::Engagement
         } else {
@@ -201,6 +93,124 @@ impl Recognizer<'_> {
             reason,
         })
     }
+}
+
+/// The native test "the subject is one of `lits`".
+fn arm_test(subject: &Val, lits: &[Lit]) -> Option<Cond> {
+    match subject {
+        Val::StrSlot(slot) => {
+            let vals: Option<Vec<Box<str>>> = lits
+                .iter()
+                .map(|l| match l {
+                    Lit::Str(s) => Some(s.as_str().into()),
+                    Lit::Int(_) => None,
+                })
+                .collect();
+            let mut vals = vals?;
+            Some(if vals.len() == 1 {
+                Cond::Str(StrOp::Eq, *slot, vals.remove(0))
+            } else {
+                Cond::StrIn(*slot, vals.into())
+            })
+        }
+        // Integer cases match only integer values (rhai hashes by type).
+        Val::Num(n, NumTy::Int) => {
+            let eqs: Option<Vec<Cond>> = lits
+                .iter()
+                .map(|l| match l {
+                    #[allow(clippy::cast_precision_loss)] // as the native tier stores ints
+                    Lit::Int(i) => Some(Cond::Cmp(CmpOp::Eq, n.clone(), Num::Const(*i as f64))),
+                    Lit::Str(_) => None,
+                })
+                .collect();
+            let mut eqs = eqs?;
+            Some(if eqs.len() == 1 {
+                eqs.remove(0)
+            } else {
+                Cond::Or(eqs.into())
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The rule of a switch: its condition, points and reason. Arms are disjoint,
+/// so the points are one term per scoring arm (`[arm] * points + ...`).
+#[allow(clippy::float_cmp)] // arms with exactly the same constant merge into one set
+fn build(
+    name: &str,
+    subject: &Val,
+    arms: &[Arm],
+    points: &[f64],
+    def_case: Option<usize>,
+) -> Option<(Cond, Num, String)> {
+    let all: Vec<Lit> = arms.iter().flat_map(|a| a.lits.clone()).collect();
+    let default = def_case.map_or(0.0, |d| points[d]);
+    let scoring: Vec<(usize, f64)> = points
+        .iter()
+        .enumerate()
+        .filter(|&(i, p)| *p != 0.0 && Some(i) != def_case)
+        .map(|(i, p)| (i, *p))
+        .collect();
+    let hit: Vec<Lit> = scoring
+        .iter()
+        .flat_map(|(i, _)| arms[*i].lits.clone())
+        .collect();
+    let uniform = default == 0.0 && scoring.windows(2).all(|w| w[0].1 == w[1].1);
+    let (cond, pts, reason) = if scoring.is_empty() && default == 0.0 {
+        (
+            Cond::Const(false),
+            Num::Const(0.0),
+            format!("{name}: no points"),
+        )
+    } else if uniform {
+        let reason = if hit.len() == 1 {
+            let op = if matches!(subject, Val::StrSlot(_)) {
+                "is"
+            } else {
+                "="
+            };
+            format!("{name} {op} {}", hit[0].show())
+        } else {
+            let shown: Vec<String> = hit.iter().map(Lit::show).collect();
+            format!("{name} in [{}]", shown.join(", "))
+        };
+        (arm_test(subject, &hit)?, Num::Const(scoring[0].1), reason)
+    } else {
+        // One term per arm (the arms are disjoint): `[arm] * points + ...`.
+        let mut sum: Option<Num> = None;
+        let mut shown = Vec::new();
+        let mut add = |c: Cond, p: f64| {
+            let term = Num::Bin(
+                BinOp::Mul,
+                Box::new(Num::Cond(Box::new(c.simplify()))),
+                Box::new(Num::Const(p)),
+            );
+            sum = Some(match sum.take() {
+                Some(s) => Num::Bin(BinOp::Add, Box::new(s), Box::new(term)),
+                None => term,
+            });
+        };
+        for (i, p) in &scoring {
+            add(arm_test(subject, &arms[*i].lits)?, *p);
+            let vals: Vec<String> = arms[*i].lits.iter().map(Lit::show).collect();
+            shown.push(format!("{} {}", vals.join(" or "), signed(*p)));
+        }
+        let cond = if default == 0.0 {
+            arm_test(subject, &hit)?
+        } else {
+            let other = if all.is_empty() {
+                Cond::Const(true)
+            } else {
+                Cond::Not(Box::new(arm_test(subject, &all)?))
+            };
+            add(other, default);
+            shown.push(format!("otherwise {}", signed(default)));
+            Cond::Const(true)
+        };
+        (cond, sum?, format!("{name}: {}", shown.join(", ")))
+    };
+    Some((cond, pts, reason))
 }
 
 fn signed(p: f64) -> String {
