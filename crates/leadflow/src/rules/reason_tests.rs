@@ -418,3 +418,27 @@ fn switch_tiers_give_identical_scores() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Recognised switches score exactly like rhai on arbitrary values.
+    #[test]
+    fn switch_tiers_agree_on_random_values(
+        country in proptest::prop_oneof!["US|CA|FR|JP|a\\|b=>|", "\\PC{0,6}"],
+        industry in "Software|Finance|Healthcare|Retail|\\PC{0,4}",
+        employees in proptest::option::of(proptest::prop_oneof![0u64..3, 795u64..1005]),
+    ) {
+        let created = parse_timestamp("2026-01-01T00:00:00Z").unwrap();
+        let mut l = Lead::new("L-p", created);
+        l.country = Some(country);
+        l.industry = Some(industry);
+        l.employees = employees;
+        let script: String = SWITCHES.iter().map(|(s, _)| format!("{s}\n")).collect();
+        let script = format!("let score = 0.0;\n{script}score += 50.0;\nscore\n");
+        let (a, b) = (rhai(&script), opaque(&script));
+        let native = a.rules().iter().filter(|r| r.tier == Tier::Native).count();
+        proptest::prop_assert_eq!(native, SWITCHES.len() + 1);
+        let (x, y) = (a.score(&l, now()).unwrap(), b.score(&l, now()).unwrap());
+        proptest::prop_assert_eq!((x.total, x.fit), (y.total, y.fit));
+    }
+}
