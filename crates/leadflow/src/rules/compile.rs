@@ -337,7 +337,23 @@ impl Builder {
             let ann = annotation(&lines, line);
             let (name, ann_axis) = match (&s.rule, &ann) {
                 (Some((r, a, _)), _) => (r.clone(), *a),
-                (None, Some(a)) => (a.name.clone(), a.axis),
+                (None, Some(a)) => {
+                    // A rule comment's name must be unique in the pack, like `[[rules]]` names.
+                    if !matches!(
+                        shape,
+                        Shape::Init | Shape::Let { .. } | Shape::Clamp { .. } | Shape::Result
+                    ) && self.rules.iter().any(|r| {
+                        // Statements on one line share the comment above it.
+                        r.name == a.name
+                            && (r.line != Some(line32) || r.file.as_deref() != Some(&s.name))
+                    }) {
+                        return Err(Error::config(format!("duplicate rule name `{}`", a.name))
+                            .with_rule(a.name.clone())
+                            .with_file(s.name.clone())
+                            .at(line32, 1));
+                    }
+                    (a.name.clone(), a.axis)
+                }
                 (None, None) => (format!("{short}:{line}"), None),
             };
             let group_name = s.rule.as_ref().and_then(|r| r.2.clone());

@@ -184,6 +184,21 @@ fn rule_comments_name_rules_and_give_reasons() {
 }
 
 #[test]
+fn rule_comment_names_are_unique() {
+    for script in [
+        "// rule: a\nscore += 1.0;\n// rule: a\nscore += 2.0;\n",
+        "// rule: a\n{ let x = 1; score += x.to_float(); }\n// rule: a - again\nif lead.employees > 1 { score += 2.0; }\n",
+    ] {
+        let e = CompiledPack::from_str(script, PackFormat::Rhai, "t.rhai").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config, "{e}");
+        assert_eq!((e.rule(), e.line()), (Some("a"), Some(4)), "{e}");
+    }
+    let toml = "name = \"x\"\nversion = \"1\"\nscript = \"// rule: a\\nscore += 1.0;\\n\"\n[[rules]]\nname = \"a\"\npoints = 1\n";
+    let e = CompiledPack::from_str(toml, PackFormat::Toml, "p.toml").unwrap_err();
+    assert_eq!(e.kind(), crate::ErrorKind::Config, "{e}");
+}
+
+#[test]
 fn opaque_rules_keep_a_short_single_line_excerpt() {
     let p = rhai(
         "let score = 0.0;\n\
