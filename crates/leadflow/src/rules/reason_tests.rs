@@ -448,7 +448,8 @@ proptest::proptest! {
         l.country = Some(country);
         l.industry = Some(industry);
         l.employees = employees;
-        let script: String = SWITCHES.iter().map(|(s, _)| format!("{s}\n")).collect();
+        let script: Vec<&str> = SWITCHES.iter().map(|(s, _)| *s).collect();
+        let script = script.join("\n") + "\n";
         let script = format!("let score = 0.0;\n{script}score += 50.0;\nscore\n");
         let (a, b) = (rhai(&script), opaque(&script));
         let native = a.rules().iter().filter(|r| r.tier == Tier::Native).count();
