@@ -458,3 +458,20 @@ proptest::proptest! {
         proptest::prop_assert_eq!((x.total, x.fit), (y.total, y.fit));
     }
 }
+
+#[test]
+fn grade_and_temperature_reasons_round_without_crossing_thresholds() {
+    assert_eq!(render::rounded(22.063_713, &[40.0, 70.0]), "22.06");
+    assert_eq!(render::rounded(39.999, &[40.0, 70.0]), "39.999");
+    assert_eq!(render::rounded(70.004, &[40.0, 70.0]), "70");
+    assert_eq!(render::rounded(-0.001, &[0.0]), "-0.001");
+    assert_eq!(render::rounded(-0.001, &[-5.0]), "0");
+    let p = rhai("score += 39.999;\n");
+    let ex = p
+        .explain(&Lead::new("L", now()), now())
+        .unwrap()
+        .explanation
+        .unwrap();
+    assert_eq!(ex.temperature_reason, "total 39.999 < warm threshold 40");
+    assert_eq!(ex.grade_reason, "fit 39.999 >= 30 for grade B");
+}

@@ -56,6 +56,17 @@ pub(crate) fn number(v: f64) -> String {
     format!("{v}")
 }
 
+/// A computed value for a reason, rounded to 2 decimals unless rounding would
+/// move it across one of the `thresholds` (`22.06 < 40`, never `40 < 40`).
+pub(crate) fn rounded(v: f64, thresholds: &[f64]) -> String {
+    let r = (v * 100.0).round() / 100.0 + 0.0; // `+ 0.0` turns -0 into 0
+    if r.is_finite() && thresholds.iter().all(|t| (r >= *t) == (v >= *t)) {
+        number(r)
+    } else {
+        number(v)
+    }
+}
+
 /// Quoted string values joined with `or` (`"VP" or "Vice President"`).
 pub(crate) fn quoted_any<S: AsRef<str>>(vals: &[S]) -> String {
     let quoted: Vec<String> = vals.iter().map(|v| format!("{:?}", v.as_ref())).collect();
