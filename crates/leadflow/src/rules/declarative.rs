@@ -245,8 +245,14 @@ fn condition(c: &Condition, ft: &mut FeatureTable, engaged: &mut bool) -> Result
             for (i, x) in list.iter().enumerate() {
                 let (cc, t) =
                     condition(x, ft, engaged).map_err(|e| e.with_field(format!("[{i}]")))?;
+                // Only compound parts need parentheses: `employees > 0 and employees < 10`.
+                let compound = matches!(cc, Cond::And(..) | Cond::Or(..));
                 conds.push(cc);
-                texts.push(if list.len() > 1 { format!("({t})") } else { t });
+                texts.push(if list.len() > 1 && compound {
+                    format!("({t})")
+                } else {
+                    t
+                });
             }
             Ok((conds, texts.join(sep)))
         };
@@ -261,7 +267,13 @@ fn condition(c: &Condition, ft: &mut FeatureTable, engaged: &mut bool) -> Result
             }
             (1, _, _, Some(inner)) => {
                 let (cc, t) = condition(inner, ft, engaged).map_err(|e| e.with_field("not"))?;
-                Ok((Cond::Not(Box::new(cc)), format!("not ({t})")))
+                // `not free_mail`, but `not (country is "US")`.
+                let t = if t.contains(' ') {
+                    format!("not ({t})")
+                } else {
+                    format!("not {t}")
+                };
+                Ok((Cond::Not(Box::new(cc)), t))
             }
             _ => Err(Error::config(
                 "a condition needs a `field` with tests, or exactly one of `all`, `any`, `not`",

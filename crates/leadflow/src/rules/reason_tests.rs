@@ -475,3 +475,29 @@ fn grade_and_temperature_reasons_round_without_crossing_thresholds() {
     assert_eq!(ex.temperature_reason, "total 39.999 < warm threshold 40");
     assert_eq!(ex.grade_reason, "fit 39.999 >= 30 for grade B");
 }
+
+#[test]
+fn declarative_combinations_parenthesise_only_compound_parts() {
+    let p = toml(
+        r#"
+name = "x"
+version = "1"
+[[rules]]
+name = "tiny"
+when = { all = [{ field = "employees", gt = 0 }, { field = "employees", lt = 10 }] }
+points = -10
+[[rules]]
+name = "mixed"
+when = { any = [{ field = "title", contains = ["VP", "Head"] }, { not = { field = "free_mail", is = true } }] }
+points = 1
+"#,
+    );
+    let got: Vec<String> = reasons(&p).into_iter().map(|r| r.2).collect();
+    assert_eq!(
+        got,
+        [
+            "employees > 0 and employees < 10",
+            r#"(title contains "VP" or "Head") or not free_mail"#
+        ]
+    );
+}

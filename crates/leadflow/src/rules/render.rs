@@ -128,7 +128,14 @@ fn cond(c: &Cond, n: &Names<'_>) -> String {
             Cond::Cmp(CmpOp::Ne, a, Num::Const(z)) if *z == 0.0 && n.boolean(a).is_some() => {
                 format!("not {}", n.boolean(a).unwrap_or_default())
             }
-            other => format!("not {}", grouped(other, n)),
+            other => {
+                let t = cond(other, n);
+                if t.contains(' ') {
+                    format!("not ({t})")
+                } else {
+                    format!("not {t}")
+                }
+            }
         },
         Cond::SlotCmp(op, slot, v) => compare(*op, &Num::Slot(*slot), &Num::Const(*v), n),
         Cond::Cmp(op, a, b) => compare(*op, a, b, n),
