@@ -501,3 +501,38 @@ points = 1
         ]
     );
 }
+
+#[test]
+fn switch_rules_score_the_same_over_columns() {
+    let countries = ["US", "FR", "", "JP", "CA", "a|b=>"];
+    let employees = [0_i64, 800, 5, 1000, 3, 0];
+    let mut bytes = Vec::new();
+    let mut offsets = vec![0_i32];
+    for c in countries {
+        bytes.extend_from_slice(c.as_bytes());
+        offsets.push(i32::try_from(bytes.len()).unwrap());
+    }
+    let cols = Columns::new(countries.len())
+        .with(
+            "country",
+            Column::utf8(Offsets::I32(&offsets), &bytes, None).unwrap(),
+        )
+        .unwrap()
+        .with("employees", Column::i64(&employees, None))
+        .unwrap();
+    let script: Vec<&str> = SWITCHES
+        .iter()
+        .map(|(s, _)| *s)
+        .filter(|s| !s.contains("industry"))
+        .collect();
+    let p = rhai(&(script.join("\n") + "\n"));
+    let out = p.score_columns_sequential(&cols, now());
+    let created = parse_timestamp("2026-01-01T00:00:00Z").unwrap();
+    for (i, (c, e)) in countries.iter().zip(employees).enumerate() {
+        let mut l = Lead::new("L", created);
+        l.country = (!c.is_empty()).then(|| (*c).to_owned());
+        l.employees = Some(u64::try_from(e).unwrap());
+        let want = p.score(&l, now()).unwrap().total;
+        assert_eq!(out.total[i], want, "row {i}");
+    }
+}
