@@ -23,14 +23,8 @@ enum Lit {
 }
 
 impl Lit {
+    /// The value as rhai source, which is also how reasons show it (`"US"`, `800`).
     fn source(&self) -> String {
-        match self {
-            Lit::Str(s) => format!("{s:?}"),
-            Lit::Int(i) => i.to_string(),
-        }
-    }
-
-    fn show(&self) -> String {
         match self {
             Lit::Str(s) => format!("{s:?}"),
             Lit::Int(i) => i.to_string(),
@@ -170,9 +164,9 @@ fn build(
             } else {
                 "="
             };
-            format!("{name} {op} {}", hit[0].show())
+            format!("{name} {op} {}", hit[0].source())
         } else {
-            let shown: Vec<String> = hit.iter().map(Lit::show).collect();
+            let shown: Vec<String> = hit.iter().map(Lit::source).collect();
             format!("{name} in [{}]", shown.join(", "))
         };
         (arm_test(subject, &hit)?, Num::Const(scoring[0].1), reason)
@@ -193,7 +187,7 @@ fn build(
         };
         for (i, p) in &scoring {
             add(arm_test(subject, &arms[*i].lits)?, *p);
-            let vals: Vec<String> = arms[*i].lits.iter().map(Lit::show).collect();
+            let vals: Vec<String> = arms[*i].lits.iter().map(Lit::source).collect();
             shown.push(format!("{} {}", vals.join(" or "), signed(*p)));
         }
         let cond = if default == 0.0 {
