@@ -255,7 +255,7 @@ fn arms(source: &str, pos: Position) -> Option<Vec<Arm>> {
         if p == pos && t == Token::Switch {
             break;
         }
-        if p.line() > pos.line() {
+        if t == Token::EOF || p.line() > pos.line() {
             return None;
         }
     }
