@@ -194,6 +194,7 @@ fn tiers_are_as_expected() {
     assert!(native.rules().iter().all(|r| r.tier == Tier::Native));
     let opaque = pack("reference-rhai");
     assert!(opaque.rules().iter().all(|r| r.tier == Tier::Script));
+    // Every statement of the benchmark script is recognised, the `switch` included.
     let h = hybrid();
     let script: Vec<_> = h
         .rules()
@@ -201,8 +202,7 @@ fn tiers_are_as_expected() {
         .filter(|r| r.tier == Tier::Script)
         .map(|r| r.name.clone())
         .collect();
-    // Only the `switch` statement is left to rhai.
-    assert_eq!(script, vec!["reference-rules.rhai:14".to_owned()]);
+    assert!(script.is_empty(), "{script:?}");
 }
 
 proptest! {

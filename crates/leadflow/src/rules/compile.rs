@@ -14,6 +14,7 @@ use super::program::{
     self as prog, MARKS, NativeRule, Program, RuleInfo, RuleKind, ScriptStep, Segment, Step,
 };
 use super::recognize::{self, Local, NumTy, Recognizer, Shape};
+use super::render;
 use super::result::Tier;
 use super::script;
 use crate::error::{Error, ErrorKind, Result};
@@ -35,6 +36,12 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
         script_custom: false,
         script_extra: false,
         total_cap: m.caps.total,
+        script_reasons: m
+            .rules
+            .iter()
+            .filter(|r| r.script.is_some())
+            .filter_map(|r| Some((r.name.clone(), r.reason.clone()?)))
+            .collect(),
     };
     for (name, range) in &m.caps.groups {
         b.group_index.insert(name.clone(), b.groups.len());
@@ -154,6 +161,9 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
     })
 }
 
+/// Longest excerpt of an opaque statement used as its reason.
+const EXCERPT_CHARS: usize = 80;
+
 struct Builder {
     rules: Vec<RuleInfo>,
     rule_groups: Vec<Option<usize>>,
@@ -165,21 +175,85 @@ struct Builder {
     script_custom: bool,
     script_extra: bool,
     total_cap: Range,
+    /// `reason` of `[[rules]]` entries written as scripts.
+    script_reasons: HashMap<String, String>,
 }
 
-/// `// rule: <name> [fit|engagement]` in the comment lines right above a statement.
-fn annotation(lines: &[&str], line: usize) -> Option<(String, Option<Axis>)> {
+/// A `// rule: <name> [fit|engagement] [— <reason>]` comment in the comment
+/// lines right above a statement.
+#[derive(Debug, Default)]
+struct Annotation {
+    name: String,
+    axis: Option<Axis>,
+    reason: Option<String>,
+}
+
+/// Finds the annotation of the statement starting on 1-based `line`.
+fn annotation(lines: &[&str], line: usize) -> Option<Annotation> {
     let mut k = line.checked_sub(2)?;
     loop {
         let text = lines.get(k)?.trim();
         let comment = text.strip_prefix("//")?.trim();
         if let Some(rest) = comment.strip_prefix("rule:") {
-            let mut parts = rest.split_whitespace();
-            let name = parts.next()?.to_owned();
-            return Some((name, parts.next().and_then(Axis::parse)));
+            return parse_annotation(rest);
         }
         k = k.checked_sub(1)?;
     }
+}
+
+/// `<name> [axis] [— reason]`; the reason follows an em or en dash, or ` - `.
+fn parse_annotation(rest: &str) -> Option<Annotation> {
+    let split = ["\u{2014}", "\u{2013}", " -- ", " - "]
+        .iter()
+        .filter_map(|sep| rest.find(sep).map(|i| (i, sep.len())))
+        .min();
+    let (head, reason) = match split {
+        Some((i, n)) => (&rest[..i], Some(rest[i + n..].trim())),
+        None => (rest, None),
+    };
+    let mut parts = head.split_whitespace();
+    let name = parts.next()?.to_owned();
+    Some(Annotation {
+        name,
+        axis: parts.next().and_then(Axis::parse),
+        reason: reason.filter(|r| !r.is_empty()).map(str::to_owned),
+    })
+}
+
+/// The source of a statement from its start up to the next statement's start
+/// (1-based lines and columns), for an excerpt.
+fn statement_text(lines: &[&str], start: (usize, usize), end: Option<(usize, usize)>) -> String {
+    let mut out = String::new();
+    let (l0, c0) = start;
+    let last = end.map_or(lines.len(), |(l, _)| l);
+    for l in l0..=last {
+        let Some(text) = lines.get(l.wrapping_sub(1)) else {
+            break;
+        };
+        let from = if l == l0 { c0.saturating_sub(1) } else { 0 };
+        let to = match end {
+            Some((el, ec)) if el == l => ec.saturating_sub(1),
+            _ => usize::MAX,
+        };
+        let piece: String = text.chars().take(to).skip(from).collect();
+        out.push_str(strip_line_comment(&piece));
+        out.push('\n');
+    }
+    out
+}
+
+/// Drops a trailing `// comment` (outside string literals) from one line.
+fn strip_line_comment(line: &str) -> &str {
+    let mut quotes = 0;
+    let b = line.as_bytes();
+    for i in 0..b.len() {
+        match b[i] {
+            b'"' if i == 0 || b[i - 1] != b'\\' => quotes += 1,
+            b'/' if quotes % 2 == 0 && b.get(i + 1) == Some(&b'/') => return &line[..i],
+            _ => {}
+        }
+    }
+    line
 }
 
 impl Builder {
@@ -253,22 +327,50 @@ impl Builder {
             .unwrap_or(&s.name)
             .to_owned();
         let mut locals = std::mem::take(&mut self.locals);
-        let mut rec = Recognizer::new(ft, &mut locals, stmts, recognize_on);
+        let mut rec = Recognizer::new(ft, &mut locals, stmts, recognize_on).with_source(&s.text);
         let mut steps = Vec::new();
         let mut pending = Vec::new();
         for (k, st) in stmts.iter().enumerate() {
             let line = st.position().line().unwrap_or(0);
             let line32 = u32::try_from(line).unwrap_or(0);
             let shape = rec.statement(st, k >= trailing_from);
-            let (name, ann_axis) = match (&s.rule, annotation(&lines, line)) {
+            let ann = annotation(&lines, line);
+            let (name, ann_axis) = match (&s.rule, &ann) {
                 (Some((r, a, _)), _) => (r.clone(), *a),
-                (None, Some((n, a))) => (n, a),
+                (None, Some(a)) => {
+                    // A rule comment's name must be unique in the pack, like `[[rules]]` names.
+                    if !matches!(
+                        shape,
+                        Shape::Init | Shape::Let { .. } | Shape::Clamp { .. } | Shape::Result
+                    ) && self.rules.iter().any(|r| {
+                        // Statements on one line share the comment above it.
+                        r.name == a.name
+                            && (r.line != Some(line32) || r.file.as_deref() != Some(&s.name))
+                    }) {
+                        return Err(Error::config(format!("duplicate rule name `{}`", a.name))
+                            .with_rule(a.name.clone())
+                            .with_file(s.name.clone())
+                            .at(line32, 1));
+                    }
+                    (a.name.clone(), a.axis)
+                }
                 (None, None) => (format!("{short}:{line}"), None),
             };
             let group_name = s.rule.as_ref().and_then(|r| r.2.clone());
-            let reason = lines
-                .get(line.saturating_sub(1))
-                .map_or_else(String::new, |l| l.trim().to_owned());
+            // Written reasons win: the annotation's, or the `[[rules]]` entry's.
+            let written = ann.and_then(|a| a.reason).or_else(|| {
+                s.rule
+                    .as_ref()
+                    .and_then(|r| self.script_reasons.get(&r.0).cloned())
+            });
+            let end = stmts.get(k + 1).and_then(|n| {
+                let p = n.position();
+                Some((p.line()?, p.position().unwrap_or(1)))
+            });
+            let start = (line, st.position().position().unwrap_or(1));
+            let reason = written.clone().unwrap_or_else(|| {
+                render::excerpt(&statement_text(&lines, start, end), EXCERPT_CHARS)
+            });
             let mut info = RuleInfo {
                 name,
                 kind: RuleKind::Rule,
@@ -297,8 +399,12 @@ impl Builder {
                     cap,
                     decay_local,
                     axis,
+                    reason,
                 } => {
                     info.axis = ann_axis.unwrap_or(axis);
+                    if written.is_none() {
+                        info.reason = reason;
+                    }
                     pending.push((
                         info,
                         Some(NativeRule {

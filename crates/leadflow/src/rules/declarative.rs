@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::features::{Axis, FeatureTable, FeatureType};
 use super::manifest::{Condition, DecaySpec, RuleSpec, Scalar, ValueSpec};
 use super::native::{BinOp, CmpOp, Cond, Num, StrOp, UnOp};
+use super::render;
 use crate::error::{Error, Result};
 
 /// A compiled decay curve.
@@ -13,6 +14,8 @@ use crate::error::{Error, Result};
 pub(crate) struct Decay {
     pub factor: Num,
     pub engagement: bool,
+    /// The curve in words (`half-life 14 days`), for reasons.
+    pub text: String,
 }
 
 /// Compiles the `[decay.*]` curves.
@@ -27,6 +30,16 @@ pub(crate) fn decays(
         let (age, engagement) =
             numeric(ft, age_name).map_err(|e| e.with_field(format!("decay.{name}.age")))?;
         let positive = |v: f64| v.is_finite() && v > 0.0;
+        let text = match (d.time_constant_days, d.half_life_days, &d.linear) {
+            (Some(t), ..) => format!("time constant {} days", render::number(t)),
+            (_, Some(h), _) => format!("half-life {} days", render::number(h)),
+            (.., Some(l)) => format!(
+                "-{} every {} days",
+                render::number(l.rate),
+                render::number(l.per_days)
+            ),
+            _ => String::new(),
+        };
         let factor = match (d.time_constant_days, d.half_life_days, &d.linear) {
             (Some(t), None, None) if positive(t) => Num::Un(
                 UnOp::Exp,
@@ -67,7 +80,14 @@ pub(crate) fn decays(
                 ));
             }
         };
-        out.insert(name.clone(), Decay { factor, engagement });
+        out.insert(
+            name.clone(),
+            Decay {
+                factor,
+                engagement,
+                text,
+            },
+        );
     }
     Ok(out)
 }
@@ -110,35 +130,38 @@ pub(crate) fn rule(
         Some(c) => condition(c, ft, &mut engaged).map_err(|e| e.with_field("when"))?,
         None => (Cond::Const(true), String::new()),
     };
-    // Say how proportional points are computed: `0.5 per page_views (at most 10), decay activity, max 15`.
+    // Say how points are computed: `0.5 per page_views (at most 10), decay recent (half-life 14 days), max 15`.
     let mut how = Vec::new();
     if let Some(v) = &spec.value {
-        let (field, max) = match v {
-            ValueSpec::Field(f) => (f.as_str(), None),
-            ValueSpec::Clipped(c) => (c.field.as_str(), c.max),
+        let (field, min, max) = match v {
+            ValueSpec::Field(f) => (f.as_str(), None, None),
+            ValueSpec::Clipped(c) => (c.field.as_str(), c.min, c.max),
         };
-        let per = spec.per.unwrap_or(1.0);
-        how.push(match max {
-            Some(m) => format!("{per} per {field} (at most {m})"),
-            None => format!("{per} per {field}"),
+        let per = render::number(spec.per.unwrap_or(1.0));
+        let n = render::number;
+        how.push(match (min, max) {
+            (Some(lo), Some(hi)) => format!("{per} per {field} (between {} and {})", n(lo), n(hi)),
+            (None, Some(hi)) => format!("{per} per {field} (at most {})", n(hi)),
+            (Some(lo), None) => format!("{per} per {field} (at least {})", n(lo)),
+            (None, None) => format!("{per} per {field}"),
         });
     }
     if let Some(d) = &spec.decay {
-        how.push(format!("decay {d}"));
+        match decays.get(d) {
+            Some(curve) if !curve.text.is_empty() => {
+                how.push(format!("decay {d} ({})", curve.text));
+            }
+            _ => how.push(format!("decay {d}")),
+        }
+    }
+    if let Some(m) = spec.min {
+        how.push(format!("min {}", render::number(m)));
     }
     if let Some(m) = spec.max {
-        how.push(format!("max {m}"));
+        how.push(format!("max {}", render::number(m)));
     }
-    if !how.is_empty() {
-        let how = how.join(", ");
-        text = if text.is_empty() {
-            how
-        } else {
-            format!("{text}: {how}")
-        };
-    } else if text.is_empty() {
-        "always".clone_into(&mut text);
-    }
+    let cond_text = (!text.is_empty()).then(|| std::mem::take(&mut text));
+    text = render::combine(cond_text, &how.join(", "), spec.value.is_some());
     let mut points = match (&spec.value, spec.points, spec.per) {
         (Some(v), None, per) => {
             let (field, min, max) = match v {
@@ -222,8 +245,14 @@ fn condition(c: &Condition, ft: &mut FeatureTable, engaged: &mut bool) -> Result
             for (i, x) in list.iter().enumerate() {
                 let (cc, t) =
                     condition(x, ft, engaged).map_err(|e| e.with_field(format!("[{i}]")))?;
+                // Only compound parts need parentheses: `employees > 0 and employees < 10`.
+                let compound = matches!(cc, Cond::And(..) | Cond::Or(..));
                 conds.push(cc);
-                texts.push(if list.len() > 1 { format!("({t})") } else { t });
+                texts.push(if list.len() > 1 && compound {
+                    format!("({t})")
+                } else {
+                    t
+                });
             }
             Ok((conds, texts.join(sep)))
         };
@@ -238,7 +267,13 @@ fn condition(c: &Condition, ft: &mut FeatureTable, engaged: &mut bool) -> Result
             }
             (1, _, _, Some(inner)) => {
                 let (cc, t) = condition(inner, ft, engaged).map_err(|e| e.with_field("not"))?;
-                Ok((Cond::Not(Box::new(cc)), format!("not ({t})")))
+                // `not free_mail`, but `not (country is "US")`.
+                let t = if t.contains(' ') {
+                    format!("not ({t})")
+                } else {
+                    format!("not {t}")
+                };
+                Ok((Cond::Not(Box::new(cc)), t))
             }
             _ => Err(Error::config(
                 "a condition needs a `field` with tests, or exactly one of `all`, `any`, `not`",
@@ -285,9 +320,9 @@ fn condition(c: &Condition, ft: &mut FeatureTable, engaged: &mut bool) -> Result
                 let vals: Vec<String> =
                     set.iter().map(|s| str_of(s, test)).collect::<Result<_>>()?;
                 texts.push(format!(
-                    "{name} {}in [{}]",
+                    "{name} {}in {}",
                     if neg { "not " } else { "" },
-                    vals.join(", ")
+                    render::quoted_set(&vals)
                 ));
                 let c = Cond::StrIn(slot, vals.into_iter().map(String::into_boxed_str).collect());
                 conds.push(if neg { Cond::Not(Box::new(c)) } else { c });
@@ -300,8 +335,7 @@ fn condition(c: &Condition, ft: &mut FeatureTable, engaged: &mut bool) -> Result
         ] {
             if let Some(list) = list {
                 let vals = list.to_vec();
-                let quoted: Vec<String> = vals.iter().map(|v| format!("{v:?}")).collect();
-                texts.push(format!("{name} {word} {}", quoted.join(" or ")));
+                texts.push(format!("{name} {word} {}", render::quoted_any(&vals)));
                 let mut alts: Vec<Cond> = vals
                     .into_iter()
                     .map(|v| Cond::Str(op, slot, v.into()))
@@ -327,7 +361,7 @@ fn condition(c: &Condition, ft: &mut FeatureTable, engaged: &mut bool) -> Result
             _ => Err(bad(test)),
         };
         let mut cmp = |op: CmpOp, v: f64, sym: &str| {
-            texts.push(format!("{name} {sym} {v}"));
+            texts.push(format!("{name} {sym} {}", render::number(v)));
             conds.push(Cond::Cmp(op, Num::Slot(slot), num(v)));
         };
         if let Some(v) = &c.equals {
@@ -364,7 +398,7 @@ fn condition(c: &Condition, ft: &mut FeatureTable, engaged: &mut bool) -> Result
         for (set, neg, test) in [(&c.in_set, false, "in"), (&c.not_in, true, "not_in")] {
             if let Some(set) = set {
                 let vals: Vec<f64> = set.iter().map(|s| num_of(s, test)).collect::<Result<_>>()?;
-                let shown: Vec<String> = vals.iter().map(f64::to_string).collect();
+                let shown: Vec<String> = vals.iter().map(|v| render::number(*v)).collect();
                 texts.push(format!(
                     "{name} {}in [{}]",
                     if neg { "not " } else { "" },

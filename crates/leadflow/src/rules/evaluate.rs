@@ -139,7 +139,8 @@ fn threshold_met(
             if value < b {
                 return Ok(None);
             }
-            parts.push(format!("{label} {value} >= {b}"));
+            let shown = super::render::rounded(value, &[b]);
+            parts.push(format!("{label} {shown} >= {b}"));
         }
     }
     if let Some(want) = &rule.qualification {

@@ -25,6 +25,7 @@ mod pack;
 mod program;
 pub mod qualify;
 mod recognize;
+mod render;
 mod result;
 mod script;
 mod sources;
@@ -43,5 +44,7 @@ pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Tempera
 pub use script::ScriptLog;
 pub use sources::{PackSources, ScriptText};
 
+#[cfg(test)]
+mod reason_tests;
 #[cfg(test)]
 mod tests;

@@ -13,6 +13,7 @@ use super::features::FeatureTable;
 use super::load::{self, PackFormat, PackSource};
 use super::manifest::{GradesSpec, Manifest, TemperatureSpec};
 use super::program::{Program, RuleInfo, Scratch, Sums, Trace};
+use super::render;
 use super::result::{Explanation, Grade, ScoreResult, Temperature};
 use super::script::{self, ScriptLog};
 use crate::error::Result;
@@ -293,6 +294,9 @@ fn check_thresholds(g: &GradesSpec, t: &TemperatureSpec) -> Result<()> {
 }
 
 fn grade_reason(grade: Grade, fit: f64, g: &GradesSpec) -> String {
+    let mut all = vec![g.a, g.b, g.c, g.d];
+    all.extend(g.e);
+    let fit = render::rounded(fit, &all);
     let floor = match grade {
         Grade::A => Some(g.a),
         Grade::B => Some(g.b),
@@ -308,6 +312,7 @@ fn grade_reason(grade: Grade, fit: f64, g: &GradesSpec) -> String {
 }
 
 fn temperature_reason(t: Temperature, total: f64, s: &TemperatureSpec) -> String {
+    let total = render::rounded(total, &[s.warm, s.hot]);
     match t {
         Temperature::Hot => format!("total {total} >= hot threshold {}", s.hot),
         Temperature::Warm => format!(

@@ -13,6 +13,9 @@ use rhai::{ASTNode, Expr, FnCallExpr, Stmt};
 
 use super::features::{Axis, FeatureTable, FeatureType};
 use super::native::{BinOp, CmpOp, Cond, Num, StrOp, UnOp};
+use super::render::{self, Names};
+
+mod switch;
 
 /// Numeric type as rhai would see it (integer arithmetic differs from float).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +51,8 @@ pub(crate) enum Shape {
         cap: (Option<f64>, Option<f64>),
         decay_local: Option<usize>,
         axis: Axis,
+        /// The rule in words (`title contains "VP"`, `0.5 per page_views, max 15`).
+        reason: String,
     },
     /// `if score < v { score = v; }` (`low`) or `if score > v { score = v; }`.
     Clamp {
@@ -66,6 +71,8 @@ pub(crate) struct Local {
     ty: NumTy,
     engagement: bool,
     pub decay: bool,
+    /// The local's expression in words, when recognised (`exp(-days_since_activity / 30)`).
+    pub text: Option<String>,
 }
 
 impl Local {
@@ -76,7 +83,12 @@ impl Local {
             ty: NumTy::Float,
             engagement,
             decay: true,
+            text: None,
         }
+    }
+
+    pub fn ty(&self) -> NumTy {
+        self.ty
     }
 }
 
@@ -91,6 +103,8 @@ pub(crate) struct Recognizer<'t> {
     assigned: HashSet<String>,
     engaged: bool,
     enabled: bool,
+    /// The script's text (switch case values are read back from it).
+    source: Option<&'t str>,
 }
 
 /// Variables assigned (`x = ..`, `x += ..`) anywhere in `stmts`.
@@ -190,6 +204,21 @@ impl<'t> Recognizer<'t> {
             assigned: assigned_vars(stmts),
             engaged: false,
             enabled,
+            source: None,
+        }
+    }
+
+    /// Gives the script's text (needed to recognise `switch`).
+    #[must_use]
+    pub fn with_source(mut self, text: &'t str) -> Self {
+        self.source = Some(text);
+        self
+    }
+
+    fn names(&self) -> Names<'_> {
+        Names {
+            features: self.features,
+            locals: self.locals,
         }
     }
 
@@ -230,11 +259,13 @@ impl<'t> Recognizer<'t> {
                     Val::Bool(c) => (Num::Cond(Box::new(c)), NumTy::Bool),
                     _ => return None,
                 };
+                let text = render::expr(&expr, &self.names(), 0);
                 self.locals.push(Local {
                     name: name.to_owned(),
                     ty,
                     engagement: self.engaged,
                     decay: expr.is_decay_curve(),
+                    text: Some(text),
                 });
                 let local = self.locals.len() - 1;
                 self.visible.insert(name.to_owned(), local);
@@ -256,6 +287,7 @@ impl<'t> Recognizer<'t> {
                 self.add_to_score(body, cond)
             }
             Stmt::Assignment(_) => self.add_to_score(s, Cond::Const(true)),
+            Stmt::Switch(x, pos) => self.switch(x, *pos),
             Stmt::Expr(e) if is_var(e, "score") => Some(Shape::Result),
             _ => None,
         }
@@ -290,12 +322,14 @@ impl<'t> Recognizer<'t> {
         } else {
             Axis::Fit
         };
+        let reason = render::reason(&cond, &points, cap, &self.names());
         Some(Shape::Rule {
             cond,
             points,
             cap,
             decay_local,
             axis,
+            reason,
         })
     }
 
