@@ -25,6 +25,7 @@ mod program;
 pub mod qualify;
 mod recognize;
 mod result;
+mod rows;
 mod script;
 mod sources;
 
@@ -37,6 +38,7 @@ pub use manifest::Manifest;
 pub use pack::CompiledPack;
 pub use program::{RuleInfo, RuleKind};
 pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Temperature, Tier};
+pub use rows::{Cell, RowBatch};
 pub use script::ScriptLog;
 pub use sources::{PackSources, ScriptText};
 
