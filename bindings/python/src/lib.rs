@@ -12,6 +12,7 @@ mod lifecycle;
 mod metrics;
 mod model;
 mod pack;
+mod rows;
 mod rules;
 mod values;
 
