@@ -62,8 +62,9 @@ def one(pack: leadflow.Pack, lead: Any) -> Any:
 
 
 def same(got: Any, want: Any) -> None:
-    if isinstance(want, Exception):
+    if isinstance(want, leadflow.LeadflowError):
         assert type(got) is type(want), (got, want)
+        assert isinstance(got, leadflow.LeadflowError)
         assert (got.record, got.field, got.rule, str(got)) == (
             want.record,
             want.field,
