@@ -10,11 +10,11 @@ use napi::{Env, ValueType};
 use napi_derive::napi;
 use serde::Serialize;
 
-use crate::{columnar, rows};
 use crate::errors::OrThrow;
 use crate::lifecycle::Pipeline;
 use crate::rules::{arg, lead_from};
 use crate::values::{self, JsonInput};
+use crate::{columnar, rows};
 
 /// A compiled rule pack. Immutable and cheap to share: compile once, score many.
 #[napi]

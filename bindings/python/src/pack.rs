@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use leadflow::lifecycle::Pipeline;
 use leadflow::rules::{
-    Axis, CompiledPack, PackFormat, PackSources, RowBatch, RuleKind, ScoreResult, Tier,
+    Axis, CompiledPack, PackFormat, PackSources, RowBatch, RowScore, RuleKind, ScoreResult, Tier,
 };
 use leadflow::{Error, Lead};
 use pyo3::prelude::*;
@@ -82,6 +82,8 @@ impl PyPack {
         let mut batch = RowBatch::new(&self.inner, now, explain);
         let keys: Vec<Bound<'py, PyString>> =
             batch.keys().map(|k| PyString::intern(py, k)).collect();
+        // The id objects of fast rows, reused in their result dicts.
+        let mut ids: Vec<Option<Bound<'py, PyAny>>> = Vec::new();
         for item in leads.try_iter()? {
             let item = item?;
             if let Ok(text) = item.cast::<PyString>() {
@@ -90,20 +92,32 @@ impl PyPack {
             }
             if batch.is_fast()
                 && let Ok(dict) = item.cast::<PyDict>()
-                && rows::read_dict(&mut batch, dict, &keys)?
+                && let Some(id) = rows::read_dict(&mut batch, dict, &keys)?
             {
+                ids.push(id);
                 continue;
             }
             batch.push_value(value_from_py(&item));
         }
-        let results = errors::run(py, move || Ok(batch.score()))?;
+        let scores = errors::run(py, move || Ok(batch.score_split()))?;
         let names = rows::ResultNames::new(py);
         let out = PyList::empty(py);
-        for r in &results {
+        for r in scores.iter() {
             match r {
-                Ok(r) if r.explanation.is_none() => out.append(names.result(py, r)?)?,
-                Ok(r) => out.append(result_to_py(py, r)?)?,
-                Err(e) => out.append(errors::to_exception(py, e)?)?,
+                RowScore::Fast { error: Some(e), .. } | RowScore::Slow(Err(e)) => {
+                    out.append(errors::to_exception(py, e)?)?;
+                }
+                RowScore::Fast { row, error: None } => {
+                    let id = match ids.get(row) {
+                        Some(Some(id)) => id.clone(),
+                        _ => PyString::new(py, scores.id(row)).into_any(),
+                    };
+                    out.append(names.row(py, &scores.columns, row, id)?)?;
+                }
+                RowScore::Slow(Ok(r)) if r.explanation.is_none() => {
+                    out.append(names.result(py, r)?)?;
+                }
+                RowScore::Slow(Ok(r)) => out.append(result_to_py(py, r)?)?,
             }
         }
         Ok(out)

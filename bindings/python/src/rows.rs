@@ -2,7 +2,7 @@
 //! (interned key lookups, scalars only) so that no JSON value or `Lead` is built
 //! for them; results go back as dicts with interned keys.
 
-use leadflow::rules::{Cell, Grade, RowBatch, ScoreResult, Temperature};
+use leadflow::rules::{Cell, ColumnScores, Grade, RowBatch, ScoreResult, Temperature};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 
@@ -32,39 +32,44 @@ fn cell<'a>(v: &'a Bound<'_, PyAny>) -> Option<Cell<'a>> {
     None
 }
 
-/// Reads one dict into `batch`: true when it took the fast path; false when
+/// Reads one dict into `batch`: `Some` when it took the fast path, with its
+/// `id` object when that is an exact `str` (reused in the result); `None` when
 /// the caller must add it as a JSON value.
-pub fn read_dict(
+pub fn read_dict<'py>(
     batch: &mut RowBatch,
-    dict: &Bound<'_, PyDict>,
-    keys: &[Bound<'_, PyString>],
-) -> PyResult<bool> {
+    dict: &Bound<'py, PyDict>,
+    keys: &[Bound<'py, PyString>],
+) -> PyResult<Option<Option<Bound<'py, PyAny>>>> {
     batch.begin_row();
     let mut found = 0;
+    let mut id = None;
     for (i, key) in keys.iter().enumerate() {
         if let Some(v) = dict.get_item(key)? {
             found += 1;
-            let Some(c) = cell(&v) else { return Ok(false) };
+            let Some(c) = cell(&v) else { return Ok(None) };
             batch.set(i, c);
+            if i == 0 && v.is_exact_instance_of::<PyString>() {
+                id = Some(v);
+            }
         }
     }
     // Keys the pack does not read still have to parse as a lead would.
     if found != dict.len() {
         for (k, v) in dict.iter() {
             let Ok(k) = k.cast::<PyString>() else {
-                return Ok(false);
+                return Ok(None);
             };
             let Ok(name) = k.to_str() else {
-                return Ok(false);
+                return Ok(None);
             };
             if keys.iter().any(|key| key.to_str().is_ok_and(|s| s == name)) {
                 continue;
             }
-            let Some(c) = cell(&v) else { return Ok(false) };
+            let Some(c) = cell(&v) else { return Ok(None) };
             batch.set_other(name, c);
         }
     }
-    Ok(batch.finish_row())
+    Ok(batch.finish_row().then_some(id))
 }
 
 /// Interned keys and grade/temperature strings for result dicts.
@@ -96,13 +101,46 @@ impl<'py> ResultNames<'py> {
 
     /// A result without explanation as a dict (the same keys as `Pack.score`).
     pub fn result(&self, py: Python<'py>, r: &ScoreResult) -> PyResult<Bound<'py, PyDict>> {
+        let id = PyString::new(py, &r.lead_id).into_any();
+        self.dict(
+            py,
+            id,
+            (r.total, r.fit, r.engagement),
+            r.grade,
+            r.temperature,
+        )
+    }
+
+    /// Fast row `row` of `c` as a result dict.
+    pub fn row(
+        &self,
+        py: Python<'py>,
+        c: &ColumnScores,
+        row: usize,
+        id: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let at = |v: &[f64]| v.get(row).copied().unwrap_or(f64::NAN);
+        let grade = c.grade.get(row).copied().unwrap_or(Grade::F);
+        let temperature = c.temperature.get(row).copied().unwrap_or(Temperature::Cold);
+        let sums = (at(&c.total), at(&c.fit), at(&c.engagement));
+        self.dict(py, id, sums, grade, temperature)
+    }
+
+    fn dict(
+        &self,
+        py: Python<'py>,
+        lead_id: Bound<'py, PyAny>,
+        (t, f, e): (f64, f64, f64),
+        g: Grade,
+        temp: Temperature,
+    ) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         let [id, total, fit, engagement, grade, temperature] = &self.keys;
-        d.set_item(id, &r.lead_id)?;
-        d.set_item(total, r.total)?;
-        d.set_item(fit, r.fit)?;
-        d.set_item(engagement, r.engagement)?;
-        let g = match r.grade {
+        d.set_item(id, lead_id)?;
+        d.set_item(total, t)?;
+        d.set_item(fit, f)?;
+        d.set_item(engagement, e)?;
+        let g = match g {
             Grade::A => 0,
             Grade::B => 1,
             Grade::C => 2,
@@ -111,7 +149,7 @@ impl<'py> ResultNames<'py> {
             Grade::F => 5,
         };
         d.set_item(grade, &self.grades[g])?;
-        let t = match r.temperature {
+        let t = match temp {
             Temperature::Cold => 0,
             Temperature::Warm => 1,
             Temperature::Hot => 2,

@@ -38,7 +38,7 @@ pub use manifest::Manifest;
 pub use pack::CompiledPack;
 pub use program::{RuleInfo, RuleKind};
 pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Temperature, Tier};
-pub use rows::{Cell, RowBatch};
+pub use rows::{Cell, RowBatch, RowScore, RowScores};
 pub use script::ScriptLog;
 pub use sources::{PackSources, ScriptText};
 

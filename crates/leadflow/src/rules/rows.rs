@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Number, Value};
 
 use super::activity::Aggregate;
-use super::columns::{Column, Columns, Offsets};
+use super::columns::{Column, ColumnScores, Columns, Offsets};
 use super::features::{Derived, FeatureType, LeadField, Source};
 use super::helpers;
 use super::pack::CompiledPack;
@@ -502,48 +502,40 @@ impl RowBatch {
 
     /// Scores every row on all cores: one result per row, in the order added.
     pub fn score(self) -> Vec<Result<ScoreResult>> {
-        let fast = self.score_fast();
-        let slow = score_slow(&self.pack, self.slow, self.now, self.explain);
-        let mut fast = fast.into_iter();
-        let mut slow = slow.into_iter();
-        let missing = || Err(Error::validation("row batch lost a result"));
-        self.order
+        let scores = self.score_split();
+        scores
             .iter()
-            .map(|e| match e {
-                Entry::Fast => fast.next().unwrap_or_else(missing),
-                Entry::Slow => slow.next().unwrap_or_else(missing),
+            .map(|r| match r {
+                RowScore::Fast { error: Some(e), .. } => Err(e.clone()),
+                RowScore::Fast { row, error: None } => Ok(scores.result(row)),
+                RowScore::Slow(r) => r.clone(),
             })
             .collect()
     }
 
-    fn score_fast(&self) -> Vec<Result<ScoreResult>> {
-        if self.n_fast == 0 {
-            return Vec::new();
-        }
-        let cols = match self.columns() {
-            Ok(c) => c,
-            Err(e) => return vec![Err(e); self.n_fast],
+    /// Scores every row on all cores, keeping the fast rows' results as columns
+    /// (hosts build their own result objects from them without a `ScoreResult`
+    /// per row). See [`RowScores::iter`].
+    pub fn score_split(self) -> RowScores {
+        let fast = if self.n_fast == 0 {
+            Ok(ColumnScores::default())
+        } else {
+            self.columns()
+                .map(|cols| self.pack.score_columns(&cols, self.now))
         };
-        let s = self.pack.score_columns(&cols, self.now);
-        let mut errors = s.errors.into_iter().peekable();
-        (0..self.n_fast)
-            .map(|i| {
-                if errors.peek().is_some_and(|(row, _)| *row == i)
-                    && let Some((_, e)) = errors.next()
-                {
-                    return Err(e);
-                }
-                Ok(ScoreResult {
-                    lead_id: text_at(&self.ids.0, &self.ids.1, i).to_owned(),
-                    total: s.total[i],
-                    fit: s.fit[i],
-                    engagement: s.engagement[i],
-                    grade: s.grade[i],
-                    temperature: s.temperature[i],
-                    explanation: None,
-                })
-            })
-            .collect()
+        let slow = score_slow(&self.pack, self.slow, self.now, self.explain);
+        let (columns, failed) = match fast {
+            Ok(c) => (c, None),
+            Err(e) => (ColumnScores::default(), Some(e)),
+        };
+        RowScores {
+            columns,
+            failed,
+            ids: self.ids,
+            slow,
+            order: self.order,
+            lost: Err(Error::validation("row batch lost a result")),
+        }
     }
 
     fn columns(&self) -> Result<Columns<'_>> {
@@ -556,6 +548,90 @@ impl RowBatch {
             cols = cols.with(&f.name, col)?;
         }
         Ok(cols)
+    }
+}
+
+/// The results of a [`RowBatch`]: fast rows as columns, slow rows as results.
+#[derive(Debug)]
+pub struct RowScores {
+    /// Scores of the fast rows, in their order (`RowScore::Fast::row` indexes them).
+    pub columns: ColumnScores,
+    /// Set when the fast rows' columns could not be built (every fast row fails with it).
+    failed: Option<Error>,
+    ids: (Vec<i64>, String),
+    slow: Vec<Result<ScoreResult>>,
+    order: Vec<Entry>,
+    lost: Result<ScoreResult>,
+}
+
+/// One row of [`RowScores`], in input order.
+#[derive(Debug)]
+pub enum RowScore<'a> {
+    /// A fast row: its index in `columns`, and its error if it failed.
+    Fast {
+        row: usize,
+        error: Option<&'a Error>,
+    },
+    /// A slow row's result.
+    Slow(&'a Result<ScoreResult>),
+}
+
+impl RowScores {
+    /// Number of rows (both paths).
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The lead id of fast row `row`.
+    pub fn id(&self, row: usize) -> &str {
+        text_at(&self.ids.0, &self.ids.1, row)
+    }
+
+    /// The result of fast row `row` (which did not fail) as a [`ScoreResult`].
+    pub fn result(&self, row: usize) -> ScoreResult {
+        let c = &self.columns;
+        ScoreResult {
+            lead_id: self.id(row).to_owned(),
+            total: c.total.get(row).copied().unwrap_or(f64::NAN),
+            fit: c.fit.get(row).copied().unwrap_or(f64::NAN),
+            engagement: c.engagement.get(row).copied().unwrap_or(f64::NAN),
+            grade: c.grade.get(row).copied().unwrap_or(super::result::Grade::F),
+            temperature: c
+                .temperature
+                .get(row)
+                .copied()
+                .unwrap_or(super::result::Temperature::Cold),
+            explanation: None,
+        }
+    }
+
+    /// Every row in input order.
+    pub fn iter(&self) -> impl Iterator<Item = RowScore<'_>> + '_ {
+        let mut fast = 0;
+        let mut slow = 0;
+        let mut errors = self.columns.errors.iter().peekable();
+        self.order.iter().map(move |e| match e {
+            Entry::Fast => {
+                let row = fast;
+                fast += 1;
+                let error = if let Some(e) = &self.failed {
+                    Some(e)
+                } else if errors.peek().is_some_and(|(r, _)| *r == row) {
+                    errors.next().map(|(_, e)| e)
+                } else {
+                    None
+                };
+                RowScore::Fast { row, error }
+            }
+            Entry::Slow => {
+                slow += 1;
+                RowScore::Slow(self.slow.get(slow - 1).unwrap_or(&self.lost))
+            }
+        })
     }
 }
 
