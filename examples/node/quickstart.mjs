@@ -1,8 +1,8 @@
 // leadflow from Node: compile a rule pack, score, explain, evaluate, convert,
-// and score a batch off the main thread. Run: `node examples/node/quickstart.mjs`
+// score a batch off the main thread, then route, touch, check SLAs and plan triggers. Run: `node examples/node/quickstart.mjs`
 // (after `npm install` here, which links the binding in ../../bindings/node).
 import { readFileSync } from 'node:fs'
-import { GRADES, Pack, convert, toColumns } from 'leadflow'
+import { GRADES, Pack, Router, SlaPolicy, Triggers, convert, recordActivity, toColumns } from 'leadflow'
 
 const examples = new URL('..', import.meta.url).pathname
 const read = (file) => readFileSync(`${examples}data/${file}`, 'utf8')
@@ -39,3 +39,40 @@ const again = await pack.scoreManyAsync(leads, now)
 const columns = toColumns(leads, { title: 'string', employees: 'number', industry: 'string', country: 'string', email: 'string' })
 const fit = await pack.scoreColumnsAsync(columns, now)
 console.log(`${again.length} leads scored async; first fit grade from columns: ${GRADES[fit.grade[0]]}`)
+
+// 7. Route new leads to reps. The routing state (round-robin positions, daily caps)
+// is plain JSON: load it from your store, pass it in, store the one you get back.
+const routing = `${examples}routing/`
+const router = Router.fromPath(`${routing}routing.yaml`, { accounts: JSON.parse(readFileSync(`${routing}accounts.json`, 'utf8')) })
+const inbound = readFileSync(`${routing}leads.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line))
+const { assignments, state } = router.assignMany(inbound, null, '2026-03-02T09:00:00Z')
+for (const a of assignments.slice(0, 5)) {
+  if ('error' in a) console.log(`skipped: ${a.error.message}`) // a bad lead never fails the batch
+  else console.log(`${a.lead_id} -> ${JSON.stringify(a.assignee)} via ${a.via}: ${a.reason}`)
+}
+console.log(`state to store: ${JSON.stringify(state).length} bytes`)
+
+// 8. Work the first lead: record touches (status moves, recycling), then check its SLAs.
+let worked = inbound[0]
+for (const activity of [
+  { type: 'call_attempt', at: '2026-03-02T09:20:00+01:00' },
+  { type: 'call_connected', at: '2026-03-02T11:00:00+01:00' },
+]) {
+  const r = recordActivity(worked, activity, { actor: 'rep:ana' })
+  worked = r.lead
+  console.log(`${activity.type} -> ${worked.status} (a touch: ${r.result.touch})`)
+}
+const sla = new SlaPolicy({ first_touch: [{ name: 'inbound', from: 'created', within_minutes: 30 }] })
+const report = sla.evaluate(worked, '2026-03-02T12:00:00Z')
+console.log(`speed to lead: ${report.speed_to_lead_seconds} s; ${report.slas.map((s) => `${s.policy} ${s.state}`).join(', ')}`)
+
+// 9. Automation triggers plan actions for events; the host performs them.
+const triggers = new Triggers({
+  triggers: [{
+    name: 'hot-lead',
+    on: { score_crossed: { threshold: 60 } },
+    actions: [{ set_stage: 'mql' }, { notify: { to: 'lead_owner', template: 'hot_lead' } }],
+  }],
+})
+const { actions } = triggers.evaluate(worked, { type: 'score_changed', from: 40, to: 72 })
+console.log(actions.map((a) => `${a.trigger}: ${Object.keys(a.action)[0]}`).join(', '))

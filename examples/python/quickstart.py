@@ -1,4 +1,4 @@
-"""leadflow in a notebook: score, explain, evaluate and convert leads.
+"""leadflow in a notebook: score, explain, evaluate, convert and route leads.
 
 Run from the repository root:  python examples/python/quickstart.py
 (executed by bindings/python/test.sh, so it stays runnable).
@@ -46,3 +46,39 @@ df = pd.DataFrame(leads)[["id", "title", "employees", "industry", "country", "em
 scored = pack.score_many(df, now)
 print(scored[["id", "title", "score", "grade", "temperature"]].head())
 print(scored.groupby("grade", observed=True)["score"].agg(["count", "mean"]))
+
+# %% Route new leads to reps. The routing state (round-robin positions, daily caps) is a
+# plain dict: load it from your store, pass it in, store the one you get back.
+routing = ROOT / "examples/routing"
+router = leadflow.Router.from_path(
+    routing / "routing.yaml", accounts=json.loads((routing / "accounts.json").read_text())
+)
+print(router)  # in a notebook, `router` alone renders its rules, teams and reps as a table
+inbound = [json.loads(line) for line in open(routing / "leads.jsonl")]
+state: dict = {}
+assignments, state = router.assign_many(inbound, state, now="2026-03-02T09:00:00Z")
+for a in assignments[:5]:
+    if isinstance(a, leadflow.LeadflowError):  # a bad lead is an error entry, not a failed batch
+        print("skipped:", a)
+        continue
+    print(f"{a['lead_id']:<5} -> {a['assignee']}  via {a['via']}: {a['reason']}")
+print("state to store:", state)
+
+# %% Work the first lead: record touches (status moves, recycling), then check its SLAs.
+lead = inbound[0]
+for activity in [{"type": "call_attempt", "at": "2026-03-02T09:20:00+01:00"},
+                 {"type": "call_connected", "at": "2026-03-02T11:00:00+01:00"}]:
+    lead, touched = leadflow.record_activity(lead, activity, actor="rep:ana")
+    print(activity["type"], "->", lead["status"], f"(a touch: {touched['touch']})")
+sla = leadflow.SlaPolicy({"first_touch": [{"name": "inbound", "from": "created", "within_minutes": 30}]})
+report = sla.evaluate(lead, now="2026-03-02T12:00:00Z")
+print("speed to lead:", report["speed_to_lead_seconds"], "s;",
+      [(s["policy"], s["state"]) for s in report["slas"]])
+
+# %% Automation triggers plan actions for events; the host performs them.
+triggers = leadflow.Triggers({"triggers": [{
+    "name": "hot-lead", "on": {"score_crossed": {"threshold": 60}},
+    "actions": [{"set_stage": "mql"}, {"notify": {"to": "lead_owner", "template": "hot_lead"}}],
+}]})
+actions, trigger_state = triggers.evaluate(lead, {"type": "score_changed", "from": 40, "to": 72})
+print([(a["trigger"], *a["action"]) for a in actions])  # [('hot-lead', 'set_stage'), ...]

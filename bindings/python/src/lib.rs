@@ -12,6 +12,7 @@ mod lifecycle;
 mod metrics;
 mod model;
 mod pack;
+mod routing;
 mod rows;
 mod rules;
 mod values;
@@ -33,6 +34,7 @@ fn _leadflow(m: &Bound<'_, PyModule>) -> PyResult<()> {
     convert::register(m)?;
     rules::register(m)?;
     metrics::register(m)?;
+    routing::register(m)?;
     pack::register(m)?;
     Ok(())
 }

@@ -6,6 +6,8 @@
 //! same text); reading one back checks it against its own configuration, and
 //! `merge` refuses partials computed with a different configuration.
 
+use std::fmt::Write as _;
+
 use leadflow::metrics::{MetricsAccumulator, config_from_request, run_request};
 use leadflow::model::{Record, split_records};
 use leadflow::{Error, Lead, Opportunity};
@@ -323,6 +325,38 @@ impl PyMetricsAccumulator {
             c.period.label(),
             c.now.to_rfc3339()
         )
+    }
+
+    /// A notebook view: the period, `now` and the stages the funnel counts.
+    fn _repr_html_(&self) -> String {
+        let c = self.inner.config();
+        let o = &c.options;
+        let esc = crate::lifecycle::escape_html;
+        let rows = [
+            ("period", esc(&c.period.label())),
+            ("now", esc(&c.now.to_rfc3339())),
+            (
+                "stages",
+                o.ladder
+                    .iter()
+                    .map(|s| esc(s))
+                    .collect::<Vec<_>>()
+                    .join(" &rarr; "),
+            ),
+            (
+                "MQL / SQL",
+                format!("{} / {}", esc(&o.mql_stage), esc(&o.sql_stage)),
+            ),
+            ("SLA", format!("{} min", o.sla_minutes)),
+        ];
+        let mut body = String::new();
+        for (k, v) in rows {
+            let _ = write!(
+                body,
+                "<tr><th style=\"text-align:left\">{k}</th><td style=\"text-align:left\">{v}</td></tr>"
+            );
+        }
+        format!("<table><caption>leadflow.MetricsAccumulator</caption>{body}</table>")
     }
 }
 

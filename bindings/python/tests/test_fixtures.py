@@ -111,6 +111,56 @@ def evaluate(input: dict[str, Any]) -> Any:
     return lead
 
 
+def _error_json(err: leadflow.LeadflowError) -> dict[str, Any]:
+    """The core's JSON of an error (the `{"error": ...}` entry of a batch)."""
+    keys = ("message", "record", "field", "rule", "file", "line", "column", "details")
+    out: dict[str, Any] = {"kind": err.kind}
+    out.update({key: getattr(err, key) for key in keys if getattr(err, key) is not None})
+    return out
+
+
+def route(input: dict[str, Any]) -> Any:
+    existing: dict[str, Any] = {}
+    if "accounts" in input:
+        existing = {"accounts": input["accounts"], "contacts": input.get("contacts", [])}
+    router = leadflow.Router(input["config"], **existing)
+    assignments, state = router.assign_many(input.get("leads", []), input.get("state"), now=input["now"])
+    entries = [{"error": _error_json(a)} if isinstance(a, leadflow.LeadflowError) else a for a in assignments]
+    return {"assignments": entries, "state": state}
+
+
+def sla(input: dict[str, Any]) -> Any:
+    policy = leadflow.SlaPolicy(input["config"])
+    reports: list[Any] = []
+    for lead in input.get("leads", []):
+        try:
+            reports.append(policy.evaluate(lead, now=input["now"]))
+        except leadflow.LeadflowError as e:
+            reports.append({"error": _error_json(e)})
+    return reports
+
+
+def triggers(input: dict[str, Any]) -> Any:
+    t = leadflow.Triggers(input["config"])
+    state = input.get("state")
+    actions: list[Any] = []
+    for event in input.get("events", []):
+        planned, state = t.evaluate(input["lead"], event, state)
+        actions.extend(planned)
+    return {"actions": actions, "state": state if state is not None else {}}
+
+
+def touch(input: dict[str, Any]) -> Any:
+    lead = input["lead"]
+    results = []
+    for activity in input.get("activities", []):
+        lead, result = leadflow.record_activity(
+            lead, activity, policy=input.get("policy"), actor=input.get("actor")
+        )
+        results.append(result)
+    return {"lead": leadflow.parse_lead(lead), "results": results}
+
+
 # operation name -> function of the fixture's `input` returning the JSON-like result.
 OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "parse_lead": leadflow.parse_lead,
@@ -124,16 +174,12 @@ OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "qualify": qualify,
     "qualify_lead": qualify_lead,
     **{section: _metrics_section(section) for section in METRICS_SECTIONS},
+    "route": route,
+    "sla": sla,
+    "triggers": triggers,
+    "touch": touch,
     "score": score,
     "evaluate": evaluate,
-}
-
-# Operations of core areas the binding does not cover yet (routing landed on main
-# after binding phase 2). Listed explicitly so they cannot be forgotten: their
-# fixtures are skipped with this reason, and an operation documented in the README
-# must be either bound or listed here.
-NOT_YET_BOUND = {
-    "route", "sla", "triggers", "touch",  # leadflow::routing
 }
 
 PATHS = sorted(FIXTURES.rglob("*.json"))
@@ -151,7 +197,7 @@ def test_every_documented_operation_is_bound() -> None:
     readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\|\s*`([a-z_]+)`\s*\|", readme, flags=re.MULTILINE))
     assert documented, "no operations found in tests/fixtures/README.md"
-    missing = sorted(documented - OPERATIONS.keys() - NOT_YET_BOUND)
+    missing = sorted(documented - OPERATIONS.keys())
     assert not missing, f"operations documented but not bound in test_fixtures.py: {missing}"
 
 
@@ -166,8 +212,6 @@ def test_fixture(path: pathlib.Path) -> None:
     fx = json.loads(path.read_text(encoding="utf-8"))
     op = fx.get("operation")
     assert isinstance(op, str), "a fixture needs an `operation`"
-    if op in NOT_YET_BOUND:
-        pytest.skip(f"`{op}` is not bound in Python yet (NOT_YET_BOUND)")
     assert ("expected" in fx) != ("error" in fx), "a fixture has exactly one of `expected` and `error`"
     if "expected" in fx:
         strict_equal(_run(op, fx["input"]), fx["expected"])

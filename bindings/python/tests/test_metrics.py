@@ -187,3 +187,6 @@ def test_invalid_configuration() -> None:
     acc = leadflow.MetricsAccumulator(PERIOD, NOW, utc_offset="-05:00")
     assert acc.config["period"]["from"] == "2026-07-01T00:00:00-05:00"
     assert "2026-Q3" in repr(acc)
+    html = acc._repr_html_()
+    assert html.startswith("<table><caption>leadflow.MetricsAccumulator</caption>")
+    assert "2026-Q3" in html and "mql" in html

@@ -111,6 +111,23 @@ fn columns_match_leads_and_the_hand_written_scorer() {
                 "{name} lead {i}: {} != {want}",
                 lead.total
             );
+            // The block evaluator (columns) and the row evaluator (leads) add the
+            // same points in the same order: bit-identical, not merely close.
+            assert_eq!(
+                by_cols.total[i].to_bits(),
+                lead.total.to_bits(),
+                "{name} row {i}"
+            );
+            assert_eq!(
+                by_cols.fit[i].to_bits(),
+                lead.fit.to_bits(),
+                "{name} row {i}"
+            );
+            assert_eq!(
+                by_cols.engagement[i].to_bits(),
+                lead.engagement.to_bits(),
+                "{name} row {i}"
+            );
             assert_eq!(by_cols.grade[i], lead.grade);
             assert_eq!(by_cols.temperature[i], lead.temperature);
         }

@@ -20,8 +20,11 @@ __all__ = [
     "Pack",
     "ParseError",
     "Pipeline",
+    "Router",
     "ScriptError",
+    "SlaPolicy",
     "TriggerLoop",
+    "Triggers",
     "ValidationError",
     "apply_conversion",
     "convert",
@@ -41,6 +44,7 @@ __all__ = [
     "qualification_evidence",
     "qualification_state",
     "qualify",
+    "record_activity",
     "time_in_current",
     "timeline",
 ]
@@ -285,6 +289,87 @@ class MetricsAccumulator:
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
     def __copy__(self) -> MetricsAccumulator: ...
     def __deepcopy__(self, memo: Any, /) -> MetricsAccumulator: ...
+    def _repr_html_(self) -> str: ...
+
+# --- routing ------------------------------------------------------------------------
+
+# A configuration (routing, SLA, triggers) as a dict or JSON text.
+_Config = Mapping[str, Any] | str
+
+@final
+class Router:
+    """Assigns leads to reps, teams or queues; immutable, thread-safe and picklable."""
+
+    def __new__(
+        cls,
+        config: _Config,
+        *,
+        accounts: Iterable[_Record] | None = None,
+        contacts: Iterable[_Record] | None = None,
+    ) -> Router: ...
+    @staticmethod
+    def from_path(
+        path: str | os.PathLike[str],
+        *,
+        accounts: Iterable[_Record] | None = None,
+        contacts: Iterable[_Record] | None = None,
+    ) -> Router: ...
+    @staticmethod
+    def from_str(
+        text: str,
+        format: str = "json",
+        *,
+        accounts: Iterable[_Record] | None = None,
+        contacts: Iterable[_Record] | None = None,
+    ) -> Router: ...
+    @staticmethod
+    def _restore(
+        config: _Config,
+        accounts: Iterable[_Record] | None,
+        contacts: Iterable[_Record] | None,
+    ) -> Router: ...
+    def __reduce__(self) -> tuple[Any, tuple[str, list[_Json] | None, list[_Json] | None]]: ...
+    @property
+    def config(self) -> _Json: ...
+    def facts(self, lead: _Record) -> _Json: ...
+    def assign(
+        self, lead: _Record, state: Mapping[str, Any] | None = None, *, now: _Time
+    ) -> tuple[_Json, _Json]: ...
+    def assign_many(
+        self,
+        leads: str | Iterable[_Record],
+        state: Mapping[str, Any] | None = None,
+        *,
+        now: _Time,
+    ) -> tuple[list[_Json | LeadflowError], _Json]: ...
+    def _repr_html_(self) -> str: ...
+
+@final
+class SlaPolicy:
+    """Speed-to-lead and follow-up SLAs; immutable and thread-safe."""
+
+    def __new__(cls, config: _Config) -> SlaPolicy: ...
+    def evaluate(self, lead: _Record, *, now: _Time) -> _Json: ...
+    def _repr_html_(self) -> str: ...
+
+@final
+class Triggers:
+    """Automation triggers: events in, planned actions out; immutable and thread-safe."""
+
+    def __new__(cls, config: _Config) -> Triggers: ...
+    def evaluate(
+        self, lead: _Record, event: Mapping[str, Any], state: Mapping[str, Any] | None = None
+    ) -> tuple[list[_Json], _Json]: ...
+    def _repr_html_(self) -> str: ...
+
+def record_activity(
+    lead: _Record,
+    activity: Mapping[str, Any],
+    *,
+    policy: Mapping[str, Any] | None = None,
+    actor: str | None = None,
+    pipeline: Pipeline | None = None,
+) -> tuple[_Json, _Json]: ...
 
 # --- rules: scoring packs -----------------------------------------------------------
 

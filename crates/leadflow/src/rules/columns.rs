@@ -6,11 +6,13 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
+use super::features::FeatureTable;
 use super::features::{Derived, FeatureType, LeadField, Source};
 use super::helpers;
 use super::pack::CompiledPack;
-use super::program::Scratch;
+use super::program::Sums;
 use super::result::{Grade, Temperature};
+use super::vector::{self, BLOCK, Block};
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
 
@@ -168,6 +170,31 @@ impl<'a> Column<'a> {
             Column::Bool { bytes: Some(b), .. } => f64::from(u8::from(b[i] != 0)),
             Column::Utf8 { .. } => self.str(i).trim().parse().unwrap_or(0.0),
             Column::Bool { .. } => 0.0,
+        }
+    }
+
+    /// Rows `start..start + out.len()` as numbers (as [`num`](Self::num) reads them).
+    #[allow(clippy::cast_precision_loss)] // counts and amounts stay far below 2^52
+    fn nums_into(&self, start: usize, out: &mut [f64]) {
+        let end = start + out.len();
+        match self {
+            Column::F64 {
+                values,
+                validity: None,
+            } => out.copy_from_slice(&values[start..end]),
+            Column::I64 {
+                values,
+                validity: None,
+            } => {
+                for (o, v) in out.iter_mut().zip(&values[start..end]) {
+                    *o = *v as f64;
+                }
+            }
+            _ => {
+                for (o, row) in out.iter_mut().zip(start..end) {
+                    *o = self.num(row);
+                }
+            }
         }
     }
 
@@ -415,77 +442,108 @@ impl CompiledPack {
         now: Timestamp,
     ) -> Vec<(usize, Error)> {
         let inner = &self.0;
+        let ft = &inner.features;
+        let program = &inner.program;
+        let mut block = Block::new(
+            ft.n_num,
+            ft.n_str,
+            program.local_names.len(),
+            program.groups.len(),
+        );
+        // Native-only packs run a block at a time; packs with scripts run row by row.
+        let mut scratch = (!vector::supports(program)).then(|| self.scratch(now));
         let mut errors = Vec::new();
-        let mut x: Scratch<'_> = self.scratch(now);
-        for k in 0..out.total.len() {
-            let row = out.start + k;
-            for (f, read) in inner.features.used.iter().zip(plan) {
-                let is_str = f.ty == FeatureType::Str;
-                match *read {
-                    Read::Col(c) => {
-                        let col = &cols.cols[c].1;
-                        if is_str {
-                            x.strs[f.slot] = col.cow(row);
-                        } else {
-                            x.num[f.slot] = col.num(row);
-                        }
-                    }
-                    Read::EmailDomain(c) => {
-                        x.strs[f.slot] = Cow::Owned(helpers::email_domain(cols.cols[c].1.str(row)));
-                    }
-                    Read::WebsiteDomain(c) => {
-                        x.strs[f.slot] =
-                            Cow::Owned(helpers::website_domain(cols.cols[c].1.str(row)));
-                    }
-                    Read::FreeMail(c) => {
-                        x.num[f.slot] =
-                            f64::from(u8::from(helpers::is_free_mail(cols.cols[c].1.str(row))));
-                    }
-                    Read::Seniority(c) => {
-                        x.strs[f.slot] = Cow::Borrowed(helpers::seniority(cols.cols[c].1.str(row)));
-                    }
-                    Read::Department(c) => {
-                        x.strs[f.slot] =
-                            Cow::Borrowed(helpers::department(cols.cols[c].1.str(row)));
-                    }
-                    Read::Company(c) => {
-                        x.strs[f.slot] =
-                            Cow::Owned(helpers::company_normalized(cols.cols[c].1.str(row)));
-                    }
-                    Read::EmployeeBand(c) => {
-                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                        // head counts
-                        let e = cols.cols[c].1.num(row).max(0.0) as u64;
-                        x.strs[f.slot] = Cow::Borrowed(helpers::employee_band(Some(e)));
-                    }
-                    Read::Missing => {
-                        if is_str {
-                            x.strs[f.slot] = Cow::Borrowed("");
-                        } else {
-                            x.num[f.slot] = 0.0;
-                        }
+        let len = out.total.len();
+        for first in (0..len).step_by(BLOCK) {
+            block.n = BLOCK.min(len - first);
+            load_block(cols, plan, ft, out.start + first, &mut block);
+            let Some(x) = scratch.as_mut() else {
+                program.run_block(&mut block, |i, s| out.put(self, first + i, s));
+                continue;
+            };
+            for i in 0..block.n {
+                for f in &ft.used {
+                    if f.ty == FeatureType::Str {
+                        x.strs[f.slot] = std::mem::take(&mut block.strs[f.slot][i]);
+                    } else {
+                        x.num[f.slot] = block.num[f.slot][i];
                     }
                 }
-            }
-            match inner
-                .program
-                .run(&inner.features, Some(&inner.engine), &mut x, None, "", None)
-            {
-                Ok(s) => {
-                    out.total[k] = s.total;
-                    out.fit[k] = s.fit;
-                    out.engagement[k] = s.engagement;
-                    out.grade[k] = self.grade(s.fit);
-                    out.temperature[k] = self.temperature(s.total);
-                }
-                Err(e) => {
-                    out.total[k] = f64::NAN;
-                    out.fit[k] = f64::NAN;
-                    out.engagement[k] = f64::NAN;
-                    errors.push((row, e.with_record(cols.id(row))));
+                let k = first + i;
+                match program.run(ft, Some(&inner.engine), x, None, "", None) {
+                    Ok(s) => out.put(self, k, s),
+                    Err(e) => {
+                        out.total[k] = f64::NAN;
+                        out.fit[k] = f64::NAN;
+                        out.engagement[k] = f64::NAN;
+                        errors.push((out.start + k, e.with_record(cols.id(out.start + k))));
+                    }
                 }
             }
         }
         errors
+    }
+}
+
+impl OutRows<'_> {
+    fn put(&mut self, pack: &CompiledPack, k: usize, s: Sums) {
+        self.total[k] = s.total;
+        self.fit[k] = s.fit;
+        self.engagement[k] = s.engagement;
+        self.grade[k] = pack.grade(s.fit);
+        self.temperature[k] = pack.temperature(s.total);
+    }
+}
+
+/// Reads rows `start..start + b.n` of the planned features into `b`.
+fn load_block<'a>(
+    cols: &Columns<'a>,
+    plan: &[Read],
+    ft: &FeatureTable,
+    start: usize,
+    b: &mut Block<'a>,
+) {
+    let rows = start..start + b.n;
+    for (f, read) in ft.used.iter().zip(plan) {
+        let is_str = f.ty == FeatureType::Str;
+        let strs = |b: &mut Block<'a>, get: &dyn Fn(usize) -> Cow<'a, str>| {
+            for (o, row) in b.strs[f.slot].iter_mut().zip(rows.clone()) {
+                *o = get(row);
+            }
+        };
+        let col = |c: usize| &cols.cols[c].1;
+        match *read {
+            Read::Col(c) if is_str => strs(b, &|row| col(c).cow(row)),
+            Read::Col(c) => col(c).nums_into(start, &mut b.num[f.slot][..b.n]),
+            Read::EmailDomain(c) => {
+                strs(b, &|row| Cow::Owned(helpers::email_domain(col(c).str(row))));
+            }
+            Read::WebsiteDomain(c) => strs(b, &|row| {
+                Cow::Owned(helpers::website_domain(col(c).str(row)))
+            }),
+            Read::Company(c) => strs(b, &|row| {
+                Cow::Owned(helpers::company_normalized(col(c).str(row)))
+            }),
+            Read::Seniority(c) => {
+                strs(b, &|row| Cow::Borrowed(helpers::seniority(col(c).str(row))));
+            }
+            Read::Department(c) => {
+                strs(b, &|row| {
+                    Cow::Borrowed(helpers::department(col(c).str(row)))
+                });
+            }
+            Read::EmployeeBand(c) => strs(b, &|row| {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // head counts
+                let e = col(c).num(row).max(0.0) as u64;
+                Cow::Borrowed(helpers::employee_band(Some(e)))
+            }),
+            Read::FreeMail(c) => {
+                for (o, row) in b.num[f.slot].iter_mut().zip(rows.clone()) {
+                    *o = f64::from(u8::from(helpers::is_free_mail(col(c).str(row))));
+                }
+            }
+            Read::Missing if is_str => strs(b, &|_| Cow::Borrowed("")),
+            Read::Missing => b.num[f.slot][..b.n].fill(0.0),
+        }
     }
 }

@@ -28,6 +28,7 @@ mod result;
 mod rows;
 mod script;
 mod sources;
+mod vector;
 
 pub use columns::{Bitmap, Column, ColumnScores, Columns, Offsets};
 pub use evaluate::Evaluation;

@@ -262,7 +262,7 @@ fn cmp(op: CmpOp, a: f64, b: f64) -> bool {
 /// Byte equality, inlined for the short strings rules compare (a libc `memcmp`
 /// call costs more than the comparison itself).
 #[inline]
-fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -273,7 +273,7 @@ fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 #[inline]
-fn str_test(op: StrOp, text: &str, needle: &str) -> bool {
+pub(crate) fn str_test(op: StrOp, text: &str, needle: &str) -> bool {
     let (s, n) = (text.as_bytes(), needle.as_bytes());
     match op {
         StrOp::Eq => bytes_eq(s, n),

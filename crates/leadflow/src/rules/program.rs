@@ -162,7 +162,7 @@ pub(crate) struct Trace {
 
 // `!(v < m)` also clips NaN to the bound, like rhai's `min`/`max` on floats.
 #[allow(clippy::neg_cmp_op_on_partial_ord)]
-fn clip(v: f64, r: Range) -> f64 {
+pub(crate) fn clip(v: f64, r: Range) -> f64 {
     let v = match r.max {
         Some(m) if !(v < m) => m,
         _ => v,
@@ -317,9 +317,21 @@ impl Program {
                 }
             }
         }
-        // Group caps, then axis caps, then the total cap.
+        Ok(self.finish(axis, total, &x.groups, trace))
+    }
+
+    /// Applies group caps, then axis caps, then the total cap to one lead's sums.
+    /// Shared by the row-at-a-time and the vectorized evaluators, so both give
+    /// bit-identical results.
+    pub(crate) fn finish(
+        &self,
+        mut axis: [f64; 2],
+        mut total: f64,
+        groups: &[f64],
+        mut trace: Option<&mut Trace>,
+    ) -> Sums {
         for (g, (name, range, ax)) in self.groups.iter().enumerate() {
-            let sum = x.groups[g];
+            let sum = groups[g];
             let c = clip(sum, *range);
             #[allow(clippy::float_cmp)]
             if c != sum {
@@ -357,11 +369,11 @@ impl Program {
             t.caps
                 .push(cap_entry("total".into(), self.total_cap, total, capped));
         }
-        Ok(Sums {
+        Sums {
             total: capped,
             fit: axis[0],
             engagement: axis[1],
-        })
+        }
     }
 
     /// Resets the scope to `lead`, `now` and `score`, refreshing the `lead` map of
