@@ -92,9 +92,8 @@ impl PyPack {
             }
             if batch.is_fast()
                 && let Ok(dict) = item.cast::<PyDict>()
-                && let Some(id) = rows::read_dict(&mut batch, dict, &keys)?
+                && rows::read_dict(&mut batch, dict, &keys, &mut ids)?
             {
-                ids.push(id);
                 continue;
             }
             batch.push_value(value_from_py(&item));

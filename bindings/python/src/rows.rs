@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 
 /// A scalar as the JSON conversion (`values::from_py`) would read it; `None` for
-/// anything else (containers, dates, non-finite floats, huge ints, NumPy
+/// anything else (containers, dates, non-finite floats, huge ints, `NumPy`
 /// integers), which sends the record down the slow path with its exact error.
 fn cell<'a>(v: &'a Bound<'_, PyAny>) -> Option<Cell<'a>> {
     if let Ok(s) = v.cast::<PyString>() {
@@ -32,21 +32,22 @@ fn cell<'a>(v: &'a Bound<'_, PyAny>) -> Option<Cell<'a>> {
     None
 }
 
-/// Reads one dict into `batch`: `Some` when it took the fast path, with its
-/// `id` object when that is an exact `str` (reused in the result); `None` when
-/// the caller must add it as a JSON value.
+/// Reads one dict into `batch`: true when it took the fast path (its `id`
+/// object, when an exact `str`, is pushed to `ids` for reuse in the result);
+/// false when the caller must add it as a JSON value.
 pub fn read_dict<'py>(
     batch: &mut RowBatch,
     dict: &Bound<'py, PyDict>,
     keys: &[Bound<'py, PyString>],
-) -> PyResult<Option<Option<Bound<'py, PyAny>>>> {
+    ids: &mut Vec<Option<Bound<'py, PyAny>>>,
+) -> PyResult<bool> {
     batch.begin_row();
     let mut found = 0;
     let mut id = None;
     for (i, key) in keys.iter().enumerate() {
         if let Some(v) = dict.get_item(key)? {
             found += 1;
-            let Some(c) = cell(&v) else { return Ok(None) };
+            let Some(c) = cell(&v) else { return Ok(false) };
             batch.set(i, c);
             if i == 0 && v.is_exact_instance_of::<PyString>() {
                 id = Some(v);
@@ -57,19 +58,23 @@ pub fn read_dict<'py>(
     if found != dict.len() {
         for (k, v) in dict.iter() {
             let Ok(k) = k.cast::<PyString>() else {
-                return Ok(None);
+                return Ok(false);
             };
             let Ok(name) = k.to_str() else {
-                return Ok(None);
+                return Ok(false);
             };
             if keys.iter().any(|key| key.to_str().is_ok_and(|s| s == name)) {
                 continue;
             }
-            let Some(c) = cell(&v) else { return Ok(None) };
+            let Some(c) = cell(&v) else { return Ok(false) };
             batch.set_other(name, c);
         }
     }
-    Ok(batch.finish_row().then_some(id))
+    let fast = batch.finish_row();
+    if fast {
+        ids.push(id);
+    }
+    Ok(fast)
 }
 
 /// Interned keys and grade/temperature strings for result dicts.
@@ -130,17 +135,17 @@ impl<'py> ResultNames<'py> {
         &self,
         py: Python<'py>,
         lead_id: Bound<'py, PyAny>,
-        (t, f, e): (f64, f64, f64),
-        g: Grade,
-        temp: Temperature,
+        sums: (f64, f64, f64),
+        grade_of: Grade,
+        temperature_of: Temperature,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
+        let out = PyDict::new(py);
         let [id, total, fit, engagement, grade, temperature] = &self.keys;
-        d.set_item(id, lead_id)?;
-        d.set_item(total, t)?;
-        d.set_item(fit, f)?;
-        d.set_item(engagement, e)?;
-        let g = match g {
+        out.set_item(id, lead_id)?;
+        out.set_item(total, sums.0)?;
+        out.set_item(fit, sums.1)?;
+        out.set_item(engagement, sums.2)?;
+        let g = match grade_of {
             Grade::A => 0,
             Grade::B => 1,
             Grade::C => 2,
@@ -148,13 +153,13 @@ impl<'py> ResultNames<'py> {
             Grade::E => 4,
             Grade::F => 5,
         };
-        d.set_item(grade, &self.grades[g])?;
-        let t = match temp {
+        out.set_item(grade, &self.grades[g])?;
+        let t = match temperature_of {
             Temperature::Cold => 0,
             Temperature::Warm => 1,
             Temperature::Hot => 2,
         };
-        d.set_item(temperature, &self.temperatures[t])?;
-        Ok(d)
+        out.set_item(temperature, &self.temperatures[t])?;
+        Ok(out)
     }
 }
