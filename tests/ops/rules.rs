@@ -11,6 +11,7 @@ use super::timestamp;
 pub fn run(op: &str, input: &Value) -> Option<Result<Value>> {
     match op {
         "score" => Some(score(input)),
+        "score_many" => Some(score_many(input)),
         "evaluate" => Some(evaluate(input)),
         _ => None,
     }
@@ -38,6 +39,27 @@ fn score(input: &Value) -> Result<Value> {
         timestamp(input, "now")?,
         explain,
     )?)?)
+}
+
+/// `score_many`: `{pack, leads, now, explain?}` -> one score result or
+/// `{"error": ...}` per lead (flat leads take the row-batch fast path).
+fn score_many(input: &Value) -> Result<Value> {
+    let pack = pack(input)?;
+    let leads = input["leads"].as_array().cloned().unwrap_or_default();
+    let explain = input["explain"].as_bool().unwrap_or(false);
+    let entries: Vec<Value> = pack
+        .score_values(
+            leads.into_iter().map(Ok).collect(),
+            timestamp(input, "now")?,
+            explain,
+        )
+        .into_iter()
+        .map(|r| match r {
+            Ok(r) => serde_json::to_value(r).unwrap_or(Value::Null),
+            Err(e) => serde_json::json!({ "error": e }),
+        })
+        .collect();
+    Ok(Value::Array(entries))
 }
 
 /// `evaluate`: `{pack, lead, now, pipeline?}` -> the lead after scoring, qualification and stage moves.

@@ -24,6 +24,7 @@ mod metrics;
 mod model;
 mod pack;
 mod routing;
+mod rows;
 mod rules;
 mod values;
 

@@ -10,11 +10,11 @@ use napi::{Env, ValueType};
 use napi_derive::napi;
 use serde::Serialize;
 
-use crate::columnar;
 use crate::errors::OrThrow;
 use crate::lifecycle::Pipeline;
 use crate::rules::{arg, lead_from};
 use crate::values::{self, JsonInput};
+use crate::{columnar, rows};
 
 /// A compiled rule pack. Immutable and cheap to share: compile once, score many.
 #[napi]
@@ -53,7 +53,7 @@ pub(crate) fn now_arg(env: &Env, value: &Unknown) -> napi::Result<Timestamp> {
 /// One entry of a batch result: the value, or `{error}`.
 #[derive(Serialize)]
 #[serde(untagged)]
-enum Entry<T> {
+pub(crate) enum Entry<T> {
     Ok(T),
     Err { error: leadflow::Error },
 }
@@ -323,7 +323,7 @@ impl Pack {
         let text = leads_text(env, leads)?;
         let now = now_arg(env, &now)?;
         let explain = score_options(env, options.as_ref())?;
-        let out = run_batch(&text, |l| self.inner.score_batch(l, now, explain)).or_throw(env)?;
+        let out = rows::score_rows(&self.inner, &text, now, explain).or_throw(env)?;
         values::parse_json(env, out)
     }
 
@@ -346,7 +346,7 @@ impl Pack {
         let explain = score_options(env, options.as_ref())?;
         let pack = self.inner.clone();
         Ok(AsyncTask::new(JsonTask::new(move || {
-            run_batch(&text, |l| pack.score_batch(l, now, explain))
+            rows::score_rows(&pack, &text, now, explain)
         })))
     }
 

@@ -63,6 +63,7 @@ const OPERATIONS = {
     return { lead: lf.parseLead(lead), results }
   },
   score: (i) => packOf(i.pack).score(i.lead, i.now, { explain: i.explain ?? false }),
+  score_many: (i) => packOf(i.pack).scoreMany(i.leads, i.now, { explain: i.explain ?? false }),
   evaluate: (i) => lf.parseLead(packOf(i.pack).evaluate(i.lead, i.now, i.pipeline == null ? undefined : new lf.Pipeline(i.pipeline)).lead),
   qualify_lead: (i) => {
     const { evidence, result, state } = lf.qualifyLead(i.lead, i.framework, i.now)

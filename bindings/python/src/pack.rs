@@ -5,16 +5,17 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use leadflow::lifecycle::Pipeline;
-use leadflow::rules::{Axis, CompiledPack, PackFormat, PackSources, RuleKind, ScoreResult, Tier};
-use leadflow::{Error, Lead, Record};
+use leadflow::rules::{
+    Axis, CompiledPack, PackFormat, PackSources, RowBatch, RowScore, RuleKind, ScoreResult, Tier,
+};
+use leadflow::{Error, Lead};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
-use rayon::prelude::*;
 
 use crate::errors::{self, IntoPyResult};
 use crate::lifecycle::PyPipeline;
 use crate::model::{record_from_py, record_to_py, value_from_py};
-use crate::{columnar, values};
+use crate::{columnar, rows, values};
 
 /// A compiled rule pack: immutable, thread-safe, picklable (it is rebuilt from
 /// its sources). Build it once and reuse it for every lead.
@@ -67,8 +68,10 @@ impl PyPack {
         PyPack { inner }
     }
 
-    /// Scores a list (or any iterable) of lead dicts: dicts are read with the GIL,
-    /// then parsed and scored on all cores without it.
+    /// Scores a list (or any iterable) of lead dicts (or JSON texts). Dicts are
+    /// read with the GIL into a [`RowBatch`]: flat ones straight into feature
+    /// columns, the others as JSON values; then everything is scored on all
+    /// cores without the GIL. Results equal scoring each lead on its own.
     fn score_list<'py>(
         &self,
         leads: &Bound<'py, PyAny>,
@@ -76,44 +79,44 @@ impl PyPack {
         explain: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let py = leads.py();
-        let mut parsed = Vec::with_capacity(leads.len().unwrap_or(0));
+        let mut batch = RowBatch::new(&self.inner, now, explain);
+        let keys: Vec<Bound<'py, PyString>> =
+            batch.keys().map(|k| PyString::intern(py, k)).collect();
+        // The id objects of fast rows, reused in their result dicts.
+        let mut ids: Vec<Option<Bound<'py, PyAny>>> = Vec::new();
         for item in leads.try_iter()? {
             let item = item?;
-            parsed.push(if let Ok(text) = item.cast::<PyString>() {
-                Err(text.to_str()?.to_owned())
-            } else {
-                Ok(value_from_py(&item))
-            });
+            if let Ok(text) = item.cast::<PyString>() {
+                batch.push_json(text.to_str()?.to_owned());
+                continue;
+            }
+            if batch.is_fast()
+                && let Ok(dict) = item.cast::<PyDict>()
+                && rows::read_dict(&mut batch, dict, &keys, &mut ids)?
+            {
+                continue;
+            }
+            batch.push_value(value_from_py(&item));
         }
-        let pack = &self.inner;
-        let results: Vec<leadflow::Result<ScoreResult>> = errors::run(py, move || {
-            let leads: Vec<leadflow::Result<Lead>> = parsed
-                .into_par_iter()
-                .map(|p| match p {
-                    Ok(value) => value.and_then(Lead::from_value),
-                    Err(text) => Lead::from_json(&text),
-                })
-                .collect();
-            let ok: Vec<Lead> = leads
-                .iter()
-                .filter_map(|l| l.as_ref().ok().cloned())
-                .collect();
-            let mut scored = pack.score_batch(&ok, now, explain).into_iter();
-            Ok(leads
-                .into_iter()
-                .map(|l| match l {
-                    Ok(_) => scored
-                        .next()
-                        .unwrap_or_else(|| Err(Error::validation("missing result"))),
-                    Err(e) => Err(e),
-                })
-                .collect())
-        })?;
+        let scores = errors::run(py, move || Ok(batch.score_split()))?;
+        let names = rows::ResultNames::new(py);
         let out = PyList::empty(py);
-        for r in &results {
+        for r in scores.iter() {
             match r {
-                Ok(r) => out.append(result_to_py(py, r)?)?,
-                Err(e) => out.append(errors::to_exception(py, e)?)?,
+                RowScore::Fast { error: Some(e), .. } | RowScore::Slow(Err(e)) => {
+                    out.append(errors::to_exception(py, e)?)?;
+                }
+                RowScore::Fast { row, error: None } => {
+                    let id = match ids.get(row) {
+                        Some(Some(id)) => id.clone(),
+                        _ => PyString::new(py, scores.id(row)).into_any(),
+                    };
+                    out.append(names.row(py, &scores.columns, row, id)?)?;
+                }
+                RowScore::Slow(Ok(r)) if r.explanation.is_none() => {
+                    out.append(names.result(py, r)?)?;
+                }
+                RowScore::Slow(Ok(r)) => out.append(result_to_py(py, r)?)?,
             }
         }
         Ok(out)

@@ -106,6 +106,11 @@ def score(input: dict[str, Any]) -> Any:
     return _pack(input).score(input["lead"], input["now"], explain=input.get("explain", False))
 
 
+def score_many(input: dict[str, Any]) -> Any:
+    out = _pack(input).score_many(input["leads"], input["now"], explain=input.get("explain", False))
+    return [{"error": _error_json(r)} if isinstance(r, leadflow.LeadflowError) else r for r in out]
+
+
 def evaluate(input: dict[str, Any]) -> Any:
     lead, _evaluation = _pack(input).evaluate(input["lead"], input["now"], pipeline=_pipeline(input))
     return lead
@@ -179,6 +184,7 @@ OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "triggers": triggers,
     "touch": touch,
     "score": score,
+    "score_many": score_many,
     "evaluate": evaluate,
 }
 

@@ -27,6 +27,7 @@ pub mod qualify;
 mod recognize;
 mod render;
 mod result;
+mod rows;
 mod script;
 mod sources;
 mod vector;
@@ -41,6 +42,7 @@ pub use manifest::Manifest;
 pub use pack::CompiledPack;
 pub use program::{RuleInfo, RuleKind};
 pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Temperature, Tier};
+pub use rows::{Cell, RowBatch, RowScore, RowScores};
 pub use script::ScriptLog;
 pub use sources::{PackSources, ScriptText};
 
