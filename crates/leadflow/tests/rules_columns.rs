@@ -136,6 +136,38 @@ fn columns_match_leads_and_the_hand_written_scorer() {
 }
 
 #[test]
+fn reused_output_buffers_hold_exactly_the_new_rows() {
+    // Buffers left over from other inputs (longer, shorter, and failed rows of a
+    // script pack) are overwritten, not merely resized.
+    let rows = synth::reference_rows(5_000, 11);
+    let o = owned(&rows);
+    let p = pack("reference");
+    let rhai_err = CompiledPack::from_str(
+        "if lead.employees > 0 { throw \"no\"; }",
+        leadflow::rules::PackFormat::Rhai,
+        "throws.rhai",
+    )
+    .unwrap();
+    for (len, leftover_len) in [(3_000, 5_000), (5_000, 3_000), (4_000, 4_000)] {
+        let mut out = rhai_err.score_columns(&columns(&o, leftover_len), now());
+        assert!(!out.errors.is_empty());
+        p.score_columns_into(&columns(&o, len), now(), &mut out);
+        assert_eq!(
+            out,
+            p.score_columns(&columns(&o, len), now()),
+            "{len} after {leftover_len}"
+        );
+        // And the other way round: failed rows reset the grade and temperature
+        // that a previous, successful row left in the buffer.
+        rhai_err.score_columns_into(&columns(&o, len), now(), &mut out);
+        let fresh = rhai_err.score_columns(&columns(&o, len), now());
+        assert_eq!(out.grade, fresh.grade);
+        assert_eq!(out.temperature, fresh.temperature);
+        assert_eq!(out.errors.len(), fresh.errors.len());
+    }
+}
+
+#[test]
 fn nulls_count_as_missing_and_bad_columns_are_rejected() {
     let p = pack("reference");
     let employees = [800i64, 800];

@@ -309,7 +309,7 @@ enum Read {
     Missing,
 }
 
-const ROWS_PER_TASK: usize = 4096;
+const ROWS_PER_TASK: usize = 1024;
 
 /// Output slices for a range of rows.
 struct OutRows<'o> {
@@ -323,15 +323,12 @@ struct OutRows<'o> {
 
 /// Splits (resized) outputs into per-task row ranges.
 fn split(out: &mut ColumnScores, n: usize, rows: usize) -> Vec<OutRows<'_>> {
-    out.total.clear();
+    // Every row is written by the tasks, so reused buffers of the right length are
+    // not reset here: a serial pass over them would cap the parallel speed-up.
     out.total.resize(n, 0.0);
-    out.fit.clear();
     out.fit.resize(n, 0.0);
-    out.engagement.clear();
     out.engagement.resize(n, 0.0);
-    out.grade.clear();
     out.grade.resize(n, Grade::F);
-    out.temperature.clear();
     out.temperature.resize(n, Temperature::Cold);
     out.errors.clear();
     out.total
@@ -471,6 +468,8 @@ impl CompiledPack {
                         out.total[k] = f64::NAN;
                         out.fit[k] = f64::NAN;
                         out.engagement[k] = f64::NAN;
+                        out.grade[k] = Grade::F;
+                        out.temperature[k] = Temperature::Cold;
                         errors.push((out.start + k, e.with_record(cols.id(out.start + k))));
                     }
                 }
