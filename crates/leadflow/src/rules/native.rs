@@ -57,6 +57,9 @@ pub(crate) enum Cond {
     Not(Box<Cond>),
 }
 
+/// A numeric comparison. The `F*` forms are rhai's float comparisons (a
+/// recognised rhai statement comparing a float): epsilon-relative, as rhai's
+/// checked build compares floats; the others are exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CmpOp {
     Eq,
@@ -65,6 +68,12 @@ pub(crate) enum CmpOp {
     Le,
     Gt,
     Ge,
+    FEq,
+    FNe,
+    FLt,
+    FLe,
+    FGt,
+    FGe,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,14 +250,44 @@ impl CmpOp {
             CmpOp::Le => CmpOp::Ge,
             CmpOp::Gt => CmpOp::Lt,
             CmpOp::Ge => CmpOp::Le,
+            CmpOp::FLt => CmpOp::FGt,
+            CmpOp::FLe => CmpOp::FGe,
+            CmpOp::FGt => CmpOp::FLt,
+            CmpOp::FGe => CmpOp::FLe,
+            other => other,
+        }
+    }
+
+    /// The same comparison with rhai's float semantics.
+    pub(crate) fn rhai_float(self) -> CmpOp {
+        match self {
+            CmpOp::Eq => CmpOp::FEq,
+            CmpOp::Ne => CmpOp::FNe,
+            CmpOp::Lt => CmpOp::FLt,
+            CmpOp::Le => CmpOp::FLe,
+            CmpOp::Gt => CmpOp::FGt,
+            CmpOp::Ge => CmpOp::FGe,
+            other => other,
+        }
+    }
+
+    /// The exact comparison of the same direction (for rendering).
+    pub(crate) fn exact(self) -> CmpOp {
+        match self {
+            CmpOp::FEq => CmpOp::Eq,
+            CmpOp::FNe => CmpOp::Ne,
+            CmpOp::FLt => CmpOp::Lt,
+            CmpOp::FLe => CmpOp::Le,
+            CmpOp::FGt => CmpOp::Gt,
+            CmpOp::FGe => CmpOp::Ge,
             other => other,
         }
     }
 }
 
 #[inline]
-#[allow(clippy::float_cmp)] // exact comparison, as rhai does
-fn cmp(op: CmpOp, a: f64, b: f64) -> bool {
+#[allow(clippy::float_cmp)] // exact comparison
+pub(crate) fn cmp(op: CmpOp, a: f64, b: f64) -> bool {
     match op {
         CmpOp::Eq => a == b,
         CmpOp::Ne => a != b,
@@ -256,7 +295,44 @@ fn cmp(op: CmpOp, a: f64, b: f64) -> bool {
         CmpOp::Le => a <= b,
         CmpOp::Gt => a > b,
         CmpOp::Ge => a >= b,
+        CmpOp::FEq => f_eq(a, b),
+        CmpOp::FNe => f_ne(a, b),
+        CmpOp::FLt => f_lt(a, b),
+        CmpOp::FLe => f_le(a, b),
+        CmpOp::FGt => f_gt(a, b),
+        CmpOp::FGe => f_ge(a, b),
     }
+}
+
+/// The scale rhai's float comparisons divide by; `None` when both are zero.
+#[allow(clippy::float_cmp)] // rhai's exact formula
+fn scale(x: f64, y: f64) -> Option<f64> {
+    let max = if x * y == 0.0 {
+        1.0
+    } else {
+        x.abs().max(y.abs())
+    };
+    (max != 0.0).then_some(max)
+}
+
+// rhai 1.27's checked-build float comparisons (`impl_float!` in `func/builtin.rs`).
+pub(crate) fn f_eq(x: f64, y: f64) -> bool {
+    scale(x, y).is_none_or(|m| (x - y).abs() / m <= f64::EPSILON)
+}
+pub(crate) fn f_ne(x: f64, y: f64) -> bool {
+    scale(x, y).is_some_and(|m| (x - y).abs() / m > f64::EPSILON)
+}
+pub(crate) fn f_gt(x: f64, y: f64) -> bool {
+    scale(x, y).is_some_and(|m| (x - y) / m > f64::EPSILON)
+}
+pub(crate) fn f_ge(x: f64, y: f64) -> bool {
+    scale(x, y).is_none_or(|m| (x - y) / m > -f64::EPSILON)
+}
+pub(crate) fn f_lt(x: f64, y: f64) -> bool {
+    scale(x, y).is_some_and(|m| (y - x) / m > f64::EPSILON)
+}
+pub(crate) fn f_le(x: f64, y: f64) -> bool {
+    scale(x, y).is_none_or(|m| (y - x) / m > -f64::EPSILON)
 }
 
 /// Byte equality, inlined for the short strings rules compare (a libc `memcmp`

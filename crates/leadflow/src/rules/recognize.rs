@@ -15,7 +15,7 @@ use super::features::{Axis, FeatureTable, FeatureType};
 use super::native::{BinOp, CmpOp, Cond, Num, StrOp, UnOp};
 use super::render::{self, Names};
 
-mod switch;
+pub(crate) mod switch;
 
 /// Numeric type as rhai would see it (integer arithmetic differs from float).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -443,11 +443,10 @@ impl<'t> Recognizer<'t> {
         match (name, v, arg) {
             ("to_float", Val::Num(n, Int | Float), None) => Some(Val::Num(n, Float)),
             ("to_int", Val::Num(n, Int), None) => Some(Val::Num(n, Int)),
-            ("-", Val::Num(n, ty @ (Int | Float)), None) => {
-                Some(Val::Num(Num::Neg(Box::new(n)), ty))
-            }
+            // Integer negation and `abs` overflow at the minimum: left to the script tier.
+            ("-", Val::Num(n, Float), None) => Some(Val::Num(Num::Neg(Box::new(n)), Float)),
             ("!", Val::Bool(c), None) => Some(Val::Bool(Cond::Not(Box::new(c)))),
-            ("abs", Val::Num(n, ty @ (Int | Float)), None) => un(UnOp::Abs, n, ty),
+            ("abs", Val::Num(n, Float), None) => un(UnOp::Abs, n, Float),
             ("exp", Val::Num(n, Float), None) => un(UnOp::Exp, n, Float),
             ("sqrt", Val::Num(n, Float), None) => un(UnOp::Sqrt, n, Float),
             ("ln", Val::Num(n, Float), None) => un(UnOp::Ln, n, Float),
@@ -477,11 +476,16 @@ impl<'t> Recognizer<'t> {
                         ty,
                     ))
                 };
-                let cmp = |op| Some(Val::Bool(Cond::Cmp(op, a.clone(), b.clone())));
+                // rhai compares floats (and an int with a float) epsilon-relatively.
+                let cmp = |op: CmpOp| {
+                    let op = if ty == Float { op.rhai_float() } else { op };
+                    Some(Val::Bool(Cond::Cmp(op, a.clone(), b.clone())))
+                };
                 match op {
-                    "+" => bin(BinOp::Add),
-                    "-" => bin(BinOp::Sub),
-                    "*" => bin(BinOp::Mul),
+                    // Integer `+ - *` fail on overflow in rhai: left to the script tier.
+                    "+" if ty == Float => bin(BinOp::Add),
+                    "-" if ty == Float => bin(BinOp::Sub),
+                    "*" if ty == Float => bin(BinOp::Mul),
                     // Integer division truncates in rhai: leave it to the script tier.
                     "/" if ty == Float => bin(BinOp::Div),
                     "min" if ta == tb => bin(BinOp::Min),

@@ -90,13 +90,14 @@ fn str_word(op: StrOp) -> &'static str {
 }
 
 fn cmp_sym(op: CmpOp) -> &'static str {
-    match op {
+    match op.exact() {
         CmpOp::Eq => "=",
         CmpOp::Ne => "!=",
         CmpOp::Lt => "<",
         CmpOp::Le => "<=",
         CmpOp::Gt => ">",
         CmpOp::Ge => ">=",
+        _ => "?",
     }
 }
 

@@ -131,7 +131,7 @@ pub(crate) fn supports(program: &Program) -> bool {
         && program
             .fast
             .iter()
-            .all(|s| matches!(s, Step::Native(_) | Step::Let { .. } | Step::Begin))
+            .all(|s| matches!(s, Step::Native(_) | Step::Let { .. } | Step::Begin { .. }))
 }
 
 impl Program {
@@ -157,7 +157,7 @@ impl Program {
                     num(expr, &Data::of(b), &mut out[..n], &mut pool);
                     b.locals[*local] = out;
                 }
-                Step::Begin | Step::Init | Step::Script(_) => {}
+                Step::Begin { .. } | Step::Init { .. } | Step::Script(_) => {}
             }
         }
         b.pool = pool;
@@ -359,6 +359,12 @@ fn compare(op: CmpOp, a: &[f64], b: impl Fn(usize) -> f64, out: &mut [bool]) {
         CmpOp::Le => cmp_loop!(<=),
         CmpOp::Gt => cmp_loop!(>),
         CmpOp::Ge => cmp_loop!(>=),
+        // rhai's float comparisons: one formula, no fast path needed.
+        f => {
+            for (i, (o, a)) in out.iter_mut().zip(a).enumerate() {
+                *o = super::native::cmp(f, *a, b(i));
+            }
+        }
     }
 }
 
