@@ -9,9 +9,10 @@ use rhai::{Engine, Stmt};
 use super::declarative;
 use super::features::{Axis, FeatureTable};
 use super::load::{PackSource, ScriptSource};
+use super::lower;
 use super::manifest::Range;
 use super::program::{
-    self as prog, MARKS, NativeRule, Program, RuleInfo, RuleKind, ScriptStep, Segment, Step,
+    self as prog, MAX_MARKS, NativeRule, Program, RuleInfo, RuleKind, ScriptStep, Segment, Step,
 };
 use super::recognize::{self, Local, NumTy, Recognizer, Shape};
 use super::render;
@@ -64,6 +65,7 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
             local,
             expr,
             ty: NumTy::Float,
+            reuse: None,
         });
     }
     let mut seen = HashMap::new();
@@ -126,7 +128,12 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
         b.source(s, ft, engine, m.recognize, k + 1 == n)?;
     }
     let has_scripts = b.steps.iter().any(|s| matches!(s, Step::Script(_)));
-    let fast = merge_scripts(&b.steps, engine)?;
+    let mut fast = merge_scripts(&b.steps, engine)?;
+    let local_names: Vec<String> = b.locals.iter().map(|l| l.name.clone()).collect();
+    if m.lower {
+        lower::attach(&mut b.steps, &local_names, ft, &m.limits);
+        lower::attach(&mut fast, &local_names, ft, &m.limits);
+    }
     let axis_caps = [m.caps.fit, m.caps.engagement];
     for (i, c) in axis_caps.iter().enumerate() {
         if let Some(Range {
@@ -152,7 +159,7 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
         rule_groups: b.rule_groups,
         explain: b.steps,
         fast,
-        local_names: b.locals.iter().map(|l| l.name.clone()).collect(),
+        local_names,
         has_scripts,
         lead_keys: prog::lead_keys(&b.script_fields, b.script_custom, b.script_extra),
         groups,
@@ -296,6 +303,7 @@ impl Builder {
         let lib = ast.shared_lib().clone();
         let stmts = ast.statements();
         let lines: Vec<&str> = s.text.lines().collect();
+        let text: std::sync::Arc<str> = s.text.as_str().into();
         // Trailing clamps and the final `score` (only in the last script of the pack).
         let mut trailing_from = stmts.len();
         if last && s.rule.is_none() {
@@ -319,7 +327,7 @@ impl Builder {
                 }
             }
         }
-        self.steps.push(Step::Begin);
+        self.steps.push(Step::Begin { lowered: false });
         let short = s
             .name
             .rsplit(['/', '\\'])
@@ -382,8 +390,16 @@ impl Builder {
                 reason,
             };
             match shape {
-                Shape::Init => steps.push(Step::Init),
-                Shape::Let { local, expr, ty } => steps.push(Step::Let { local, expr, ty }),
+                Shape::Init => steps.push(Step::Init {
+                    slot: 0,
+                    reuse: reuse_of(st),
+                }),
+                Shape::Let { local, expr, ty } => steps.push(Step::Let {
+                    local,
+                    expr,
+                    ty,
+                    reuse: reuse_of(st),
+                }),
                 Shape::Clamp { low, value } => {
                     let t = &mut self.total_cap;
                     if low {
@@ -475,6 +491,8 @@ impl Builder {
                         }],
                         ast: rhai::AST::new([st], lib.clone()),
                         file: s.name.clone(),
+                        text: text.clone(),
+                        lowered: None,
                     }));
                 }
             }
@@ -483,6 +501,14 @@ impl Builder {
         self.locals = locals;
         self.steps.extend(steps);
         Ok(())
+    }
+}
+
+/// The scope entry a `let` overwrites (see [`prog::Reuse`]).
+fn reuse_of(s: &Stmt) -> prog::Reuse {
+    match s {
+        Stmt::Var(v, ..) => v.2,
+        _ => None,
     }
 }
 
@@ -504,11 +530,10 @@ fn is_trailing(s: &Stmt) -> bool {
 /// or cap group): a statement copying `score` into a mark variable ends each
 /// segment, and the merged AST is optimised once.
 fn merge_scripts(steps: &[Step], engine: &Engine) -> Result<Vec<Step>> {
-    let marks = MARKS
-        .iter()
-        .map(|m| {
+    let marks = (0..MAX_MARKS)
+        .map(|k| {
             engine
-                .compile(format!("{m} = score;"))
+                .compile(format!("{}({k}, score);", script::MARK_FN))
                 .map(|a| a.statements().to_vec())
                 .map_err(|e| Error::new(ErrorKind::Script, format!("internal mark: {e}")))
         })
@@ -520,7 +545,7 @@ fn merge_scripts(steps: &[Step], engine: &Engine) -> Result<Vec<Step>> {
         {
             let last = prev.segments[prev.segments.len() - 1];
             let same = last.axis == s.segments[0].axis && last.group == s.segments[0].group;
-            if same || prev.segments.len() <= MARKS.len() {
+            if same || prev.segments.len() <= MAX_MARKS {
                 let mut stmts: Vec<Stmt> = prev.ast.statements().to_vec();
                 if !same {
                     stmts.extend(marks[prev.segments.len() - 1].iter().cloned());

@@ -290,6 +290,11 @@ impl FeatureTable {
         Some(i)
     }
 
+    /// The index of a feature already resolved, without giving it a slot.
+    pub fn lookup(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
     pub fn get(&self, i: usize) -> &Feature {
         &self.used[i]
     }

@@ -241,6 +241,7 @@ fn rhai_pack(text: &str, file: &str) -> PackSource {
             .to_owned(),
         version: "0.0.0".to_owned(),
         recognize: true,
+        lower: true,
         ..Manifest::default()
     };
     for line in text

@@ -36,6 +36,10 @@ pub struct Manifest {
     /// `false` keeps every script statement in rhai (useful to compare tiers).
     #[serde(default = "yes")]
     pub recognize: bool,
+    /// Compile the script statements that stay in rhai to closures where the
+    /// lowering supports them (default true); `false` interprets every one.
+    #[serde(default = "yes")]
+    pub lower: bool,
     #[serde(default)]
     pub grades: GradesSpec,
     #[serde(default)]

@@ -19,6 +19,7 @@ mod features;
 pub mod helpers;
 mod lint;
 mod load;
+mod lower;
 pub mod manifest;
 mod native;
 mod pack;

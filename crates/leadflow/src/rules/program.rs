@@ -2,10 +2,12 @@
 //! native locals, script statements) and the per-lead evaluation loop.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use rhai::{Dynamic, Engine, ImmutableString, Scope};
 
 use super::features::{Axis, FeatureTable, FeatureType};
+use super::lower::{self, Env, Lowered, Vars};
 use super::manifest::Range;
 use super::native::{Cond, Ctx, Num};
 use super::recognize::NumTy;
@@ -61,6 +63,10 @@ pub(crate) struct ScriptStep {
     pub segments: Vec<Segment>,
     pub ast: rhai::AST,
     pub file: String,
+    /// The script's text (the lowering reads switch case values back from it).
+    pub text: Arc<str>,
+    /// The step as closures, when its whole source lowers (`rules::lower`).
+    pub lowered: Option<Arc<Lowered>>,
 }
 
 /// One run of script statements with the same axis and cap group.
@@ -72,10 +78,10 @@ pub(crate) struct Segment {
     pub rule: usize,
 }
 
-/// Scope variables holding `score` at the end of each segment but the last.
-pub(crate) const MARKS: [&str; 8] = [
-    "__lf_m0", "__lf_m1", "__lf_m2", "__lf_m3", "__lf_m4", "__lf_m5", "__lf_m6", "__lf_m7",
-];
+/// Segments one interpreter run can report: all but the last end with a call
+/// `__lf_mark(k, score)` (see [`script::MARK_FN`]), which records `score` without
+/// adding a variable to the scope (the parser's scope offsets stay valid).
+pub(crate) const MAX_MARKS: usize = 8;
 
 /// Where a key of the `lead` map takes its value from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,17 +93,43 @@ pub(crate) enum LeadKey {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Step {
-    /// Start of a script source: its `score` starts at zero, its variables are dropped.
-    Begin,
-    /// `let score = 0;` (a script variable the later script statements refer to).
-    Init,
+    /// Start of a script source: its `score` starts at zero, its variables are
+    /// dropped. `lowered`: every script step of the source is lowered.
+    Begin {
+        lowered: bool,
+    },
+    /// `let score = 0;` (a script variable the later script statements refer to);
+    /// `slot` is its float variable in lowered code.
+    Init {
+        slot: usize,
+        reuse: Reuse,
+    },
     Let {
         local: usize,
         expr: Num,
         ty: NumTy,
+        reuse: Reuse,
     },
     Native(NativeRule),
     Script(ScriptStep),
+}
+
+/// A `let` that rhai's parser made overwrite an entry of the same block instead
+/// of pushing one (counted from the scope's end); the program does the same, so
+/// the parser's scope offsets stay valid for the statements after it.
+pub(crate) type Reuse = Option<std::num::NonZeroUsize>;
+
+/// Pushes `value` as `name`, or overwrites the entry the parser reused: the
+/// innermost `name`, which the parser found the same way.
+fn declare(scope: &mut Scope<'static>, name: &str, value: Dynamic, reuse: Reuse) {
+    if reuse.is_some()
+        && scope.is_constant(name) == Some(false)
+        && let Some(v) = scope.get_mut(name)
+    {
+        *v = value;
+        return;
+    }
+    scope.push_dynamic(name.to_owned(), value);
 }
 
 /// Everything needed to score a feature row.
@@ -129,6 +161,8 @@ pub(crate) struct Scratch<'a> {
     now: ImmutableString,
     /// Interpreter state per script step (row and explain step lists), kept across leads.
     rhai: [Vec<Option<ScriptRun>>; 2],
+    /// Variables of lowered script steps.
+    vars: Vars,
 }
 
 /// rhai's runtime state for one script step, reused from lead to lead so that its
@@ -167,7 +201,9 @@ impl ScriptRun {
         self.global.num_operations = 0;
         self.global.level = 0;
         self.global.scope_level = 0;
-        self.global.always_search_scope = false;
+        // Variables are found by name: native locals pushed between statements
+        // shift the parse-time scope offsets rhai would otherwise use.
+        self.global.always_search_scope = true;
         // `eval_statements_raw` is rhai's `internals` API (flagged volatile, hence
         // the deprecation); it is what lets the caches outlive one run.
         #[allow(deprecated)]
@@ -178,6 +214,22 @@ impl ScriptRun {
 }
 
 impl Scratch<'_> {
+    /// Variables of the lowered steps (tests read the operation bound).
+    #[cfg(test)]
+    pub(crate) fn vars(&self) -> &Vars {
+        &self.vars
+    }
+
+    /// Operations the interpreter counted in its last run of each step (row list).
+    #[cfg(test)]
+    pub(crate) fn rhai_operations(&self) -> u64 {
+        self.rhai[0]
+            .iter()
+            .flatten()
+            .map(|r| r.global.num_operations)
+            .sum()
+    }
+
     pub fn new(ft: &FeatureTable, p: &Program, n_aggs: usize, now: &str) -> Self {
         Scratch {
             num: vec![0.0; ft.n_num],
@@ -188,8 +240,17 @@ impl Scratch<'_> {
             scope: Scope::new(),
             now: now.into(),
             rhai: [Vec::new(), Vec::new()],
+            vars: Vars::default(),
         }
     }
+}
+
+/// Running sums while a lead's steps run: per axis, total, and the current source's `score`.
+#[derive(Debug)]
+struct Acc {
+    axis: [f64; 2],
+    total: f64,
+    src: f64,
 }
 
 /// The sums of one lead after all steps and caps.
@@ -239,97 +300,86 @@ impl Program {
         } else {
             &self.fast
         };
-        let mut axis = [0.0f64; 2];
-        let mut total = 0.0f64;
-        let mut src = 0.0f64;
+        let mut acc = Acc {
+            axis: [0.0; 2],
+            total: 0.0,
+            src: 0.0,
+        };
         let list = usize::from(trace.is_some());
         let mut script_no = 0;
+        // The interpreter's scope is built only for a lead that needs it: one with
+        // a source that is not lowered, or whose lowered step deopted.
+        let mut scope_ready = false;
+        let mut lowered = false;
         x.groups.fill(0.0);
-        if self.has_scripts {
-            self.prepare_scope(features, x, lead);
-        }
         for step in steps {
             match step {
-                Step::Begin => {
-                    src = 0.0;
-                    if self.has_scripts {
+                Step::Begin { lowered: l } => {
+                    acc.src = 0.0;
+                    lowered = *l;
+                    if lowered {
+                        x.vars.begin();
+                    } else if self.has_scripts {
+                        self.ensure_scope(&mut scope_ready, features, x, lead);
                         x.scope.rewind(3);
                         x.scope.set_value("score", 0.0f64);
                     }
                 }
-                Step::Init => {
-                    if self.has_scripts {
-                        x.scope.push("score", src);
+                Step::Init { slot, reuse } => {
+                    if lowered {
+                        x.vars.set_float(*slot, acc.src);
+                    } else if self.has_scripts {
+                        declare(&mut x.scope, "score", acc.src.into(), *reuse);
                     }
                 }
-                Step::Let { local, expr, ty } => {
+                Step::Let {
+                    local,
+                    expr,
+                    ty,
+                    reuse,
+                } => {
                     let v = expr.eval(&Ctx {
                         num: &x.num,
                         strs: &x.strs,
                         locals: &x.locals,
                     });
                     x.locals[*local] = v;
-                    if self.has_scripts {
-                        let name = self.local_names[*local].clone();
-                        #[allow(clippy::cast_possible_truncation)] // integral by construction
-                        match ty {
-                            NumTy::Int => x.scope.push(name, v as i64),
-                            NumTy::Float => x.scope.push(name, v),
-                            NumTy::Bool => x.scope.push(name, v != 0.0),
-                        };
+                    // Before a source's first step the scope is rewound anyway.
+                    if self.has_scripts && !lowered && scope_ready {
+                        let value = lower::native_dynamic(v, *ty);
+                        declare(&mut x.scope, &self.local_names[*local], value, *reuse);
                     }
                 }
-                Step::Native(r) => {
-                    let ctx = Ctx {
-                        num: &x.num,
-                        strs: &x.strs,
-                        locals: &x.locals,
-                    };
-                    if !r.cond.eval(&ctx) {
-                        continue;
-                    }
-                    let raw = r.points.eval(&ctx);
-                    let p = clip(
-                        raw,
-                        Range {
-                            min: r.cap.0,
-                            max: r.cap.1,
-                        },
-                    );
-                    let info = &self.rules[r.rule];
-                    axis[info.axis.index()] += p;
-                    total += p;
-                    src += p;
-                    if let Some(g) = self.rule_groups[r.rule] {
-                        x.groups[g] += p;
-                    }
-                    if let Some(t) = trace.as_deref_mut() {
-                        #[allow(clippy::float_cmp)] // a cap changed the value or it did not
-                        let capped = (p != raw).then(|| AppliedCap {
-                            scope: "rule".into(),
-                            min: r.cap.0,
-                            max: r.cap.1,
-                            before: raw,
-                            after: p,
-                        });
-                        t.rules.push(FiredRule {
-                            rule: info.name.clone(),
-                            axis: info.axis,
-                            tier: Tier::Native,
-                            points: p,
-                            decay: r.decay.as_ref().map(|d| d.eval(&ctx)),
-                            capped,
-                            reason: info.reason.clone(),
-                        });
-                    }
-                }
+                Step::Native(r) => self.native(r, x, &mut acc, trace.as_deref_mut()),
                 Step::Script(s) => {
                     let Some(engine) = engine else { continue };
-                    x.scope.set_value("score", src);
-                    let n = s.segments.len();
-                    for m in &MARKS[..n - 1] {
-                        x.scope.push(*m, Dynamic::UNIT);
+                    if lowered && let Some(l) = &s.lowered {
+                        let env = Env {
+                            num: &x.num,
+                            strs: &x.strs,
+                            locals: &x.locals,
+                            now: &x.now,
+                        };
+                        if l.run(&env, &mut x.vars, acc.src) {
+                            let (vars, groups) = (&x.vars, &mut x.groups);
+                            self.segments(s, &mut acc, groups, trace.as_deref_mut(), |k| {
+                                Some(if k + 1 == s.segments.len() {
+                                    l.score(vars)
+                                } else {
+                                    vars.marks[k]
+                                })
+                            });
+                            continue;
+                        }
+                        // Deopt: this lead continues the source in the interpreter.
+                        self.ensure_scope(&mut scope_ready, features, x, lead);
+                        x.scope.rewind(2);
+                        l.push_entry(&mut x.scope, &x.vars, &x.locals);
+                        lowered = false;
                     }
+                    x.scope.set_value("score", acc.src);
+                    let n = s.segments.len();
+                    script::reset_marks();
                     let runs = &mut x.rhai[list];
                     if runs.len() <= script_no {
                         runs.resize_with(script_no + 1, || None);
@@ -341,42 +391,134 @@ impl Program {
                         x.rhai[list][script_no - 1] = None;
                         return Err(self.script_error(&e, s, lead_id));
                     }
-                    for (k, seg) in s.segments.iter().enumerate() {
-                        let var = if k + 1 == n { "score" } else { MARKS[k] };
-                        let after = number(&x.scope, var).ok_or_else(|| {
-                            with_record(
-                                Error::new(crate::ErrorKind::Script, "`score` must stay a number"),
-                                lead_id,
-                            )
-                            .with_rule(self.rules[seg.rule].name.clone())
-                            .with_file(s.file.clone())
-                        })?;
-                        let delta = after - src;
-                        src = after;
-                        axis[seg.axis.index()] += delta;
-                        total += delta;
-                        if let Some(g) = seg.group {
-                            x.groups[g] += delta;
+                    let (scope, groups) = (&x.scope, &mut x.groups);
+                    let marks = script::take_marks();
+                    let mut bad = None;
+                    self.segments(s, &mut acc, groups, trace.as_deref_mut(), |k| {
+                        let v = if k + 1 == n {
+                            number(scope, "score")
+                        } else {
+                            marks[k]
+                        };
+                        if v.is_none() {
+                            bad = Some(k);
                         }
-                        if let Some(t) = trace.as_deref_mut()
-                            && delta != 0.0
-                        {
-                            let info = &self.rules[seg.rule];
-                            t.rules.push(FiredRule {
-                                rule: info.name.clone(),
-                                axis: info.axis,
-                                tier: Tier::Script,
-                                points: delta,
-                                decay: None,
-                                capped: None,
-                                reason: info.reason.clone(),
-                            });
-                        }
+                        v
+                    });
+                    if let Some(k) = bad {
+                        return Err(with_record(
+                            Error::new(crate::ErrorKind::Script, "`score` must stay a number"),
+                            lead_id,
+                        )
+                        .with_rule(self.rules[s.segments[k].rule].name.clone())
+                        .with_file(s.file.clone()));
                     }
                 }
             }
         }
-        Ok(self.finish(axis, total, &x.groups, trace))
+        Ok(self.finish(acc.axis, acc.total, &x.groups, trace))
+    }
+
+    /// Builds the interpreter's scope for this lead once (see [`Self::prepare_scope`]).
+    fn ensure_scope(
+        &self,
+        ready: &mut bool,
+        features: &FeatureTable,
+        x: &mut Scratch<'_>,
+        lead: Option<&Lead>,
+    ) {
+        if !*ready {
+            self.prepare_scope(features, x, lead);
+            *ready = true;
+        }
+    }
+
+    /// A native rule's points.
+    fn native(
+        &self,
+        r: &NativeRule,
+        x: &mut Scratch<'_>,
+        acc: &mut Acc,
+        trace: Option<&mut Trace>,
+    ) {
+        let ctx = Ctx {
+            num: &x.num,
+            strs: &x.strs,
+            locals: &x.locals,
+        };
+        if !r.cond.eval(&ctx) {
+            return;
+        }
+        let raw = r.points.eval(&ctx);
+        let p = clip(
+            raw,
+            Range {
+                min: r.cap.0,
+                max: r.cap.1,
+            },
+        );
+        let info = &self.rules[r.rule];
+        acc.axis[info.axis.index()] += p;
+        acc.total += p;
+        acc.src += p;
+        if let Some(g) = self.rule_groups[r.rule] {
+            x.groups[g] += p;
+        }
+        if let Some(t) = trace {
+            #[allow(clippy::float_cmp)] // a cap changed the value or it did not
+            let capped = (p != raw).then(|| AppliedCap {
+                scope: "rule".into(),
+                min: r.cap.0,
+                max: r.cap.1,
+                before: raw,
+                after: p,
+            });
+            t.rules.push(FiredRule {
+                rule: info.name.clone(),
+                axis: info.axis,
+                tier: Tier::Native,
+                points: p,
+                decay: r.decay.as_ref().map(|d| d.eval(&ctx)),
+                capped,
+                reason: info.reason.clone(),
+            });
+        }
+    }
+
+    /// Attributes a script step's points to its segments; `after(k)` is `score`
+    /// at the end of segment `k` (`None` stops: not a number).
+    fn segments(
+        &self,
+        s: &ScriptStep,
+        acc: &mut Acc,
+        groups: &mut [f64],
+        mut trace: Option<&mut Trace>,
+        mut after: impl FnMut(usize) -> Option<f64>,
+    ) {
+        for (k, seg) in s.segments.iter().enumerate() {
+            let Some(after) = after(k) else { return };
+            let delta = after - acc.src;
+            acc.src = after;
+            acc.axis[seg.axis.index()] += delta;
+            acc.total += delta;
+            if let Some(g) = seg.group {
+                groups[g] += delta;
+            }
+            if let Some(t) = trace.as_deref_mut()
+                && delta != 0.0
+            {
+                let info = &self.rules[seg.rule];
+                t.rules.push(FiredRule {
+                    rule: info.name.clone(),
+                    axis: info.axis,
+                    tier: Tier::Script,
+                    points: delta,
+                    decay: None,
+                    capped: None,
+                    reason: info.reason.clone(),
+                });
+            }
+        }
     }
 
     /// Applies group caps, then axis caps, then the total cap to one lead's sums.

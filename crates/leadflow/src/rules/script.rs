@@ -11,8 +11,46 @@ use rhai::{Engine, EvalAltResult, ParseError, Position};
 
 use super::helpers;
 use super::manifest::LimitsSpec;
+use super::program::MAX_MARKS;
 use crate::error::{Error, ErrorKind};
 use crate::time::{days_between, parse_timestamp};
+
+/// The function recording `score` at the end of a segment (`Program::run`).
+pub(crate) const MARK_FN: &str = "__lf_mark";
+
+thread_local! {
+    /// `score` per segment mark of the interpreter run in progress on this thread
+    /// (`None`: not a number).
+    static MARKS: std::cell::Cell<[Option<f64>; MAX_MARKS]> =
+        const { std::cell::Cell::new([None; MAX_MARKS]) };
+}
+
+/// Clears the marks before an interpreter run.
+pub(crate) fn reset_marks() {
+    MARKS.with(|m| m.set([None; MAX_MARKS]));
+}
+
+/// The marks the last interpreter run on this thread recorded.
+pub(crate) fn take_marks() -> [Option<f64>; MAX_MARKS] {
+    MARKS.with(std::cell::Cell::get)
+}
+
+#[allow(clippy::cast_precision_loss, clippy::needless_pass_by_value)] // an int score reads as `program::number` does; rhai passes arguments by value
+fn mark(k: rhai::INT, score: rhai::Dynamic) {
+    let v = score
+        .as_float()
+        .ok()
+        .or_else(|| score.as_int().ok().map(|i| i as f64));
+    if let Ok(k) = usize::try_from(k)
+        && k < MAX_MARKS
+    {
+        MARKS.with(|m| {
+            let mut all = m.get();
+            all[k] = v;
+            m.set(all);
+        });
+    }
+}
 
 /// At most this many log lines are kept; later lines are counted, not stored.
 const LOG_CAPACITY: usize = 1_000;
@@ -82,6 +120,7 @@ pub(crate) fn engine(limits: &LimitsSpec, log: &ScriptLog) -> Engine {
 
 /// The helper API documented in `docs/rules.md`.
 fn register_helpers(e: &mut Engine) {
+    e.register_fn(MARK_FN, mark);
     e.register_fn("email_domain", |s: &str| helpers::email_domain(s).clone());
     e.register_fn("website_domain", |s: &str| {
         helpers::website_domain(s).clone()

@@ -17,7 +17,7 @@ use crate::rules::render;
 
 /// A case value.
 #[derive(Debug, Clone, PartialEq)]
-enum Lit {
+pub(crate) enum Lit {
     Str(String),
     Int(i64),
 }
@@ -34,8 +34,8 @@ impl Lit {
 
 /// One arm as written: its values (empty for `_`).
 #[derive(Debug)]
-struct Arm {
-    lits: Vec<Lit>,
+pub(crate) struct Arm {
+    pub lits: Vec<Lit>,
 }
 
 impl Recognizer<'_> {
@@ -247,7 +247,7 @@ fn arm_points(body: &Expr) -> Option<f64> {
 }
 
 /// Reads the arms' values of the `switch` at `pos` with rhai's tokenizer.
-fn arms(source: &str, pos: Position) -> Option<Vec<Arm>> {
+pub(crate) fn arms(source: &str, pos: Position) -> Option<Vec<Arm>> {
     let mut tokens = Tokens::new(source);
     // Skip to the `switch` keyword at `pos`, then past the scrutinee's `{`.
     loop {
@@ -386,7 +386,7 @@ impl<'a> Tokens<'a> {
 
 /// Checks the values read from the source against the AST: a switch made of
 /// the same values, one arm each, must hash them into exactly the AST's cases.
-fn verify(arms: &[Arm], cases: &SwitchCasesCollection) -> Option<()> {
+pub(crate) fn verify(arms: &[Arm], cases: &SwitchCasesCollection) -> Option<()> {
     let lits: Vec<(usize, &Lit)> = arms
         .iter()
         .enumerate()
