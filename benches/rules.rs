@@ -22,6 +22,27 @@ fn pack(name: &str) -> CompiledPack {
     CompiledPack::load(&dir).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// The opaque rhai pack with the compiled script tier off: every statement in
+/// the rhai interpreter (`lower = false`).
+fn interpreted() -> CompiledPack {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/packs/reference-rhai");
+    let read =
+        |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    let manifest = read("pack.toml").replacen(
+        "\nrecognize = false\n",
+        "\nrecognize = false\nlower = false\n",
+        1,
+    );
+    let script = read("reference-rules.rhai");
+    CompiledPack::from_parts(
+        &manifest,
+        leadflow::rules::PackFormat::Toml,
+        "pack.toml",
+        &[("reference-rules.rhai", &script)],
+    )
+    .unwrap_or_else(|e| panic!("interpreted: {e}"))
+}
+
 fn now() -> Timestamp {
     parse_timestamp("2026-06-01T00:00:00Z").unwrap_or_else(|e| panic!("{e}"))
 }
@@ -126,6 +147,21 @@ fn rows_single_core(c: &mut Criterion) {
     g.bench_function("opaque_rhai_pack_columns", |bn| {
         bn.iter(|| {
             opaque.score_columns_sequential_into(&small, now, &mut out);
+            black_box(out.total.len())
+        });
+    });
+    let interpreted = interpreted();
+    // Both script tiers must agree before their speeds mean anything.
+    let mut check = leadflow::rules::ColumnScores::default();
+    opaque.score_columns_sequential_into(&small, now, &mut out);
+    interpreted.score_columns_sequential_into(&small, now, &mut check);
+    assert_eq!(
+        out.total, check.total,
+        "compiled and interpreted rhai differ"
+    );
+    g.bench_function("interpreted_rhai_pack_columns", |bn| {
+        bn.iter(|| {
+            interpreted.score_columns_sequential_into(&small, now, &mut out);
             black_box(out.total.len())
         });
     });
