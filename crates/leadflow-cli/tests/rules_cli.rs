@@ -103,6 +103,26 @@ fn check_lists_tiers_and_demo_runs() {
         out.contains("reference@1.0.0: compiles; 23 rules (23 native, 0 script)"),
         "{out}"
     );
+    let (code, out) = leadflow(&["check", "examples/packs/reference-rhai"], "");
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("script tier: 1 of 1 script sources compiled to native closures\n"),
+        "{out}"
+    );
+    // A script function is outside the compiled subset: the source is interpreted.
+    let file = std::env::temp_dir().join(format!("leadflow-check-{}.rhai", std::process::id()));
+    std::fs::write(
+        &file,
+        "fn f(x) { x * 2.0 }\nscore += f(lead.employees.to_float());\n",
+    )
+    .unwrap();
+    let (code, out) = leadflow(&["check", file.to_str().unwrap()], "");
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("script tier: 0 of 1 script sources compiled to native closures (the rest run in the rhai interpreter)"),
+        "{out}"
+    );
     let (code, out) = leadflow(&["demo"], "");
     assert_eq!(code, 0);
     assert!(out.contains("b2b-saas@1.0.0") && out.contains("rule:mql_threshold"));

@@ -51,6 +51,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             "pack": pack.id(),
             "features": pack.features(),
             "rules": pack.rules(),
+            "script_sources": {"compiled": pack.script_sources().0, "all": pack.script_sources().1},
             "lints": lints,
         });
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -67,6 +68,17 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         pack.rules().len(),
         pack.rules().len() - native
     );
+    let (compiled, sources) = pack.script_sources();
+    if sources > 0 {
+        println!(
+            "script tier: {compiled} of {sources} script sources compiled to native closures{}",
+            if compiled < sources {
+                " (the rest run in the rhai interpreter)"
+            } else {
+                ""
+            }
+        );
+    }
     println!("features: {}", pack.features().join(", "));
     println!();
     println!(

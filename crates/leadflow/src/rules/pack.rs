@@ -118,6 +118,13 @@ impl CompiledPack {
     pub fn rules(&self) -> &[RuleInfo] {
         &self.0.program.rules
     }
+    /// Script sources (files or inline scripts with statements left to rhai):
+    /// `(compiled, all)`, where a compiled source runs as Rust closures with
+    /// rhai's semantics and falls back to the interpreter only when a lead needs
+    /// it (`docs/rules.md`, "The compiled script tier").
+    pub fn script_sources(&self) -> (usize, usize) {
+        self.0.program.script_sources()
+    }
     /// Names of the features the pack reads.
     pub fn features(&self) -> Vec<&str> {
         self.0

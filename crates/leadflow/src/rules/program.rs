@@ -284,6 +284,25 @@ pub(crate) fn clip(v: f64, r: Range) -> f64 {
 }
 
 impl Program {
+    /// `(lowered, all)` sources that have script steps (see `CompiledPack::script_sources`).
+    pub(crate) fn script_sources(&self) -> (usize, usize) {
+        let (mut lowered, mut all) = (0, 0);
+        let mut begin = None;
+        for s in &self.explain {
+            match s {
+                Step::Begin { lowered: l } => begin = Some(*l),
+                Step::Script(_) => {
+                    if let Some(l) = begin.take() {
+                        all += 1;
+                        lowered += usize::from(l);
+                    }
+                }
+                _ => {}
+            }
+        }
+        (lowered, all)
+    }
+
     /// Scores one prepared row. `lead` is needed only for scripts reading `custom`/`extra`.
     #[allow(clippy::too_many_lines)] // the evaluation loop reads best in one piece
     pub fn run(
