@@ -1,6 +1,7 @@
 //! leadflow engines of the Rust runner: the library's own entry points, with the
 //! reference pack (`examples/packs/reference`, declarative, native tier) or its
-//! rhai twin (`examples/packs/reference-rhai`, every rule in the interpreter).
+//! rhai twin (`examples/packs/reference-rhai`, every rule in the script tier:
+//! compiled closures, or the interpreter with `lower = false`).
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -96,6 +97,41 @@ fn pack(name: &str) -> Result<CompiledPack, String> {
     CompiledPack::load(&dir).map_err(|e| format!("{}: {e}", dir.display()))
 }
 
+/// A pack folder with `lower = false` added to its `pack.toml`: every script
+/// statement in the rhai interpreter.
+fn interpreted(name: &str) -> Result<CompiledPack, String> {
+    let dir: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/packs")
+        .join(name);
+    let read = |f: &str| {
+        std::fs::read_to_string(dir.join(f)).map_err(|e| format!("{}/{f}: {e}", dir.display()))
+    };
+    let manifest = format!("lower = false\n{}", read("pack.toml")?);
+    let scripts: Vec<(String, String)> = CompiledPack::load(&dir)
+        .map_err(|e| e.to_string())?
+        .manifest()
+        .scripts
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| {
+            let text = read(&f)?;
+            Ok((f, text))
+        })
+        .collect::<Result<_, String>>()?;
+    let scripts: Vec<(&str, &str)> = scripts
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    CompiledPack::from_parts(
+        &manifest,
+        leadflow::rules::PackFormat::Toml,
+        "pack.toml",
+        &scripts,
+    )
+    .map_err(|e| format!("{name} (lower = false): {e}"))
+}
+
 /// Parses the first `n` leads of a leads-jsonl file (untimed load step).
 pub fn load_leads(path: &Path, n: usize) -> Result<Vec<Lead>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -129,9 +165,13 @@ pub fn columns_engine<'a>(
         "leadflow-rust" => ("reference", false),
         "leadflow-rust-parallel" => ("reference", true),
         "leadflow-rust-rhai" => ("reference-rhai", false),
+        "leadflow-rust-rhai-interpreted" => ("reference-rhai+interpreted", false),
         _ => return Ok(None),
     };
-    let p = pack(name)?;
+    let p = match name.strip_suffix("+interpreted") {
+        Some(name) => interpreted(name)?,
+        None => pack(name)?,
+    };
     Ok(Some(Box::new(move || {
         sum_columns(&p, &cols, now, parallel)
     })))
