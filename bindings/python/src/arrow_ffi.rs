@@ -1,7 +1,7 @@
 //! Reading Arrow data through the Arrow C stream interface (the `__arrow_c_stream__`
 //! `PyCapsule` protocol), without per-row Python objects and without an Arrow crate.
 //!
-//! The only `unsafe` code of the binding lives here: the three `#[repr(C)]` structs of
+//! Apart from the borrowed dict walk of `rows.rs`, the binding's `unsafe` code lives here: the three `#[repr(C)]` structs of
 //! the Arrow C data interface (<https://arrow.apache.org/docs/format/CDataInterface.html>,
 //! `ArrowSchema`, `ArrowArray`, `ArrowArrayStream`) and the reads of the buffers the
 //! producer hands over. Everything leaving this module is a safe, borrowed view:

@@ -80,8 +80,7 @@ impl PyPack {
     ) -> PyResult<Bound<'py, PyList>> {
         let py = leads.py();
         let mut batch = RowBatch::new(&self.inner, now, explain);
-        let keys: Vec<Bound<'py, PyString>> =
-            batch.keys().map(|k| PyString::intern(py, k)).collect();
+        let mut keys = rows::KeyMap::new(&batch);
         // The id objects of fast rows, reused in their result dicts.
         let mut ids: Vec<Option<Bound<'py, PyAny>>> = Vec::new();
         for item in leads.try_iter()? {
@@ -92,14 +91,14 @@ impl PyPack {
             }
             if batch.is_fast()
                 && let Ok(dict) = item.cast::<PyDict>()
-                && rows::read_dict(&mut batch, dict, &keys, &mut ids)?
+                && rows::read_dict(&mut batch, dict, &mut keys, &mut ids)
             {
                 continue;
             }
             batch.push_value(value_from_py(&item));
         }
         let scores = errors::run(py, move || Ok(batch.score_split()))?;
-        let names = rows::ResultNames::new(py);
+        let names = rows::ResultNames::new(py)?;
         let out = PyList::empty(py);
         for r in scores.iter() {
             match r {
@@ -111,7 +110,7 @@ impl PyPack {
                         Some(Some(id)) => id.clone(),
                         _ => PyString::new(py, scores.id(row)).into_any(),
                     };
-                    out.append(names.row(py, &scores.columns, row, id)?)?;
+                    out.append(names.row(&scores.columns, row, id)?)?;
                 }
                 RowScore::Slow(Ok(r)) if r.explanation.is_none() => {
                     out.append(names.result(py, r)?)?;

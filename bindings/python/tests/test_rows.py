@@ -183,3 +183,46 @@ def test_flat_reference_rows_score_like_the_reference() -> None:
     got = pack.score_many(leads, NOW)
     for lead, g in zip(leads, got):
         same(g, one(pack, lead))
+
+
+class Count(int):
+    """An int subclass (the fast path leaves it to the lead parser)."""
+
+
+class Amount(float):
+    """A float subclass, as NumPy's float64 is."""
+
+
+def test_key_orders_key_objects_and_edge_values_match_single_scoring() -> None:
+    # Rows walk their keys in their own order; the key seen at each position is
+    # remembered, so rows whose orders differ, or whose key objects are shared
+    # or fresh per row, must all read the same as scoring each lead alone.
+    pack = leadflow.Pack.from_str(MIXED)
+    shared = ["id", "created_at", "employees", "email", "page_views"]
+    data: list[Any] = []
+    for i in range(40):
+        values = [f"L-{i}", NOW, 3 + i * 40, f"x{i}@acme.io", i % 7]
+        keys = shared if i % 3 else ["".join(k) for k in shared]  # fresh key objects
+        row = dict(zip(keys, values))
+        if i % 4 == 0:
+            row = dict(reversed(list(row.items())))
+        if i % 5 == 0:
+            row["phone"] = 5  # an unread key of the wrong type: an error entry
+        if i % 6 == 0:
+            row["utm_campaign"] = "spring"  # an unread, well-typed key
+        data.append(row)
+    base = {"id": "E", "created_at": NOW}
+    data += [
+        base | {"id": "E-1", "employees": 2**63 + 1},
+        base | {"id": "E-2", "employees": -(2**63)},
+        base | {"id": "E-3", "employees": Count(12)},
+        base | {"id": "E-4", "annual_revenue": Amount(2.5e7)},
+        base | {"id": "E-5", "title": "bad \ud800 surrogate"},
+        base | {"id": "E-6", "page_views": False},
+    ]
+    got = pack.score_many(data, NOW)
+    assert len(got) == len(data)
+    for row, g in zip(data, got):
+        same(g, one(pack, row))
+    assert isinstance(got[0], leadflow.ValidationError) and got[0].field == "phone"
+    assert isinstance(got[1], dict) and got[1]["lead_id"] == "L-1"
