@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use leadflow::lifecycle::Pipeline;
 use leadflow::rules::{
-    Axis, CompiledPack, PackFormat, PackSources, RowBatch, RowScore, RuleKind, ScoreResult, Tier,
+    Axis, CompiledPack, PackFormat, PackSources, RowFeed, RowScore, RuleKind, ScoreResult, Tier,
 };
 use leadflow::{Error, Lead};
 use pyo3::prelude::*;
@@ -69,9 +69,10 @@ impl PyPack {
     }
 
     /// Scores a list (or any iterable) of lead dicts (or JSON texts). Dicts are
-    /// read with the GIL into a [`RowBatch`]: flat ones straight into feature
-    /// columns, the others as JSON values; then everything is scored on all
-    /// cores without the GIL. Results equal scoring each lead on its own.
+    /// read with the GIL into the core's [`RowFeed`]: flat ones straight into
+    /// feature columns, the others as JSON values; each full chunk is scored on
+    /// all cores by the feed's thread while the next one is read, and the rest
+    /// without the GIL. Results equal scoring each lead on its own.
     fn score_list<'py>(
         &self,
         leads: &Bound<'py, PyAny>,
@@ -79,44 +80,49 @@ impl PyPack {
         explain: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let py = leads.py();
-        let mut batch = RowBatch::new(&self.inner, now, explain);
-        let mut keys = rows::KeyMap::new(&batch);
-        // The id objects of fast rows, reused in their result dicts.
+        let mut feed = RowFeed::new(&self.inner, now, explain);
+        let mut keys = rows::KeyMap::new(feed.batch());
+        // The id objects of fast rows (over all chunks), reused in their result dicts.
         let mut ids: Vec<Option<Bound<'py, PyAny>>> = Vec::new();
         for item in leads.try_iter()? {
             let item = item?;
+            let batch = feed.batch();
             if let Ok(text) = item.cast::<PyString>() {
                 batch.push_json(text.to_str()?.to_owned());
-                continue;
-            }
-            if batch.is_fast()
+            } else if batch.is_fast()
                 && let Ok(dict) = item.cast::<PyDict>()
-                && rows::read_dict(&mut batch, dict, &mut keys, &mut ids)
+                && rows::read_dict(batch, dict, &mut keys, &mut ids)
             {
-                continue;
+                // Added on the fast path.
+            } else {
+                batch.push_value(value_from_py(&item));
             }
-            batch.push_value(value_from_py(&item));
+            feed.end_record();
         }
-        let scores = errors::run(py, move || Ok(batch.score_split()))?;
+        let chunks = errors::run(py, move || Ok(feed.finish()))?;
         let names = rows::ResultNames::new(py)?;
         let out = PyList::empty(py);
-        for r in scores.iter() {
-            match r {
-                RowScore::Fast { error: Some(e), .. } | RowScore::Slow(Err(e)) => {
-                    out.append(errors::to_exception(py, e)?)?;
+        let mut first_fast = 0;
+        for scores in &chunks {
+            for r in scores.iter() {
+                match r {
+                    RowScore::Fast { error: Some(e), .. } | RowScore::Slow(Err(e)) => {
+                        out.append(errors::to_exception(py, e)?)?;
+                    }
+                    RowScore::Fast { row, error: None } => {
+                        let id = match ids.get(first_fast + row) {
+                            Some(Some(id)) => id.clone(),
+                            _ => PyString::new(py, scores.id(row)).into_any(),
+                        };
+                        out.append(names.row(&scores.columns, row, id)?)?;
+                    }
+                    RowScore::Slow(Ok(r)) if r.explanation.is_none() => {
+                        out.append(names.result(py, r)?)?;
+                    }
+                    RowScore::Slow(Ok(r)) => out.append(result_to_py(py, r)?)?,
                 }
-                RowScore::Fast { row, error: None } => {
-                    let id = match ids.get(row) {
-                        Some(Some(id)) => id.clone(),
-                        _ => PyString::new(py, scores.id(row)).into_any(),
-                    };
-                    out.append(names.row(&scores.columns, row, id)?)?;
-                }
-                RowScore::Slow(Ok(r)) if r.explanation.is_none() => {
-                    out.append(names.result(py, r)?)?;
-                }
-                RowScore::Slow(Ok(r)) => out.append(result_to_py(py, r)?)?,
             }
+            first_fast += scores.fast_len();
         }
         Ok(out)
     }

@@ -531,6 +531,7 @@ impl RowBatch {
         RowScores {
             columns,
             failed,
+            n_fast: self.n_fast,
             ids: self.ids,
             slow,
             order: self.order,
@@ -558,6 +559,7 @@ pub struct RowScores {
     pub columns: ColumnScores,
     /// Set when the fast rows' columns could not be built (every fast row fails with it).
     failed: Option<Error>,
+    n_fast: usize,
     ids: (Vec<i64>, String),
     slow: Vec<Result<ScoreResult>>,
     order: Vec<Entry>,
@@ -584,6 +586,11 @@ impl RowScores {
 
     pub fn is_empty(&self) -> bool {
         self.order.is_empty()
+    }
+
+    /// Number of fast rows (`RowScore::Fast::row` runs from 0 below it).
+    pub fn fast_len(&self) -> usize {
+        self.n_fast
     }
 
     /// The lead id of fast row `row`.

@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::*;
-use crate::rules::PackFormat;
+use crate::rules::{PackFormat, RowFeed};
 
 fn now() -> Timestamp {
     crate::parse_timestamp("2026-06-01T00:00:00Z").unwrap()
@@ -380,4 +380,71 @@ fn random_rows_mostly_exercise_the_fast_path() {
         let fast = b.order.iter().filter(|e| matches!(e, Entry::Fast)).count();
         assert!(fast > 60 && fast < 360, "{fast} of 400 rows fast");
     }
+}
+
+/// Results of one `RowScores`, as `RowBatch::score` gives them.
+fn flatten(scores: &RowScores) -> Vec<Result<ScoreResult>> {
+    let mut fast = 0;
+    let out: Vec<_> = scores
+        .iter()
+        .map(|r| match r {
+            RowScore::Fast { error: Some(e), .. } => Err(e.clone()),
+            RowScore::Fast { row, error: None } => {
+                fast += 1;
+                Ok(scores.result(row))
+            }
+            RowScore::Slow(r) => r.clone(),
+        })
+        .collect();
+    let failed = scores
+        .iter()
+        .filter(|r| matches!(r, RowScore::Fast { error: Some(_), .. }))
+        .count();
+    assert_eq!(scores.fast_len(), fast + failed);
+    out
+}
+
+#[test]
+fn a_feed_scored_in_chunks_gives_what_one_batch_gives() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut rows: Vec<Value> = (0..300)
+        .map(|_| flat_row().new_tree(&mut runner).unwrap().current())
+        .collect();
+    // A script error on the fast path and a parse error on the slow one.
+    rows[17] = json!({"id": "L-boom", "created_at": "2026-05-01T00:00:00Z", "title": "boom"});
+    rows[18] = json!({"id": "L-bad", "created_at": "not a date", "activities": []});
+    for pack in [reference(), mixed()] {
+        let mut one = RowBatch::new(&pack, now(), false);
+        for r in &rows {
+            one.push_object(r.clone());
+        }
+        let want = one.score();
+        // One chunk, chunks that split the rows unevenly, and one row per chunk.
+        for chunk in [1000, 7, 1] {
+            let mut feed = RowFeed::with_chunk(&pack, now(), false, chunk);
+            for (i, r) in rows.iter().enumerate() {
+                if i % 5 == 0 {
+                    feed.batch().push_json(r.to_string());
+                } else {
+                    feed.batch().push_object(r.clone());
+                }
+                feed.end_record();
+            }
+            let chunks = feed.finish();
+            assert_eq!(chunks.len(), rows.len().div_ceil(chunk.min(rows.len())));
+            let got: Vec<_> = chunks.iter().flat_map(flatten).collect();
+            assert_eq!(got.len(), want.len());
+            for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                assert_eq!(same(g), same(w), "row {i}, chunks of {chunk}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_empty_feed_gives_one_empty_chunk() {
+    let chunks = RowFeed::new(&reference(), now(), false).finish();
+    assert_eq!(chunks.len(), 1);
+    assert!(chunks[0].is_empty());
 }
