@@ -130,10 +130,23 @@ pub struct RowBatch {
     slow: Vec<SlowRow>,
     n_fast: usize,
     row: Vec<Option<Held>>,
+    /// Strings of the pending rows and of the current one.
     text: String,
+    /// End of the pending rows' strings in `text` (the current row's start).
+    text_kept: usize,
+    /// Fast rows whose features are not computed yet, `row.len()` cells each,
+    /// with their `created_at`: computing them is left to `score_split` (on
+    /// whichever thread scores the batch) unless `PENDING_ROWS` pile up.
+    pending: Vec<Option<Held>>,
+    pending_created: Vec<Timestamp>,
     row_slow: bool,
     created: Option<(String, Timestamp)>,
 }
+
+/// Fast rows kept before their features are computed: more than a
+/// [`RowFeed`](super::RowFeed) chunk, so that a feed's chunks are computed on
+/// its scoring thread, and few enough to bound a large batch's memory.
+const PENDING_ROWS: usize = 2 * super::row_feed::CHUNK_ROWS;
 
 /// Lead fields that hold plain strings.
 const TEXT_FIELDS: &[&str] = &[
@@ -248,6 +261,9 @@ impl RowBatch {
             n_fast: 0,
             row: Vec::new(),
             text: String::new(),
+            text_kept: 0,
+            pending: Vec::new(),
+            pending_created: Vec::new(),
             row_slow: false,
             created: None,
         };
@@ -353,7 +369,8 @@ impl RowBatch {
     /// Starts a record.
     pub fn begin_row(&mut self) {
         self.row.fill(None);
-        self.text.clear();
+        // Drops the strings of a record that was not finished on the fast path.
+        self.text.truncate(self.text_kept);
         self.row_slow = !self.fast;
     }
 
@@ -425,21 +442,38 @@ impl RowBatch {
         let Some(created_at) = self.created_at(c0, c1) else {
             return false;
         };
-        for (calc, buf) in self.calcs.iter().zip(&mut self.bufs) {
-            let v = RowView::new(&self.row, &self.text);
-            match buf {
-                Buf::Num(out) => out.push(v.num(*calc, created_at, self.now)),
-                Buf::Text(offsets, data) => {
-                    v.text(*calc, data);
-                    offsets.push(offset(data.len()));
-                }
-            }
-        }
+        self.pending.extend_from_slice(&self.row);
+        self.pending_created.push(created_at);
         self.ids.1.push_str(&self.text[i0..i1]);
         self.ids.0.push(offset(self.ids.1.len()));
         self.order.push(Entry::Fast);
         self.n_fast += 1;
+        self.text_kept = self.text.len();
+        if self.pending_created.len() >= PENDING_ROWS {
+            self.compute_pending();
+        }
         true
+    }
+
+    /// Computes the features of the pending rows into the output columns.
+    fn compute_pending(&mut self) {
+        let width = self.row.len().max(1);
+        for (row, &created_at) in self.pending.chunks(width).zip(&self.pending_created) {
+            let v = RowView::new(row, &self.text);
+            for (calc, buf) in self.calcs.iter().zip(&mut self.bufs) {
+                match buf {
+                    Buf::Num(out) => out.push(v.num(*calc, created_at, self.now)),
+                    Buf::Text(offsets, data) => {
+                        v.text(*calc, data);
+                        offsets.push(offset(data.len()));
+                    }
+                }
+            }
+        }
+        self.pending.clear();
+        self.pending_created.clear();
+        self.text.clear();
+        self.text_kept = 0;
     }
 
     /// `created_at` as the lead parser reads it (chrono's `FromStr`), cached for
@@ -516,7 +550,8 @@ impl RowBatch {
     /// Scores every row on all cores, keeping the fast rows' results as columns
     /// (hosts build their own result objects from them without a `ScoreResult`
     /// per row). See [`RowScores::iter`].
-    pub fn score_split(self) -> RowScores {
+    pub fn score_split(mut self) -> RowScores {
+        self.compute_pending();
         let fast = if self.n_fast == 0 {
             Ok(ColumnScores::default())
         } else {

@@ -448,3 +448,33 @@ fn an_empty_feed_gives_one_empty_chunk() {
     assert_eq!(chunks.len(), 1);
     assert!(chunks[0].is_empty());
 }
+
+#[test]
+fn a_batch_larger_than_the_pending_rows_computes_them_on_the_way() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let base: Vec<Value> = (0..97)
+        .map(|_| flat_row().new_tree(&mut runner).unwrap().current())
+        .collect();
+    // Fast and slow rows interleaved across two flushes of the pending rows.
+    let rows: Vec<Value> = (0..5 * PENDING_ROWS + 31)
+        .map(|i| {
+            let mut r = base[i % base.len()].clone();
+            if let Value::Object(m) = &mut r
+                && m.get("id").is_some_and(Value::is_string)
+            {
+                m.insert("id".into(), json!(format!("L-{i}")));
+            }
+            r
+        })
+        .collect();
+    let pack = mixed();
+    let mut b = RowBatch::new(&pack, now(), false);
+    for r in &rows {
+        b.push_object(r.clone());
+    }
+    assert!(b.n_fast > PENDING_ROWS, "{} fast rows", b.n_fast);
+    for (row, g) in rows.iter().zip(&b.score()) {
+        assert_eq!(same(g), same(&lead_path(&pack, row, false)), "row {row}");
+    }
+}
