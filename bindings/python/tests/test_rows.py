@@ -226,3 +226,23 @@ def test_key_orders_key_objects_and_edge_values_match_single_scoring() -> None:
         same(g, one(pack, row))
     assert isinstance(got[0], leadflow.ValidationError) and got[0].field == "phone"
     assert isinstance(got[1], dict) and got[1]["lead_id"] == "L-1"
+
+
+def test_batches_of_several_chunks_match_single_scoring() -> None:
+    """More dicts than one chunk of the core's row feed (4,096): full chunks are
+    scored on its thread while the next are read; order, ids and errors hold."""
+    pack = leadflow.Pack.from_str(MIXED)
+    data: list[Any] = []
+    for i, row in enumerate(rows() * 320):  # about 9,900 records, every kind throughout
+        if isinstance(row, dict) and type(row.get("id")) is str and row["id"]:
+            row = row | {"id": f"{row['id']}-{i}"}
+        data.append(row)
+    got = pack.score_many(data, NOW)
+    assert len(got) == len(data)
+    for row, g in zip(data, got):
+        same(g, one(pack, row))
+    # A generator (no length) crosses chunks the same way.
+    again = pack.score_many((row for row in data), NOW)
+    assert [r["lead_id"] if isinstance(r, dict) else str(r) for r in again] == [
+        r["lead_id"] if isinstance(r, dict) else str(r) for r in got
+    ]
