@@ -536,15 +536,7 @@ impl RowBatch {
 
     /// Scores every row on all cores: one result per row, in the order added.
     pub fn score(self) -> Vec<Result<ScoreResult>> {
-        let scores = self.score_split();
-        scores
-            .iter()
-            .map(|r| match r {
-                RowScore::Fast { error: Some(e), .. } => Err(e.clone()),
-                RowScore::Fast { row, error: None } => Ok(scores.result(row)),
-                RowScore::Slow(r) => r.clone(),
-            })
-            .collect()
+        self.score_split().results()
     }
 
     /// Scores every row on all cores, keeping the fast rows' results as columns
@@ -649,6 +641,17 @@ impl RowScores {
                 .unwrap_or(super::result::Temperature::Cold),
             explanation: None,
         }
+    }
+
+    /// Every row's result in input order (a [`ScoreResult`] per fast row).
+    pub fn results(&self) -> Vec<Result<ScoreResult>> {
+        self.iter()
+            .map(|r| match r {
+                RowScore::Fast { error: Some(e), .. } => Err(e.clone()),
+                RowScore::Fast { row, error: None } => Ok(self.result(row)),
+                RowScore::Slow(r) => r.clone(),
+            })
+            .collect()
     }
 
     /// Every row in input order.
