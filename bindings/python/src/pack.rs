@@ -89,12 +89,11 @@ impl PyPack {
             let batch = feed.batch();
             if let Ok(text) = item.cast::<PyString>() {
                 batch.push_json(text.to_str()?.to_owned());
-            } else if batch.is_fast()
-                && let Ok(dict) = item.cast::<PyDict>()
-                && rows::read_dict(batch, dict, &mut keys, &mut ids)
+            } else if !(batch.is_fast()
+                && item
+                    .cast::<PyDict>()
+                    .is_ok_and(|dict| rows::read_dict(batch, dict, &mut keys, &mut ids)))
             {
-                // Added on the fast path.
-            } else {
                 batch.push_value(value_from_py(&item));
             }
             feed.end_record();

@@ -69,25 +69,24 @@ impl<'py> KeyMap<'py> {
     /// The key at position `j`: its name and pack index (`None`: not read by the
     /// pack); `None` for a key that is not valid UTF-8.
     fn at(&mut self, j: usize, key: &Bound<'py, PyString>) -> Option<(&str, Option<usize>)> {
-        if let Some((k, ..)) = self.seen.get(j)
-            && k.is(key)
-        {
-            let (_, name, idx) = &self.seen[j];
-            return Some((name, *idx));
-        }
-        let text = key.to_str().ok()?;
-        if self.seen.get(j).is_some_and(|entry| entry.1 == text) {
-            // Same name, another object (keys parsed per row, as from JSON).
-        } else {
-            let idx = self.by_name.get(text).copied();
-            let entry = (key.clone(), text.to_owned(), idx);
-            if j < self.seen.len() {
-                self.seen[j] = entry;
-            } else {
-                self.seen.push(entry);
+        if self.seen.get(j).is_none_or(|(k, ..)| !k.is(key)) {
+            let text = key.to_str().ok()?;
+            // Another object with the same name (keys parsed per row, as from
+            // JSON) keeps the entry; another name replaces it.
+            if self.seen.get(j).is_none_or(|(_, name, _)| name != text) {
+                let entry = (
+                    key.clone(),
+                    text.to_owned(),
+                    self.by_name.get(text).copied(),
+                );
+                if j < self.seen.len() {
+                    self.seen[j] = entry;
+                } else {
+                    self.seen.push(entry);
+                }
             }
         }
-        let (_, name, idx) = &self.seen[j];
+        let (_, name, idx) = self.seen.get(j)?;
         Some((name, *idx))
     }
 }

@@ -77,17 +77,22 @@ impl RowFeed {
         }
         let next = RowBatch::new(&self.pack, self.now, self.explain);
         let full = std::mem::replace(&mut self.batch, next);
-        if matches!(self.scorer, Scorer::Idle) {
-            self.scorer = spawn().map_or_else(|| Scorer::Inline(Vec::new()), Scorer::Thread);
-        }
+        // A send fails only when the thread is gone (it panicked): `finish`
+        // joins it and re-raises that panic.
         match &mut self.scorer {
-            // A send fails only when the thread is gone (it panicked): `finish`
-            // joins it and re-raises that panic.
             Scorer::Thread((tx, _)) => {
                 let _ = tx.send(full);
             }
             Scorer::Inline(done) => done.push(full.score_split()),
-            Scorer::Idle => self.scorer = Scorer::Inline(vec![full.score_split()]),
+            Scorer::Idle => {
+                self.scorer = match spawn() {
+                    Some((tx, handle)) => {
+                        let _ = tx.send(full);
+                        Scorer::Thread((tx, handle))
+                    }
+                    None => Scorer::Inline(vec![full.score_split()]),
+                };
+            }
         }
     }
 
