@@ -11,10 +11,18 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
-/// Every `*.json` fixture below `tests/fixtures`, sorted by path, with its parsed content.
+/// The hostile corpus's cases (`tests/hostile/cases`): fixtures of the same format
+/// that attack the sandbox and the batch promises (`tests/hostile/README.md`).
+pub fn hostile_cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("hostile").join("cases")
+}
+
+/// Every `*.json` fixture below `tests/fixtures` and `tests/hostile/cases`, sorted by
+/// path, with its parsed content.
 pub fn load_fixtures() -> Vec<(PathBuf, Value)> {
     let mut files = Vec::new();
     collect(&fixtures_dir(), &mut files);
+    collect(&hostile_cases_dir(), &mut files);
     files.sort();
     files
         .into_iter()

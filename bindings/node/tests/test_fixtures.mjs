@@ -115,14 +115,16 @@ function walk(dir) {
     .sort()
 }
 
-const files = walk(FIXTURES_DIR)
+// The hostile corpus's cases have the same format (tests/hostile/README.md).
+const HOSTILE_DIR = join(FIXTURES_DIR, '..', 'hostile', 'cases')
+const files = [...walk(FIXTURES_DIR), ...walk(HOSTILE_DIR)]
 
 test('fixtures are found', () => {
   assert.ok(files.length > 0, `no fixtures under ${FIXTURES_DIR}`)
 })
 
 for (const file of files) {
-  const name = relative(FIXTURES_DIR, file)
+  const name = relative(join(FIXTURES_DIR, '..'), file)
   test(`fixture ${name}`, () => {
     const fx = JSON.parse(readFileSync(file, 'utf8'))
     const run = OPERATIONS[fx.operation]

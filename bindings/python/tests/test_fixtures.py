@@ -188,11 +188,13 @@ OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "evaluate": evaluate,
 }
 
-PATHS = sorted(FIXTURES.rglob("*.json"))
+# The hostile corpus's cases have the same format (tests/hostile/README.md).
+HOSTILE = REPO / "tests" / "hostile" / "cases"
+PATHS = sorted(FIXTURES.rglob("*.json")) + sorted(HOSTILE.rglob("*.json"))
 
 
 def _id(path: pathlib.Path) -> str:
-    return path.relative_to(FIXTURES).as_posix()
+    return path.relative_to(REPO / "tests").as_posix()
 
 
 def test_fixtures_exist() -> None:
