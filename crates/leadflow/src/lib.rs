@@ -13,6 +13,7 @@
 //!   and opportunity, with matching against existing records.
 //! - [`rules`]: sandboxed rule packs that score, explain and qualify leads.
 //! - [`routing`]: assignment, touch status, speed-to-lead SLAs and triggers.
+//! - [`sandbox`]: the host-owned limits, time budgets and file access of every script.
 //! - [`metrics`]: funnel, velocity and pipeline metrics from history.
 //! - [`synth`]: the seeded reference scoring workload (synthetic leads and feature
 //!   rows) and its hand-written scorer, shared by tests and benchmarks.
@@ -32,6 +33,7 @@ pub mod model;
 pub mod normalize;
 pub mod routing;
 pub mod rules;
+pub mod sandbox;
 pub mod synth;
 pub mod time;
 

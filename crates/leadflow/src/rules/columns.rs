@@ -14,6 +14,7 @@ use super::program::Sums;
 use super::result::{Grade, Temperature};
 use super::vector::{self, BLOCK, Block};
 use crate::error::{Error, Result};
+use crate::sandbox::deadline;
 use crate::time::Timestamp;
 
 /// A validity bitmap (Arrow layout: bit `i` set means row `i` is present).
@@ -366,9 +367,13 @@ impl CompiledPack {
     pub fn score_columns_into(&self, cols: &Columns<'_>, now: Timestamp, out: &mut ColumnScores) {
         let plan = self.column_plan(cols);
         let parts = split(out, cols.len(), ROWS_PER_TASK);
+        let end = deadline::batch_end(self.0.limits.batch_time());
         let errors: Vec<Vec<(usize, Error)>> = parts
             .into_par_iter()
-            .map(|mut part| self.score_rows(cols, &plan, &mut part, now))
+            .map(|mut part| {
+                let _batch = deadline::enter_batch(end);
+                self.score_rows(cols, &plan, &mut part, now)
+            })
             .collect();
         out.errors = errors.into_iter().flatten().collect();
     }
@@ -443,17 +448,30 @@ impl CompiledPack {
         let program = &inner.program;
         let mut block = Block::new(program, ft.n_num, ft.n_str);
         // Native-only packs run a block at a time; packs with scripts run row by row.
-        let mut scratch = (!vector::supports(program)).then(|| self.scratch(now));
+        let vectorized = vector::supports(program);
+        let mut scratch = (!vectorized).then(|| self.scratch(now));
         let mut errors = Vec::new();
         let len = out.total.len();
+        let mut bad = Vec::new();
         for first in (0..len).step_by(BLOCK) {
             block.n = BLOCK.min(len - first);
             load_block(cols, plan, ft, out.start + first, &mut block);
-            let Some(x) = scratch.as_mut() else {
-                program.run_block(&mut block, |i, s| out.put(self, first + i, s));
-                continue;
+            let rows: Box<dyn Iterator<Item = usize>> = if vectorized {
+                bad.clear();
+                program.run_block(&mut block, |i, s| match s {
+                    Some(s) => out.put(self, first + i, s),
+                    None => bad.push(i),
+                });
+                if bad.is_empty() {
+                    continue;
+                }
+                // Rows whose points are not finite: row by row, for the error naming the rule.
+                Box::new(std::mem::take(&mut bad).into_iter())
+            } else {
+                Box::new(0..block.n)
             };
-            for i in 0..block.n {
+            let x = scratch.get_or_insert_with(|| self.scratch(now));
+            for i in rows {
                 for f in &ft.used {
                     if f.ty == FeatureType::Str {
                         x.strs[f.slot] = std::mem::take(&mut block.strs[f.slot][i]);

@@ -19,10 +19,16 @@ use super::render;
 use super::result::Tier;
 use super::script;
 use crate::error::{Error, ErrorKind, Result};
+use crate::sandbox::Limits;
 
 /// Builds the program; `engine` compiles the scripts.
 #[allow(clippy::too_many_lines)] // one pass over rules then scripts, in pack order
-pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) -> Result<Program> {
+pub(crate) fn program(
+    src: &PackSource,
+    ft: &mut FeatureTable,
+    engine: &Engine,
+    limits: &Limits,
+) -> Result<Program> {
     let m = &src.manifest;
     let file = src.file.clone();
     let mut decays = declarative::decays(&m.decay, ft).map_err(|e| e.with_file(file.clone()))?;
@@ -131,8 +137,8 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
     let mut fast = merge_scripts(&b.steps, engine)?;
     let local_names: Vec<String> = b.locals.iter().map(|l| l.name.clone()).collect();
     if m.lower {
-        lower::attach(&mut b.steps, &local_names, ft, &m.limits);
-        lower::attach(&mut fast, &local_names, ft, &m.limits);
+        lower::attach(&mut b.steps, &local_names, ft, limits);
+        lower::attach(&mut fast, &local_names, ft, limits);
     }
     let axis_caps = [m.caps.fit, m.caps.engagement];
     for (i, c) in axis_caps.iter().enumerate() {
@@ -165,6 +171,7 @@ pub(crate) fn program(src: &PackSource, ft: &mut FeatureTable, engine: &Engine) 
         groups,
         axis_caps,
         total_cap: b.total_cap,
+        lead_time: limits.lead_time(),
     })
 }
 

@@ -19,10 +19,10 @@ use std::sync::{Arc, PoisonError, RwLock};
 use rhai::{AST, Dynamic, Engine, EvalAltResult, Position, Scope};
 
 use super::helpers;
-use super::manifest::LimitsSpec;
 use super::script::{self, ScriptLog};
 use crate::error::{Error, ErrorKind, Result};
 use crate::routing::{LeadFacts, LeadView, ScriptHost};
+use crate::sandbox::{Limits, deadline, stack};
 
 /// Top-level lead keys that are only converted for scripts that mention them
 /// (they hold most of a lead's size).
@@ -31,6 +31,8 @@ const HEAVY: [&str; 2] = ["activities", "history"];
 /// The default [`ScriptHost`]: sandboxed rhai with the rule packs' limits.
 pub struct ScriptConditions {
     engine: Engine,
+    /// CPU budget of one evaluation.
+    lead_time: std::time::Duration,
     log: ScriptLog,
     compiled: RwLock<HashMap<String, Arc<Compiled>>>,
     compiles: AtomicUsize,
@@ -59,11 +61,17 @@ impl Default for ScriptConditions {
 impl ScriptConditions {
     /// A host with the default pack limits (see `docs/rules.md`).
     pub fn new() -> Self {
-        Self::with_limits(&LimitsSpec::default())
+        Self::build(&Limits::default())
     }
 
-    /// A host with custom sandbox limits (per evaluation of one condition).
-    pub fn with_limits(limits: &LimitsSpec) -> Self {
+    /// A host with the host's own sandbox limits (per evaluation of one condition);
+    /// out-of-range values are a `ConfigError` naming the key.
+    pub fn with_limits(limits: &Limits) -> Result<Self> {
+        limits.validate()?;
+        Ok(Self::build(limits))
+    }
+
+    fn build(limits: &Limits) -> Self {
         let log = ScriptLog::default();
         let mut engine = script::engine(limits, &log);
         // Packs get these as features (`lead.seniority`); conditions have no
@@ -77,6 +85,7 @@ impl ScriptConditions {
             });
         ScriptConditions {
             engine,
+            lead_time: limits.lead_time(),
             log,
             compiled: RwLock::new(HashMap::new()),
             compiles: AtomicUsize::new(0),
@@ -103,7 +112,7 @@ impl ScriptConditions {
         if let Some(c) = self.cached(src) {
             return Ok(c);
         }
-        let ast = self.engine.compile(src).map_err(|e| {
+        let ast = stack::with_stack(|| self.engine.compile(src)).map_err(|e| {
             with_position(
                 Error::new(
                     ErrorKind::Script,
@@ -146,10 +155,10 @@ impl ScriptHost for ScriptConditions {
             lead.now()
                 .map_or(Dynamic::UNIT, |t| Dynamic::from(t.to_rfc3339())),
         );
-        let out: Dynamic = self
-            .engine
-            .eval_ast_with_scope(&mut scope, &c.ast)
-            .map_err(|e| runtime_error(&e))?;
+        let _budget = deadline::lead(self.lead_time);
+        let out: Dynamic =
+            stack::with_stack(|| self.engine.eval_ast_with_scope(&mut scope, &c.ast))
+                .map_err(|e| runtime_error(&e))?;
         out.as_bool().map_err(|ty| {
             Error::new(
                 ErrorKind::Script,
@@ -215,6 +224,12 @@ fn with_position(err: Error, pos: Position) -> Error {
 
 /// Sandbox limits map to `LimitExceeded`, everything else to `ScriptError`.
 fn runtime_error(e: &EvalAltResult) -> Error {
+    if let EvalAltResult::ErrorTerminated(..) = e.unwrap_inner()
+        && let Some(stop) = deadline::take_stop()
+    {
+        // No position: where a time budget runs out depends on the machine.
+        return Error::new(ErrorKind::LimitExceeded, stop.message()).with_details(stop.details());
+    }
     let limit = matches!(
         e.unwrap_inner(),
         EvalAltResult::ErrorTooManyOperations(_)

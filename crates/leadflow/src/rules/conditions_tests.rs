@@ -180,16 +180,39 @@ fn the_sandbox_limits_apply() {
 
 #[test]
 fn limits_are_configurable() {
-    let tight = ScriptConditions::with_limits(&LimitsSpec {
+    let tight = ScriptConditions::with_limits(&Limits {
         max_operations: 50,
-        ..LimitsSpec::default()
-    });
+        ..Limits::default()
+    })
+    .unwrap();
     let src = "let n = 0; for i in 0..100 { n += i; } n > 0";
     assert_eq!(
         eval(&tight, src).unwrap_err().kind(),
         ErrorKind::LimitExceeded
     );
     assert!(eval(&ScriptConditions::new(), src).unwrap());
+    let e = ScriptConditions::with_limits(&Limits {
+        max_operations: 0,
+        ..Limits::default()
+    })
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config);
+    assert_eq!(e.field(), Some("limits.max_operations"));
+}
+
+#[test]
+fn a_costly_condition_stops_at_the_time_budget() {
+    // Each `split` of a 16 KB string is one operation: the operation limit alone
+    // would let this run for seconds.
+    let h = ScriptConditions::with_limits(&Limits {
+        lead_time_us: 2_000,
+        ..Limits::default()
+    })
+    .unwrap();
+    let src = "let s = \"xy\"; while s.len < 16000 { s += s; } loop { let p = s.split(\"y\", 4000); } true";
+    let e = eval(&h, src).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{e}");
+    assert!(e.message().contains("time budget"), "{e}");
 }
 
 #[test]
@@ -242,4 +265,57 @@ fn the_host_is_shared_across_threads() {
         assert!(t.join().unwrap());
     }
     assert_eq!(h.compiles(), 1);
+}
+
+#[test]
+#[ignore = "a measurement: cargo test --release -p leadflow --lib op_cost -- --ignored --nocapture"]
+fn op_cost() {
+    let h = ScriptConditions::with_limits(&Limits {
+        lead_time_us: 60_000_000,
+        ..Limits::default()
+    })
+    .unwrap();
+    for src in [
+        "let n = 0; loop { n += 1; } true",
+        "let n = 0; while n < 1000000 { n += 1; } true",
+        "let s = \"xy\"; while s.len < 16000 { s += s; } loop { let p = s.split(\"y\", 4000); } true",
+        "let a = []; for i in 0..4000 { a.push(`${i}x`); } loop { a.sort(); a.reverse(); } true",
+    ] {
+        let t = std::time::Instant::now();
+        let e = eval(&h, src);
+        eprintln!("{:?} in {:?}: {src}", e.map_err(|e| e.kind()), t.elapsed());
+    }
+}
+
+#[test]
+#[ignore = "a measurement: cargo test -p leadflow --lib stack_need -- --ignored --nocapture"]
+fn stack_need() {
+    let deep_call = "fn f(n) { if n > 0 { f(n - 1) + 1 } else { 0 } } f(62) > 0";
+    let deep_expr = format!("{}1{} > 0", "(".repeat(120), ")".repeat(120));
+    for (name, src) in [("call", deep_call.to_owned()), ("expr", deep_expr)] {
+        // Descending: an overflow aborts the process, the last line printed is the minimum.
+        let only = std::env::var("STACK_NEED").unwrap_or_default();
+        if !only.is_empty() && only != name {
+            continue;
+        }
+        for kb in [8192usize, 4096, 2048, 1024, 512, 256, 128, 64] {
+            let src = src.clone();
+            let ok = std::thread::Builder::new()
+                .stack_size(kb << 10)
+                .spawn(move || {
+                    let h = ScriptConditions::with_limits(&Limits {
+                        max_call_depth: 64,
+                        max_expr_depth: 128,
+                        ..Limits::default()
+                    })
+                    .unwrap();
+                    // Without with_stack: what the raw recursion needs.
+                    let ast = h.engine.compile(&src).map_err(|e| e.to_string())?;
+                    h.engine.eval_ast::<bool>(&ast).map_err(|e| e.to_string())
+                })
+                .unwrap()
+                .join();
+            eprintln!("{name} {kb} KB: {:?}", ok.map(|r| r.is_ok()));
+        }
+    }
 }

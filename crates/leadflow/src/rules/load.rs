@@ -1,11 +1,13 @@
 //! Loading rule packs from folders, single files or strings, with errors that
 //! name the file, line and column.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::features::Axis;
 use super::manifest::Manifest;
 use crate::error::{Error, ErrorKind, Result};
+use crate::sandbox::Limits;
+use crate::sandbox::files::{self, PackDir};
 
 /// The format of a pack manifest (or a single rhai file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,13 +54,23 @@ pub(crate) struct PackSource {
 const MANIFESTS: &[&str] = &["pack.toml", "pack.json", "pack.yaml", "pack.yml"];
 
 /// Reads a pack from a folder (with a `pack.toml|json|yaml` manifest) or a single file.
-pub(crate) fn from_path(path: &Path) -> Result<PackSource> {
+/// Every file is read through [`PackDir`]: regular files inside the pack's folder only,
+/// with the host's size caps.
+pub(crate) fn from_path(path: &Path, limits: &Limits) -> Result<PackSource> {
     let shown = path.display().to_string();
-    if path.is_dir() {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        let what = if e.kind() == std::io::ErrorKind::NotFound {
+            "no such file or folder".to_owned()
+        } else {
+            e.to_string()
+        };
+        Error::new(ErrorKind::Io, format!("cannot read pack: {what}")).with_file(shown.clone())
+    })?;
+    if meta.is_dir() {
+        let mut dir = PackDir::open(path, limits.max_file_bytes, limits.max_pack_bytes)?;
         let manifest = MANIFESTS
             .iter()
-            .map(|m| path.join(m))
-            .find(|p| p.is_file())
+            .find(|m| path.join(m).exists())
             .ok_or_else(|| {
                 Error::config(format!(
                     "no manifest in pack folder (expected one of {})",
@@ -66,60 +78,66 @@ pub(crate) fn from_path(path: &Path) -> Result<PackSource> {
                 ))
                 .with_file(shown.clone())
             })?;
-        return from_file(&manifest);
+        let text = dir.read(manifest)?;
+        let format = format_of(&path.join(manifest))?;
+        return from_text(
+            &text,
+            format,
+            &path.join(manifest).display().to_string(),
+            Some(&mut dir),
+        );
     }
-    from_file(path)
+    let format = format_of(path)?;
+    let text = files::read_host_file(path, limits.max_file_bytes)?;
+    let base = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut dir = PackDir::open(base, limits.max_file_bytes, limits.max_pack_bytes)?;
+    from_text(&text, format, &shown, Some(&mut dir))
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::from(e).with_file(path.display().to_string()))
-}
-
-fn from_file(path: &Path) -> Result<PackSource> {
-    let shown = path.display().to_string();
+fn format_of(path: &Path) -> Result<PackFormat> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let format = PackFormat::from_extension(ext).ok_or_else(|| {
+    PackFormat::from_extension(ext).ok_or_else(|| {
         Error::config(format!(
             "unknown pack file type {ext:?} (expected toml, json, yaml or rhai)"
         ))
-        .with_file(shown.clone())
-    })?;
-    let text = read(path)?;
-    let base = path.parent().map(Path::to_path_buf);
-    from_text(&text, format, &shown, base.as_deref())
+        .with_file(path.display().to_string())
+    })
 }
 
 /// Reads a pack from text; `base` resolves the manifest's `scripts` (and lists `*.rhai`
-/// files when `scripts` is absent). Without `base`, only inline scripts are used.
+/// files when `scripts` is absent) inside the pack folder. Without `base`, only inline
+/// scripts are used.
 pub(crate) fn from_text(
     text: &str,
     format: PackFormat,
     file: &str,
-    base: Option<&Path>,
+    base: Option<&mut PackDir>,
 ) -> Result<PackSource> {
     if format == PackFormat::Rhai {
         return Ok(rhai_pack(text, file));
     }
     let manifest = parse_manifest(text, format, file)?;
     let mut scripts = Vec::new();
-    if let Some(base) = base {
-        let files: Vec<PathBuf> = if let Some(list) = &manifest.scripts {
-            list.iter().map(|s| base.join(s)).collect()
+    if let Some(dir) = base {
+        if let Some(list) = &manifest.scripts {
+            for name in list {
+                scripts.push(ScriptSource {
+                    name: dir.display_name(name),
+                    text: dir.read(name)?,
+                    rule: None,
+                });
+            }
         } else {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(base)
-                .map_err(|e| Error::from(e).with_file(base.display().to_string()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "rhai"))
-                .collect();
-            found.sort();
-            found
-        };
-        for f in files {
-            scripts.push(ScriptSource {
-                name: f.display().to_string(),
-                text: read(&f)?,
-                rule: None,
-            });
+            for name in dir.rhai_files()? {
+                scripts.push(ScriptSource {
+                    name: dir.display_name(&name),
+                    text: dir.read(&name)?,
+                    rule: None,
+                });
+            }
         }
     } else if manifest.scripts.as_ref().is_some_and(|s| !s.is_empty()) {
         return Err(Error::config("`scripts` lists files, but the pack was given as text; inline the script with `script`")
@@ -191,14 +209,20 @@ pub(crate) fn parse_manifest(text: &str, format: PackFormat, file: &str) -> Resu
         }
     };
     match format {
-        PackFormat::Toml => toml::from_str::<Manifest>(text).map_err(|e| {
-            let pos = e.span().map(|s| line_col(text, s.start));
-            located(
-                ErrorKind::Config,
-                format!("invalid pack manifest: {}", e.message()),
-                pos,
-            )
-        }),
+        PackFormat::Toml => {
+            let m = toml::from_str::<Manifest>(text).map_err(|e| {
+                let pos = e.span().map(|s| line_col(text, s.start));
+                located(
+                    ErrorKind::Config,
+                    format!("invalid pack manifest: {}", e.message()),
+                    pos,
+                )
+            })?;
+            if let Ok(v) = toml::from_str::<toml::Value>(text) {
+                non_finite_toml(&v, &mut String::new()).map_err(|key| non_finite(&key, file))?;
+            }
+            Ok(m)
+        }
         PackFormat::Json => serde_json::from_str::<Manifest>(text).map_err(|e| {
             let kind = if e.is_data() {
                 ErrorKind::Config
@@ -211,15 +235,79 @@ pub(crate) fn parse_manifest(text: &str, format: PackFormat, file: &str) -> Resu
                 Some((e.line(), e.column())),
             )
         }),
-        PackFormat::Yaml => serde_norway::from_str::<Manifest>(text).map_err(|e| {
-            let pos = e.location().map(|l| (l.line(), l.column()));
-            located(
-                ErrorKind::Config,
-                format!("invalid pack manifest: {e}"),
-                pos,
-            )
-        }),
+        PackFormat::Yaml => {
+            let m = serde_norway::from_str::<Manifest>(text).map_err(|e| {
+                let pos = e.location().map(|l| (l.line(), l.column()));
+                located(
+                    ErrorKind::Config,
+                    format!("invalid pack manifest: {e}"),
+                    pos,
+                )
+            })?;
+            if let Ok(v) = serde_norway::from_str::<serde_norway::Value>(text) {
+                non_finite_yaml(&v, &mut String::new()).map_err(|key| non_finite(&key, file))?;
+            }
+            Ok(m)
+        }
         PackFormat::Rhai => Ok(rhai_pack(text, file).manifest),
+    }
+}
+
+/// NaN and infinities (TOML `nan`/`inf`, YAML `.nan`/`.inf`) are refused anywhere in
+/// a manifest: a NaN threshold or points value would score silently wrong. (JSON
+/// has no such numbers; `serde_json` refuses them.)
+fn non_finite(key: &str, file: &str) -> Error {
+    Error::config(format!(
+        "{key} is not a finite number (NaN and infinity are not allowed in a pack)"
+    ))
+    .with_field(key)
+    .with_file(file)
+}
+
+fn join_key(
+    path: &mut String,
+    key: &str,
+    f: impl FnOnce(&mut String) -> Result<(), String>,
+) -> Result<(), String> {
+    let len = path.len();
+    if !path.is_empty() && !key.starts_with('[') {
+        path.push('.');
+    }
+    path.push_str(key);
+    let r = f(path);
+    path.truncate(len);
+    r
+}
+
+fn non_finite_toml(v: &toml::Value, path: &mut String) -> Result<(), String> {
+    match v {
+        toml::Value::Float(f) if !f.is_finite() => Err(path.clone()),
+        toml::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| join_key(path, &format!("[{i}]"), |p| non_finite_toml(v, p))),
+        toml::Value::Table(t) => t
+            .iter()
+            .try_for_each(|(k, v)| join_key(path, k, |p| non_finite_toml(v, p))),
+        _ => Ok(()),
+    }
+}
+
+fn non_finite_yaml(v: &serde_norway::Value, path: &mut String) -> Result<(), String> {
+    match v {
+        serde_norway::Value::Number(n) if n.as_f64().is_some_and(|f| !f.is_finite()) => {
+            Err(path.clone())
+        }
+        serde_norway::Value::Sequence(a) => a
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| join_key(path, &format!("[{i}]"), |p| non_finite_yaml(v, p))),
+        serde_norway::Value::Mapping(m) => m.iter().try_for_each(|(k, v)| {
+            let key = k.as_str().map_or_else(|| format!("{k:?}"), str::to_owned);
+            join_key(path, &key, |p| non_finite_yaml(v, p))
+        }),
+        serde_norway::Value::Tagged(t) => non_finite_yaml(&t.value, path),
+        _ => Ok(()),
     }
 }
 

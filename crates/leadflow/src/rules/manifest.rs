@@ -345,29 +345,27 @@ pub struct Range {
     pub max: Option<f64>,
 }
 
-/// Sandbox limits for the scripts of a pack (all per lead).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+/// The `[limits]` a pack asks for (all per lead). Each one given lowers the host's
+/// ceiling ([`crate::sandbox::Limits`]); a value of 0 or above the host's ceiling is
+/// a `ConfigError`. Absent values keep the host's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LimitsSpec {
-    pub max_operations: u64,
-    pub max_call_depth: usize,
-    pub max_expr_depth: usize,
-    pub max_string_size: usize,
-    pub max_array_size: usize,
-    pub max_map_size: usize,
-}
-
-impl Default for LimitsSpec {
-    fn default() -> Self {
-        LimitsSpec {
-            max_operations: 100_000,
-            max_call_depth: 32,
-            max_expr_depth: 64,
-            max_string_size: 16_384,
-            max_array_size: 4_096,
-            max_map_size: 1_024,
-        }
-    }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_operations: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_call_depth: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_expr_depth: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_string_size: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_array_size: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_map_size: Option<usize>,
+    /// CPU milliseconds one lead may spend in scripts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_time_ms: Option<u64>,
 }
 
 /// A lifecycle threshold: when the lead meets every given bound, advance it to `to`.

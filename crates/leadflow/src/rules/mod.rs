@@ -41,7 +41,7 @@ pub use features::{Axis, BUILTIN_FEATURES, FeatureType};
 pub use lint::{Lint, LintKind};
 pub use load::PackFormat;
 pub use manifest::Manifest;
-pub use pack::CompiledPack;
+pub use pack::{CompiledPack, LoadOptions};
 pub use program::{RuleInfo, RuleKind};
 pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Temperature, Tier};
 pub use row_feed::{CHUNK_ROWS, RowFeed};

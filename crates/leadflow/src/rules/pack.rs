@@ -18,6 +18,7 @@ use super::result::{Explanation, Grade, ScoreResult, Temperature};
 use super::script::{self, ScriptLog};
 use crate::error::Result;
 use crate::model::Lead;
+use crate::sandbox::{Limits, deadline, stack};
 use crate::time::Timestamp;
 
 /// A compiled rule pack. Immutable, `Send + Sync`, cheap to clone (an `Arc`).
@@ -36,6 +37,23 @@ pub(crate) struct Inner {
     pub log: ScriptLog,
     pub qualification: Option<super::evaluate::Qualification>,
     pub sources: super::sources::PackSources,
+    /// The limits the pack runs under: the host's, lowered by the pack.
+    pub limits: Limits,
+}
+
+/// How the host loads a pack. The host owns the sandbox: `limits` are ceilings
+/// that the pack's own `[limits]` may lower, never raise or disable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoadOptions {
+    pub limits: Limits,
+}
+
+impl LoadOptions {
+    /// Options with these host limits.
+    pub fn with_limits(limits: Limits) -> Self {
+        LoadOptions { limits }
+    }
 }
 
 /// Leads per parallel task: large enough to amortise scheduling, small enough to balance.
@@ -45,13 +63,32 @@ impl CompiledPack {
     /// Loads and compiles a pack folder (with `pack.toml|json|yaml`) or a single
     /// manifest or `.rhai` file.
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
-        Self::compile(load::from_path(path.as_ref())?)
+        Self::load_with(path, &LoadOptions::default())
+    }
+
+    /// [`load`](Self::load) under the host's options (limits).
+    pub fn load_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<Self> {
+        options.limits.validate()?;
+        let src = load::from_path(path.as_ref(), &options.limits)?;
+        Self::compile(src, options)
     }
 
     /// Compiles a pack given as text (`file` names it in errors). Scripts must be
     /// inline (`script`, or `script` on a rule).
     pub fn from_str(text: &str, format: PackFormat, file: &str) -> Result<Self> {
-        Self::compile(load::from_text(text, format, file, None)?)
+        Self::from_str_with(text, format, file, &LoadOptions::default())
+    }
+
+    /// [`from_str`](Self::from_str) under the host's options (limits).
+    pub fn from_str_with(
+        text: &str,
+        format: PackFormat,
+        file: &str,
+        options: &LoadOptions,
+    ) -> Result<Self> {
+        options.limits.validate()?;
+        let src = stack::with_stack(|| load::from_text(text, format, file, None))?;
+        Self::compile(src, options)
     }
 
     /// Compiles a pack from a manifest text and named script texts, e.g. a pack
@@ -62,22 +99,36 @@ impl CompiledPack {
         file: &str,
         scripts: &[(&str, &str)],
     ) -> Result<Self> {
-        Self::compile(load::from_parts(manifest, format, file, scripts)?)
+        Self::compile(
+            load::from_parts(manifest, format, file, scripts)?,
+            &LoadOptions::default(),
+        )
     }
 
     /// Compiles a pack given as a JSON value (a manifest with inline scripts).
     pub fn from_value(value: &serde_json::Value) -> Result<Self> {
-        Self::from_str(&value.to_string(), PackFormat::Json, "<inline>")
+        Self::from_value_with(value, &LoadOptions::default())
     }
 
-    pub(crate) fn compile(src: PackSource) -> Result<Self> {
+    /// [`from_value`](Self::from_value) under the host's options (limits).
+    pub fn from_value_with(value: &serde_json::Value, options: &LoadOptions) -> Result<Self> {
+        Self::from_str_with(&value.to_string(), PackFormat::Json, "<inline>", options)
+    }
+
+    pub(crate) fn compile(src: PackSource, options: &LoadOptions) -> Result<Self> {
         let m = &src.manifest;
+        let limits = options
+            .limits
+            .lowered_by(&m.limits)
+            .map_err(|e| e.with_file(src.file.clone()))?;
         let mut features = FeatureTable::new(&m.features, m.features_from)
             .map_err(|e| e.with_file(src.file.clone()))?;
         check_thresholds(&m.grades, &m.temperature).map_err(|e| e.with_file(src.file.clone()))?;
         let log = ScriptLog::default();
-        let engine = script::engine(&m.limits, &log);
-        let program = compile::program(&src, &mut features, &engine)?;
+        let engine = script::engine(&limits, &log);
+        // rhai parses recursively: give it a known stack wherever the host calls from.
+        let program =
+            stack::with_stack(|| compile::program(&src, &mut features, &engine, &limits))?;
         let (aggs, agg_owners) = extract::aggregates(&features);
         let qualification = match &m.qualification {
             Some(q) => {
@@ -85,7 +136,7 @@ impl CompiledPack {
             }
             None => None,
         };
-        let sources = super::sources::PackSources::of(&src);
+        let sources = super::sources::PackSources::of(&src, options.limits);
         Ok(CompiledPack(Arc::new(Inner {
             id: format!("{}@{}", m.name, m.version),
             manifest: src.manifest,
@@ -97,6 +148,7 @@ impl CompiledPack {
             log,
             qualification,
             sources,
+            limits,
         })))
     }
 
@@ -133,6 +185,10 @@ impl CompiledPack {
             .iter()
             .map(|f| f.name.as_str())
             .collect()
+    }
+    /// The sandbox limits the pack runs under (the host's, lowered by the pack).
+    pub fn limits(&self) -> &Limits {
+        &self.0.limits
     }
     /// Lines written by `print`/`debug` since the last call, and how many were dropped.
     pub fn take_log(&self) -> (Vec<String>, u64) {
@@ -249,9 +305,11 @@ impl CompiledPack {
         now: Timestamp,
         explain: bool,
     ) -> Vec<Result<ScoreResult>> {
+        let end = deadline::batch_end(self.0.limits.batch_time());
         leads
             .par_chunks(CHUNK)
             .flat_map_iter(|chunk| {
+                let _batch = deadline::enter_batch(end);
                 let mut x = self.scratch(now);
                 chunk
                     .iter()
@@ -268,6 +326,7 @@ impl CompiledPack {
         now: Timestamp,
         explain: bool,
     ) -> Vec<Result<ScoreResult>> {
+        let _batch = deadline::enter_batch(deadline::batch_end(self.0.limits.batch_time()));
         let mut x = self.scratch(now);
         leads
             .iter()

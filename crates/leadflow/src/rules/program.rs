@@ -15,6 +15,7 @@ use super::result::{AppliedCap, FiredRule, Tier};
 use super::script;
 use crate::error::{Error, Result};
 use crate::model::Lead;
+use crate::sandbox::{deadline, stack};
 
 /// Whether a rule entry is a scoring rule or a setup statement (`let`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -147,6 +148,8 @@ pub(crate) struct Program {
     pub groups: Vec<(String, Range, Axis)>,
     pub axis_caps: [Option<Range>; 2],
     pub total_cap: Range,
+    /// CPU budget of one lead's script work (`sandbox::deadline`).
+    pub lead_time: std::time::Duration,
 }
 
 /// Per-thread working memory, reused across leads (no allocation per lead on the native path).
@@ -251,6 +254,16 @@ struct Acc {
     axis: [f64; 2],
     total: f64,
     src: f64,
+    /// The first rule whose contribution was not a finite number.
+    bad: Option<usize>,
+}
+
+/// Whether a lead's raw sums (before caps) are all finite.
+pub(crate) fn sums_finite(axis: [f64; 2], total: f64, groups: &[f64]) -> bool {
+    axis[0].is_finite()
+        && axis[1].is_finite()
+        && total.is_finite()
+        && groups.iter().all(|g| g.is_finite())
 }
 
 /// The sums of one lead after all steps and caps.
@@ -323,6 +336,7 @@ impl Program {
             axis: [0.0; 2],
             total: 0.0,
             src: 0.0,
+            bad: None,
         };
         let list = usize::from(trace.is_some());
         let mut script_no = 0;
@@ -330,6 +344,9 @@ impl Program {
         // a source that is not lowered, or whose lowered step deopted.
         let mut scope_ready = false;
         let mut lowered = false;
+        // The lead's time budget starts with its first script step (native leads never
+        // read a clock).
+        let mut budget = None;
         x.groups.fill(0.0);
         for step in steps {
             match step {
@@ -372,6 +389,9 @@ impl Program {
                 Step::Native(r) => self.native(r, x, &mut acc, trace.as_deref_mut()),
                 Step::Script(s) => {
                     let Some(engine) = engine else { continue };
+                    if budget.is_none() {
+                        budget = Some(deadline::lead(self.lead_time));
+                    }
                     if lowered && let Some(l) = &s.lowered {
                         let env = Env {
                             num: &x.num,
@@ -405,7 +425,8 @@ impl Program {
                     }
                     let run = runs[script_no].get_or_insert_with(|| ScriptRun::new(engine, &s.ast));
                     script_no += 1;
-                    if let Err(e) = run.run(engine, &mut x.scope, &s.ast) {
+                    let scope = &mut x.scope;
+                    if let Err(e) = stack::with_stack(|| run.run(engine, scope, &s.ast)) {
                         // A failed run may leave the state mid-call: start the next one afresh.
                         x.rhai[list][script_no - 1] = None;
                         return Err(self.script_error(&e, s, lead_id));
@@ -435,7 +456,30 @@ impl Program {
                 }
             }
         }
+        if acc.bad.is_some() || !sums_finite(acc.axis, acc.total, &x.groups) {
+            return Err(self.non_finite(acc.bad, lead_id));
+        }
         Ok(self.finish(acc.axis, acc.total, &x.groups, trace))
+    }
+
+    /// The error for a lead whose points are not finite numbers (NaN or infinite
+    /// points would otherwise come out as a capped 100 or a `null` fit).
+    pub(crate) fn non_finite(&self, rule: Option<usize>, lead_id: &str) -> Error {
+        let err = match rule {
+            Some(r) => Error::new(
+                crate::ErrorKind::Script,
+                format!(
+                    "rule {:?} gave points that are not a finite number (NaN or infinity)",
+                    self.rules[r].name
+                ),
+            )
+            .with_rule(self.rules[r].name.clone()),
+            None => Error::new(
+                crate::ErrorKind::Script,
+                "the lead's points add up to a number that is not finite (overflow)",
+            ),
+        };
+        with_record(err, lead_id)
     }
 
     /// Builds the interpreter's scope for this lead once (see [`Self::prepare_scope`]).
@@ -476,6 +520,9 @@ impl Program {
                 max: r.cap.1,
             },
         );
+        if !p.is_finite() {
+            acc.bad.get_or_insert(r.rule);
+        }
         let info = &self.rules[r.rule];
         acc.axis[info.axis.index()] += p;
         acc.total += p;
@@ -517,6 +564,9 @@ impl Program {
         for (k, seg) in s.segments.iter().enumerate() {
             let Some(after) = after(k) else { return };
             let delta = after - acc.src;
+            if !delta.is_finite() {
+                acc.bad.get_or_insert(seg.rule);
+            }
             acc.src = after;
             acc.axis[seg.axis.index()] += delta;
             acc.total += delta;
@@ -677,7 +727,12 @@ impl Program {
 
     fn script_error(&self, e: &rhai::EvalAltResult, s: &ScriptStep, lead_id: &str) -> Error {
         let err = script::runtime_error(e, &s.file, 0);
-        let line = err.line().unwrap_or(0);
+        // The rule is found from rhai's position even where the error names none (a
+        // time budget).
+        let line = err
+            .line()
+            .or_else(|| e.position().line().and_then(|l| u32::try_from(l).ok()))
+            .unwrap_or(0);
         let rule = s
             .rules
             .iter()

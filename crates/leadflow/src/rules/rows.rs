@@ -24,6 +24,7 @@ use super::program::LeadKey;
 use super::result::ScoreResult;
 use crate::error::{Error, Result};
 use crate::model::{Lead, Record};
+use crate::sandbox::deadline;
 use crate::time::{Timestamp, parse_timestamp, whole_days_between};
 
 /// One scalar value of a flat record, as the host read it. Hosts pass anything
@@ -712,9 +713,11 @@ fn score_slow(
         chunks.push(std::mem::replace(&mut rows, rest));
     }
     chunks.push(rows);
+    let end = deadline::batch_end(pack.0.limits.batch_time());
     chunks
         .into_par_iter()
         .flat_map_iter(|chunk| {
+            let _batch = deadline::enter_batch(end);
             let leads: Vec<Result<Lead>> = chunk
                 .into_iter()
                 .map(|r| match r {

@@ -1,7 +1,8 @@
 //! The script tier: one sandboxed rhai `Engine` per pack, configured once.
 //!
 //! Limits (operations, call depth, expression depth, string/array/map sizes) are
-//! always on; modules are compiled out (`no_module`), `eval` is disabled, and the
+//! always on and come from the host ([`Limits`], lowered by the pack); the time
+//! budgets are checked from the progress callback (`sandbox::deadline`); modules are compiled out (`no_module`), `eval` is disabled, and the
 //! only clock function of the standard library is removed (the core never reads
 //! the clock). `print` and `debug` go to a bounded in-memory [`ScriptLog`].
 
@@ -10,9 +11,9 @@ use std::sync::{Arc, Mutex};
 use rhai::{Engine, EvalAltResult, ParseError, Position};
 
 use super::helpers;
-use super::manifest::LimitsSpec;
 use super::program::MAX_MARKS;
 use crate::error::{Error, ErrorKind};
+use crate::sandbox::{Limits, deadline};
 use crate::time::{days_between, parse_timestamp};
 
 /// The function recording `score` at the end of a segment (`Program::run`).
@@ -91,8 +92,9 @@ impl ScriptLog {
 }
 
 /// Builds the sandboxed engine for a pack.
-pub(crate) fn engine(limits: &LimitsSpec, log: &ScriptLog) -> Engine {
+pub(crate) fn engine(limits: &Limits, log: &ScriptLog) -> Engine {
     let mut e = Engine::new();
+    // Every value is at least 1 (`Limits` refuses 0, which rhai reads as "unlimited").
     e.set_optimization_level(rhai::OptimizationLevel::None)
         .set_max_operations(limits.max_operations)
         .set_max_call_levels(limits.max_call_depth)
@@ -102,6 +104,7 @@ pub(crate) fn engine(limits: &LimitsSpec, log: &ScriptLog) -> Engine {
         .set_max_map_size(limits.max_map_size)
         .set_max_variables(256)
         .set_max_functions(256);
+    e.on_progress(|ops| deadline::expired(ops).then_some(rhai::Dynamic::UNIT));
     e.disable_symbol("eval");
     e.disable_symbol("timestamp");
     let l = log.clone();
@@ -156,6 +159,15 @@ pub(crate) fn compile_error(e: &ParseError, file: &str, line_offset: u32) -> Err
 
 /// A runtime error of a script for one lead; sandbox limits map to `LimitExceeded`.
 pub(crate) fn runtime_error(e: &EvalAltResult, file: &str, line_offset: u32) -> Error {
+    if let EvalAltResult::ErrorTerminated(..) = e.unwrap_inner() {
+        // No line or column: where a time budget runs out depends on the machine,
+        // not on the input (the rule is named by the caller).
+        let stop =
+            deadline::take_stop().unwrap_or(deadline::Stop::Lead(Limits::default().lead_time()));
+        return Error::new(ErrorKind::LimitExceeded, stop.message())
+            .with_file(file)
+            .with_details(stop.details());
+    }
     let kind = match e.unwrap_inner() {
         EvalAltResult::ErrorTooManyOperations(_)
         | EvalAltResult::ErrorStackOverflow(_)

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::load::{PackSource, ScriptSource};
 use super::manifest::Manifest;
-use super::pack::CompiledPack;
+use super::pack::{CompiledPack, LoadOptions};
 use crate::error::Result;
+use crate::sandbox::Limits;
 
 /// A pack's manifest (as parsed) and its script texts, in load order.
 /// Serializable; [`CompiledPack::from_sources`] compiles it back into the same pack.
@@ -17,6 +18,10 @@ pub struct PackSources {
     /// Display name of the manifest (or single script) file, used in errors.
     pub file: String,
     pub scripts: Vec<ScriptText>,
+    /// The host's limits the pack was loaded under, so a rebuilt pack (a pickled pack
+    /// on a worker) keeps the host's sandbox. Absent in older serializations: defaults.
+    #[serde(default)]
+    pub host_limits: Limits,
 }
 
 /// One script of a pack: its display name (a path) and text.
@@ -27,8 +32,9 @@ pub struct ScriptText {
 }
 
 impl PackSources {
-    pub(crate) fn of(src: &PackSource) -> Self {
+    pub(crate) fn of(src: &PackSource, host_limits: Limits) -> Self {
         PackSources {
+            host_limits,
             manifest: src.manifest.clone(),
             file: src.file.clone(),
             scripts: src
@@ -68,7 +74,10 @@ impl CompiledPack {
     /// Compiles a pack from [`sources`](Self::sources) (e.g. after a serde round trip):
     /// same rules, same scores, same errors.
     pub fn from_sources(sources: &PackSources) -> Result<Self> {
-        Self::compile(sources.to_source())
+        Self::compile(
+            sources.to_source(),
+            &LoadOptions::with_limits(sources.host_limits),
+        )
     }
 }
 

@@ -41,6 +41,49 @@ fn deep_recursion_is_limit_exceeded() {
     assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{e}");
 }
 
+/// Runs `f` on a thread with a small native stack (a Node worker, a tiny rayon
+/// thread): deep scripts must still end in a typed error, never a stack overflow.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(128 << 10)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+#[test]
+fn deep_inputs_on_a_small_stack_are_typed_errors() {
+    let host = crate::sandbox::Limits {
+        max_call_depth: crate::sandbox::Limits::HARD.max_call_depth,
+        max_expr_depth: crate::sandbox::Limits::HARD.max_expr_depth,
+        ..crate::sandbox::Limits::default()
+    };
+    let options = LoadOptions::with_limits(host);
+    // 200,000 nested parentheses: the parser stops at the expression depth.
+    let deep = format!("score += {}1{};", "(".repeat(200_000), ")".repeat(200_000));
+    let e = on_small_stack(move || {
+        CompiledPack::from_str_with(&deep, PackFormat::Rhai, "t.rhai", &options).unwrap_err()
+    });
+    assert!(
+        matches!(e.kind(), ErrorKind::Script | ErrorKind::LimitExceeded),
+        "{e}"
+    );
+    // Recursion to the hard call-depth ceiling, and one level past it.
+    for (n, ok) in [(60, true), (1_000, false)] {
+        let src =
+            format!("fn f(n) {{ if n > 0 {{ f(n - 1) + 1 }} else {{ 0 }} }}\nscore += f({n});\n");
+        let r = on_small_stack(move || {
+            let p = CompiledPack::from_str_with(&src, PackFormat::Rhai, "t.rhai", &options)?;
+            p.score(&lead(), now())
+        });
+        assert_eq!(r.is_ok(), ok, "{n}: {r:?}");
+        if let Err(e) = r {
+            assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{e}");
+        }
+    }
+}
+
 #[test]
 fn limits_are_configurable() {
     let toml = "name = \"x\"\nversion = \"1\"\nscript = \"let n = 0; while n < 5000 { n += 1; } score += 1.0;\"\n[limits]\nmax_operations = 100\n";
@@ -307,4 +350,94 @@ fn fit_and_engagement_segments_of_one_run_split_points() {
         (r.fit - 8.0).abs() < 1e-9 && (r.engagement - 4.0).abs() < 1e-9,
         "{r:?}"
     );
+}
+
+fn hostile(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/hostile/packs")
+        .join(name)
+}
+
+#[test]
+fn packs_read_nothing_outside_their_folder_and_echo_nothing() {
+    for name in [
+        "escape-dotdot",
+        "escape-absolute",
+        "escape-symlink",
+        "escape-device",
+    ] {
+        let e = CompiledPack::load(hostile(name)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Config, "{name}: {e}");
+        assert_eq!(e.field(), Some("scripts"), "{name}");
+        let shown = serde_json::to_string(&e).unwrap();
+        assert!(
+            !shown.contains("leadflow_outside_secret_token"),
+            "{name}: {shown}"
+        );
+        assert!(!shown.contains("root:"), "{name}: {shown}");
+    }
+}
+
+#[test]
+fn pack_files_are_size_capped() {
+    let dir = std::env::temp_dir().join(format!("leadflow-cap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("pack.toml"), "name = \"big\"\nversion = \"1\"\n").unwrap();
+    std::fs::write(
+        dir.join("big.rhai"),
+        format!("// {}\nscore += 1.0;\n", "x".repeat(4096)),
+    )
+    .unwrap();
+    let tight = crate::sandbox::Limits {
+        max_file_bytes: 1024,
+        ..crate::sandbox::Limits::default()
+    };
+    let e = CompiledPack::load_with(&dir, &LoadOptions::with_limits(tight)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{e}");
+    assert!(e.file().is_some_and(|f| f.ends_with("big.rhai")), "{e}");
+    let per_pack = crate::sandbox::Limits {
+        max_pack_bytes: 2048,
+        ..crate::sandbox::Limits::default()
+    };
+    let e = CompiledPack::load_with(&dir, &LoadOptions::with_limits(per_pack)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{e}");
+    // Within the caps the same pack loads, also through a symlinked pack folder.
+    let link = dir.with_extension("link");
+    let _ = std::fs::remove_file(&link);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&dir, &link).unwrap();
+    #[cfg(unix)]
+    assert!(CompiledPack::load(&link).is_ok());
+    let _ = std::fs::remove_file(&link);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_pack_cannot_raise_its_limits_and_host_limits_carry_over_a_rebuild() {
+    let host = crate::sandbox::Limits {
+        max_operations: 500,
+        ..crate::sandbox::Limits::default()
+    };
+    let toml = "name = \"x\"\nversion = \"1\"\nscript = \"score += 1.0;\"\n[limits]\nmax_operations = 1000\n";
+    let e = CompiledPack::from_str_with(
+        toml,
+        PackFormat::Toml,
+        "p.toml",
+        &LoadOptions::with_limits(host),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config);
+    assert_eq!(e.field(), Some("limits.max_operations"));
+    let ok = toml.replace("1000", "200");
+    let p = CompiledPack::from_str_with(
+        &ok,
+        PackFormat::Toml,
+        "p.toml",
+        &LoadOptions::with_limits(host),
+    )
+    .unwrap();
+    assert_eq!(p.limits().max_operations, 200);
+    let again = CompiledPack::from_sources(p.sources()).unwrap();
+    assert_eq!(again.limits(), p.limits());
+    assert_eq!(again.sources().host_limits, host);
 }

@@ -135,8 +135,10 @@ pub(crate) fn supports(program: &Program) -> bool {
 }
 
 impl Program {
-    /// Scores the `b.n` rows of a loaded block; `emit(row, sums)` receives each result.
-    pub(crate) fn run_block(&self, b: &mut Block<'_>, mut emit: impl FnMut(usize, Sums)) {
+    /// Scores the `b.n` rows of a loaded block; `emit(row, sums)` receives each result,
+    /// `None` for a row whose points are not finite (the caller re-scores it row by
+    /// row for the error naming the rule).
+    pub(crate) fn run_block(&self, b: &mut Block<'_>, mut emit: impl FnMut(usize, Option<Sums>)) {
         let n = b.n;
         for v in b.axis.iter_mut().chain(b.groups.iter_mut()) {
             v[..n].fill(0.0);
@@ -166,8 +168,12 @@ impl Program {
             for (g, v) in groups.iter_mut().zip(&b.groups) {
                 *g = v[i];
             }
-            let sums = self.finish([b.axis[0][i], b.axis[1][i]], b.total[i], &groups, None);
-            emit(i, sums);
+            let axis = [b.axis[0][i], b.axis[1][i]];
+            if !super::program::sums_finite(axis, b.total[i], &groups) {
+                emit(i, None);
+                continue;
+            }
+            emit(i, Some(self.finish(axis, b.total[i], &groups, None)));
         }
     }
 

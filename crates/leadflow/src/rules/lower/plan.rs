@@ -8,15 +8,15 @@ use super::stmt::{self, COST};
 use super::symbols::{Binding, MAX_VARIABLES, Symbols};
 use super::{Lowered, Slot, Ty};
 use crate::rules::features::FeatureTable;
-use crate::rules::manifest::LimitsSpec;
 use crate::rules::program::{Reuse, ScriptStep, Step};
+use crate::sandbox::Limits;
 
 /// Lowers what it can of `steps` in place (one step list of a program).
 pub(crate) fn attach(
     steps: &mut [Step],
     local_names: &[String],
     features: &FeatureTable,
-    limits: &LimitsSpec,
+    limits: &Limits,
 ) {
     let mut start = 0;
     while start < steps.len() {
@@ -30,12 +30,7 @@ pub(crate) fn attach(
 }
 
 /// One source: all its script steps lowered, or none.
-fn source(
-    steps: &mut [Step],
-    local_names: &[String],
-    features: &FeatureTable,
-    limits: &LimitsSpec,
-) {
+fn source(steps: &mut [Step], local_names: &[String], features: &FeatureTable, limits: &Limits) {
     let Some(Step::Begin { .. }) = steps.first() else {
         return;
     };

@@ -21,6 +21,7 @@ use super::{Env, R, Slot, StmtFn, Stop, Ty, Vars, ops};
 use crate::rules::program::MAX_MARKS;
 use crate::rules::recognize::switch::{self, Lit};
 use crate::rules::script;
+use crate::sandbox::deadline;
 
 /// Operations counted per AST node: at least what rhai counts for any node
 /// (`tests::operation_bound_covers_rhai` checks it against rhai's own counter).
@@ -54,10 +55,13 @@ fn run(body: &[StmtFn], e: &Env<'_>, v: &mut Vars) -> R<()> {
     Ok(())
 }
 
-/// Counts one loop iteration; deopts once the bound could pass the limit.
+/// Counts one loop iteration; deopts once the bound could pass the limit, or when
+/// the lead's time budget is spent (checked every 1,024 counted operations; the
+/// interpreter then reports the budget at its first check).
 fn tick(v: &mut Vars, cost: u64, max: u64) -> R<()> {
+    let before = v.ops;
     v.ops += cost;
-    if max > 0 && v.ops > max {
+    if v.ops > max || (before >> 10 != v.ops >> 10 && deadline::check().is_some()) {
         return Err(Stop::Deopt);
     }
     Ok(())
