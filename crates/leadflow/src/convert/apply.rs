@@ -8,7 +8,7 @@ use super::fields::{FieldMapping, MappingAction};
 use super::index::MatchIndex;
 use super::options::ConvertOptions;
 use super::plan::{
-    ConversionPlan, TargetAction, already_converted, check_index, fingerprint, plan_indexed,
+    ConversionPlan, TargetAction, already_converted, check_index, check_not_converted, fingerprint, plan_indexed,
     plan_with,
 };
 use super::records::Records;
@@ -105,6 +105,7 @@ pub fn apply_indexed(
     now: Timestamp,
 ) -> Result<ConversionResult> {
     check_index(index, opts)?;
+    check_not_converted(lead, index)?;
     apply_in(pipeline, plan, lead, Records::Index(index), opts, now)
 }
 
