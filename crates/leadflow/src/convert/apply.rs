@@ -12,6 +12,7 @@ use super::plan::{
     plan_with,
 };
 use super::records::Records;
+use super::wide_numbers::check_lead_numbers;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lifecycle::{Change, Pipeline};
 use crate::model::{Account, Contact, ConversionRef, Lead, Opportunity};
@@ -120,6 +121,7 @@ fn apply_in(
     if lead.is_converted() {
         return Err(already_converted(lead));
     }
+    check_lead_numbers(lead)?;
     let built = fresh_build(pipeline, plan, lead, records, opts, now)?;
 
     let conflicts: Vec<FieldMapping> = built

@@ -10,6 +10,7 @@ use super::index::MatchIndex;
 use super::matching::{Candidate, MatchReason, Matches, match_lead};
 use super::options::ConvertOptions;
 use super::records::Records;
+use super::wide_numbers::check_lead_numbers;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lifecycle::Pipeline;
 use crate::model::{Account, Contact, ConversionRef, Lead};
@@ -196,6 +197,7 @@ fn plan_matched(
     opts: &ConvertOptions,
     now: Timestamp,
 ) -> Result<ConversionPlan> {
+    check_lead_numbers(lead)?;
     let mut warnings = Vec::new();
     let (account, contact) = choose(lead, records, opts, &matches, &mut warnings)
         .map_err(|e| e.with_record(&lead.id))?;
