@@ -8,8 +8,8 @@ use super::fields::{FieldMapping, MappingAction};
 use super::index::MatchIndex;
 use super::options::ConvertOptions;
 use super::plan::{
-    ConversionPlan, TargetAction, already_converted, check_index, check_not_converted, fingerprint, plan_indexed,
-    plan_with,
+    ConversionPlan, TargetAction, already_converted, check_index, check_not_converted, fingerprint,
+    plan_indexed, plan_with,
 };
 use super::records::Records;
 use super::wide_numbers::check_lead_numbers;

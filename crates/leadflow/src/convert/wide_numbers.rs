@@ -62,9 +62,8 @@ mod tests {
     use crate::model::Record;
 
     fn lead(custom: &str) -> Lead {
-        let text = format!(
-            r#"{{"id": "L-1", "created_at": "2026-01-01T00:00:00Z", "custom": {custom}}}"#
-        );
+        let text =
+            format!(r#"{{"id": "L-1", "created_at": "2026-01-01T00:00:00Z", "custom": {custom}}}"#);
         Lead::from_json(&text).unwrap()
     }
 
@@ -73,7 +72,10 @@ mod tests {
         for (custom, field) in [
             (r#"{"n": 18446744073709551616999}"#, "custom.n"),
             (r#"{"n": 18446744073709551616}"#, "custom.n"),
-            (r#"{"deep": {"list": [1, -10000000000000000000]}}"#, "custom.deep.list[1]"),
+            (
+                r#"{"deep": {"list": [1, -10000000000000000000]}}"#,
+                "custom.deep.list[1]",
+            ),
         ] {
             let e = check_lead_numbers(&lead(custom)).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Validation, "{custom}");

@@ -44,6 +44,26 @@ impl AttributionAcc {
         f(slot(&mut self.by_source, source));
         f(slot(&mut self.by_campaign, campaign));
     }
+
+    /// Whether a won deal of `cents` fits the revenue sums of its source and campaign.
+    pub(crate) fn won_fits(&self, source: &str, campaign: &str, cents: i64) -> bool {
+        let fits = |m: &BTreeMap<String, AttributionSums>, k: &str| {
+            m.get(k)
+                .map_or(0, |s| s.won_cents)
+                .checked_add(cents)
+                .is_some()
+        };
+        fits(&self.by_source, source) && fits(&self.by_campaign, campaign)
+    }
+
+    /// Counts a won deal of `cents` for its source and campaign (check
+    /// [`won_fits`](Self::won_fits) first; an overflow would saturate).
+    pub(crate) fn add_won(&mut self, source: &str, campaign: &str, cents: i64) {
+        self.add(source, campaign, |s| {
+            s.won_deals += 1;
+            s.won_cents = s.won_cents.saturating_add(cents);
+        });
+    }
 }
 
 impl Merge for AttributionAcc {

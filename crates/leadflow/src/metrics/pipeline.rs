@@ -58,11 +58,16 @@ impl Merge for PipelineSums {
     }
 }
 
-pub(crate) fn cents(amount: f64) -> i64 {
-    #[allow(clippy::cast_possible_truncation)]
-    // saturating float->int cast; amounts are far below 2^63 cents
-    let c = (amount * 100.0).round() as i64;
-    c
+/// An amount in whole cents; `None` when it is not finite or does not fit an
+/// i64 (a cast would saturate into a silently wrong sum).
+pub(crate) fn cents(amount: f64) -> Option<i64> {
+    let c = (amount * 100.0).round();
+    // 2^63 is exact in f64; every f64 below it in magnitude fits an i64.
+    if !c.is_finite() || c.abs() >= 9_223_372_036_854_775_808.0 {
+        return None;
+    }
+    #[allow(clippy::cast_possible_truncation)] // range checked above
+    Some(c as i64)
 }
 
 /// When a closed opportunity closed: its latest opportunity-stage history entry at
@@ -87,46 +92,51 @@ pub(crate) fn closed_at(opp: &Opportunity, period: &Period, now: Timestamp) -> O
 use chrono::TimeZone as _;
 
 impl PipelineSums {
-    /// Adds one opportunity, as it stands at `now`.
-    pub(crate) fn add(&mut self, opp: &Opportunity, period: &Period, now: Timestamp) {
-        let amount = cents(opp.amount.unwrap_or(0.0));
+    /// Adds one opportunity, as it stands at `now`, with checked sums. `None`
+    /// when a sum would leave the i64 range of cents; `self` may then be partly
+    /// updated, so callers add to a copy ([`PipelineAcc::add`]).
+    fn add(&mut self, opp: &Opportunity, period: &Period, now: Timestamp) -> Option<()> {
+        let amount = cents(opp.amount.unwrap_or(0.0))?;
         if opp.created_at.is_some_and(|c| period.contains(c)) {
             self.created += 1;
-            self.created_cents += amount;
+            self.created_cents = self.created_cents.checked_add(amount)?;
         }
         if opp.is_closed {
             let Some(at) = closed_at(opp, period, now) else {
-                return;
+                return Some(());
             };
             if !period.contains(at) {
-                return;
+                return Some(());
             }
             if opp.is_won {
                 self.won += 1;
-                self.won_cents += amount;
+                self.won_cents = self.won_cents.checked_add(amount)?;
                 if let Some(c) = opp.created_at {
-                    self.won_cycle_secs += at.signed_duration_since(c).num_seconds().max(0);
+                    let cycle = at.signed_duration_since(c).num_seconds().max(0);
+                    self.won_cycle_secs = self.won_cycle_secs.checked_add(cycle)?;
                     self.won_with_cycle += 1;
                 }
             } else {
                 self.lost += 1;
             }
-            return;
+            return Some(());
         }
         self.open += 1;
-        self.open_cents += amount;
-        self.weighted_cents +=
-            cents(opp.amount.unwrap_or(0.0) * opp.probability.clamp(0.0, 100.0) / 100.0);
+        self.open_cents = self.open_cents.checked_add(amount)?;
+        let weighted =
+            cents(opp.amount.unwrap_or(0.0) * opp.probability.clamp(0.0, 100.0) / 100.0)?;
+        self.weighted_cents = self.weighted_cents.checked_add(weighted)?;
         if opp.close_date.is_some_and(|d| period.contains_date(d)) {
             let slot = match opp.forecast_category {
                 ForecastCategory::Commit => &mut self.commit,
                 ForecastCategory::BestCase => &mut self.best_case,
                 ForecastCategory::Pipeline => &mut self.pipeline,
-                ForecastCategory::Closed | ForecastCategory::Omitted => return,
+                ForecastCategory::Closed | ForecastCategory::Omitted => return Some(()),
             };
             slot.0 += 1;
-            slot.1 += amount;
+            slot.1 = slot.1.checked_add(amount)?;
         }
+        Some(())
     }
 }
 
@@ -138,9 +148,17 @@ pub struct PipelineAcc {
 }
 
 impl PipelineAcc {
-    pub(crate) fn add(&mut self, opp: &Opportunity, period: &Period, now: Timestamp) {
-        self.total.add(opp, period, now);
-        slot(&mut self.by_owner, opp.owner.as_deref().unwrap_or(NONE_KEY)).add(opp, period, now);
+    /// Adds one opportunity to the total and its owner; `None` (nothing changed)
+    /// when a sum would overflow.
+    pub(crate) fn add(&mut self, opp: &Opportunity, period: &Period, now: Timestamp) -> Option<()> {
+        let key = opp.owner.as_deref().unwrap_or(NONE_KEY);
+        let mut total = self.total.clone();
+        total.add(opp, period, now)?;
+        let mut owner = self.by_owner.get(key).cloned().unwrap_or_default();
+        owner.add(opp, period, now)?;
+        self.total = total;
+        *slot(&mut self.by_owner, key) = owner;
+        Some(())
     }
 }
 

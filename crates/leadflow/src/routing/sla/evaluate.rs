@@ -189,7 +189,13 @@ impl SlaConfig {
                 let e = out_of_range(&p.name, &field, p.within_minutes);
                 report.rule_errors.push(e);
             } else {
-                let mut s = status_of(SlaKind::FirstTouch, p.name.clone(), clock, due.flatten(), first);
+                let mut s = status_of(
+                    SlaKind::FirstTouch,
+                    p.name.clone(),
+                    clock,
+                    due.flatten(),
+                    first,
+                );
                 if first.is_none() && self.closed_statuses.contains(&status) {
                     s.state = SlaState::Waived;
                     s.breached = false;
