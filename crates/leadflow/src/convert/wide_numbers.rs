@@ -34,7 +34,7 @@ fn check(value: &Value, path: &str) -> Result<()> {
     match value {
         Value::Number(n) if n.is_f64() => {
             let f = n.as_f64().unwrap_or(0.0);
-            if f >= TWO_POW_64 || f < MINUS_TWO_POW_63 {
+            if !(MINUS_TWO_POW_63..TWO_POW_64).contains(&f) {
                 return Err(Error::validation(format!(
                     "{n} is beyond the 64-bit integer range (such numbers are rounded when read as JSON); send it as a string"
                 ))

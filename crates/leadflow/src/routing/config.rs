@@ -97,7 +97,7 @@ impl Period {
     /// Whether the period contains no instant at all (`end` at or before `start`),
     /// reading date bounds in `zone` as `is_away` does: a date `start` from its
     /// local midnight, a date `end` up to the next local midnight.
-    fn is_empty_in(&self, zone: &Zone) -> bool {
+    fn is_empty_in(&self, zone: Zone) -> bool {
         let midnight = |d: NaiveDate| zone.instant(d.and_time(NaiveTime::MIN));
         let start = match self.start {
             Bound::Date(d) => midnight(d),
@@ -245,7 +245,7 @@ impl RoutingConfig {
                 .with_field(format!("{at}.weight")));
             }
             for (j, p) in rep.out_of_office.iter().enumerate() {
-                if p.is_empty_in(&rep.time_zone) {
+                if p.is_empty_in(rep.time_zone) {
                     return Err(Error::config(format!(
                         "rep {:?} has an out-of-office period that ends ({}) before it starts ({})",
                         rep.id,

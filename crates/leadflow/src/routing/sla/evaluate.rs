@@ -135,6 +135,7 @@ impl SlaConfig {
     }
 
     /// Evaluates every SLA of `lead` at `now`. Activities after `now` are ignored.
+    #[allow(clippy::too_many_lines)] // the three SLA kinds in one pass, in report order
     pub fn evaluate(&self, lead: &Lead, now: Timestamp) -> SlaReport {
         let facts = self.segmentation.facts(lead);
         let touches: Vec<Timestamp> = self.touch.touches(lead, now).map(|(a, _)| a.at).collect();
@@ -186,8 +187,9 @@ impl SlaConfig {
             if let Some(None) = due {
                 let i = self.first_touch.iter().position(|q| std::ptr::eq(q, p));
                 let field = format!("first_touch[{}].within_minutes", i.unwrap_or(0));
-                let e = out_of_range(&p.name, &field, p.within_minutes);
-                report.rule_errors.push(e);
+                report
+                    .rule_errors
+                    .push(out_of_range(&p.name, &field, p.within_minutes));
             } else {
                 let mut s = status_of(
                     SlaKind::FirstTouch,
@@ -209,41 +211,37 @@ impl SlaConfig {
             && f.statuses.contains(&status)
             && let Some(last) = touches.last().copied()
         {
-            match self.due(last, f.within_minutes, f.business_hours) {
-                Some(due) => report.slas.push(status_of(
+            if let Some(due) = self.due(last, f.within_minutes, f.business_hours) {
+                let s = status_of(
                     SlaKind::FollowUp,
                     status.clone(),
                     Some(last),
                     Some(due),
                     None,
-                )),
-                None => report.rule_errors.push(out_of_range(
-                    "follow_up",
-                    "follow_up.within_minutes",
-                    f.within_minutes,
-                )),
+                );
+                report.slas.push(s);
+            } else {
+                let (field, minutes) = ("follow_up.within_minutes", f.within_minutes);
+                report
+                    .rule_errors
+                    .push(out_of_range("follow_up", field, minutes));
             }
         }
 
         if let Some(days) = self.max_days_in_status.get(&status) {
-            let entered = lead
-                .history
-                .iter()
-                .rev()
-                .find(|t| t.dimension == Dimension::Status && t.to == status)
-                .map_or(lead.created_at, |t| t.at);
-            match add_days(entered, *days) {
-                Some(due) => report.slas.push(status_of(
+            let entered = last_entered(lead, &status);
+            if let Some(due) = add_days(entered, *days) {
+                let s = status_of(
                     SlaKind::TimeInStatus,
                     status,
                     Some(entered),
                     Some(due),
                     None,
-                )),
-                None => {
-                    let field = format!("max_days_in_status.{status}");
-                    report.rule_errors.push(out_of_range(&status, &field, days));
-                }
+                );
+                report.slas.push(s);
+            } else {
+                let field = format!("max_days_in_status.{status}");
+                report.rule_errors.push(out_of_range(&status, &field, days));
             }
         }
         report
@@ -262,6 +260,15 @@ impl SlaConfig {
             .filter(|s| s.breached)
             .collect()
     }
+}
+
+/// When the lead last entered `status` (its creation when history does not say).
+fn last_entered(lead: &Lead, status: &str) -> Timestamp {
+    lead.history
+        .iter()
+        .rev()
+        .find(|t| t.dimension == Dimension::Status && t.to == status)
+        .map_or(lead.created_at, |t| t.at)
 }
 
 /// `at` plus fractional days, rounded to whole seconds (sub-second deadlines are

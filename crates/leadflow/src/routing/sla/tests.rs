@@ -195,7 +195,7 @@ fn bad_policies_name_the_rule() {
     assert_eq!(e.kind(), crate::ErrorKind::Config);
 }
 
-fn config_with(extra: serde_json::Value) -> SlaConfig {
+fn config_with(extra: &serde_json::Value) -> SlaConfig {
     let mut v = json!({"first_touch": [{"name": "default", "within_minutes": 60}]});
     if let (Some(base), Some(more)) = (v.as_object_mut(), extra.as_object()) {
         base.extend(more.clone());
@@ -227,12 +227,12 @@ fn out_of_range_durations_are_config_errors_naming_the_key() {
             "max_days_in_status.new",
         ),
     ] {
-        let e = config_with(extra.clone()).validate().unwrap_err();
+        let e = config_with(&extra).validate().unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Config, "{extra}");
         assert_eq!(e.field(), Some(field), "{extra}");
     }
     // The edges themselves are fine.
-    config_with(json!({
+    config_with(&json!({
         "first_touch": [{"name": "x", "within_minutes": MAX_WITHIN_MINUTES}],
         "max_days_in_status": {"new": MAX_DAYS_IN_STATUS}
     }))
@@ -242,7 +242,7 @@ fn out_of_range_durations_are_config_errors_naming_the_key() {
 
 #[test]
 fn unvalidated_huge_durations_are_reported_not_a_panic() {
-    let c = config_with(json!({
+    let c = config_with(&json!({
         "first_touch": [{"name": "x", "within_minutes": i64::MAX}],
         "follow_up": {"within_minutes": i64::MAX, "statuses": ["new"]},
         "max_days_in_status": {"new": 1e300},
