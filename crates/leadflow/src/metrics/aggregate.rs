@@ -293,11 +293,22 @@ impl MetricsAccumulator {
         Ok(())
     }
 
-    /// Merges another partial with the same configuration.
+    /// Merges another partial with the same configuration (else a `ConfigError`).
+    /// Money sums that would overflow saturate and add an entry to `errors`.
     pub fn merge(&mut self, other: &MetricsAccumulator) -> Result<()> {
         if self.config != other.config {
             return Err(Error::config(
                 "cannot merge metrics computed with different configurations",
+            ));
+        }
+        // Partials of one configuration always merge (callers rely on it), so an
+        // overflow does not drop the partial: the sums saturate (never wrap) and
+        // the report says so in `errors`.
+        if !self.pipeline.merge_fits(&other.pipeline)
+            || !self.attribution.merge_fits(&other.attribution)
+        {
+            self.errors.push(Error::validation(
+                "money sums overflowed when merging partials: pipeline and attribution amounts are capped, not exact",
             ));
         }
         self.leads += other.leads;

@@ -28,7 +28,8 @@ impl Merge for AttributionSums {
         self.mqls += o.mqls;
         self.sqls += o.sqls;
         self.won_deals += o.won_deals;
-        self.won_cents += o.won_cents;
+        // Saturating: accumulator merges check `AttributionAcc::merge_fits` first.
+        self.won_cents = self.won_cents.saturating_add(o.won_cents);
     }
 }
 
@@ -63,6 +64,20 @@ impl AttributionAcc {
             s.won_deals += 1;
             s.won_cents = s.won_cents.saturating_add(cents);
         });
+    }
+}
+
+impl AttributionAcc {
+    /// Whether merging `other` keeps every revenue sum in range.
+    pub(crate) fn merge_fits(&self, other: &Self) -> bool {
+        let fits = |mine: &BTreeMap<String, AttributionSums>,
+                    theirs: &BTreeMap<String, AttributionSums>| {
+            theirs.iter().all(|(k, o)| {
+                mine.get(k)
+                    .is_none_or(|s| s.won_cents.checked_add(o.won_cents).is_some())
+            })
+        };
+        fits(&self.by_source, &other.by_source) && fits(&self.by_campaign, &other.by_campaign)
     }
 }
 

@@ -36,16 +36,18 @@ pub struct PipelineSums {
 }
 
 impl Merge for PipelineSums {
+    /// Saturating: [`MetricsAccumulator::merge`](super::MetricsAccumulator::merge)
+    /// checks [`PipelineAcc::merge_fits`] first, so a sum never wraps or flips sign.
     fn merge(&mut self, o: &Self) {
         self.open += o.open;
-        self.open_cents += o.open_cents;
-        self.weighted_cents += o.weighted_cents;
+        self.open_cents = self.open_cents.saturating_add(o.open_cents);
+        self.weighted_cents = self.weighted_cents.saturating_add(o.weighted_cents);
         self.created += o.created;
-        self.created_cents += o.created_cents;
+        self.created_cents = self.created_cents.saturating_add(o.created_cents);
         self.won += o.won;
-        self.won_cents += o.won_cents;
+        self.won_cents = self.won_cents.saturating_add(o.won_cents);
         self.lost += o.lost;
-        self.won_cycle_secs += o.won_cycle_secs;
+        self.won_cycle_secs = self.won_cycle_secs.saturating_add(o.won_cycle_secs);
         self.won_with_cycle += o.won_with_cycle;
         for (a, b) in [
             (&mut self.commit, o.commit),
@@ -53,8 +55,26 @@ impl Merge for PipelineSums {
             (&mut self.pipeline, o.pipeline),
         ] {
             a.0 += b.0;
-            a.1 += b.1;
+            a.1 = a.1.saturating_add(b.1);
         }
+    }
+}
+
+impl PipelineSums {
+    /// Whether every sum of `self` plus `o` fits an i64.
+    fn merge_fits(&self, o: &Self) -> bool {
+        [
+            (self.open_cents, o.open_cents),
+            (self.weighted_cents, o.weighted_cents),
+            (self.created_cents, o.created_cents),
+            (self.won_cents, o.won_cents),
+            (self.won_cycle_secs, o.won_cycle_secs),
+            (self.commit.1, o.commit.1),
+            (self.best_case.1, o.best_case.1),
+            (self.pipeline.1, o.pipeline.1),
+        ]
+        .iter()
+        .all(|(a, b)| a.checked_add(*b).is_some())
     }
 }
 
@@ -162,6 +182,17 @@ impl PipelineAcc {
     }
 }
 
+impl PipelineAcc {
+    /// Whether merging `other` keeps every sum (total and per owner) in range.
+    pub(crate) fn merge_fits(&self, other: &Self) -> bool {
+        self.total.merge_fits(&other.total)
+            && other
+                .by_owner
+                .iter()
+                .all(|(k, o)| self.by_owner.get(k).is_none_or(|s| s.merge_fits(o)))
+    }
+}
+
 impl Merge for PipelineAcc {
     fn merge(&mut self, other: &Self) {
         self.total.merge(&other.total);
@@ -218,6 +249,12 @@ fn money(c: i64) -> f64 {
     c as f64 / 100.0
 }
 
+/// The money of a sum of cents, added in i128: each part fits an i64, their sum may not.
+fn money_sum(parts: &[i64]) -> f64 {
+    let cents: i128 = parts.iter().map(|c| i128::from(*c)).sum();
+    cents as f64 / 100.0
+}
+
 pub(crate) fn figures(key: &str, s: &PipelineSums) -> PipelineFigures {
     let win_rate = ratio(s.won, s.won + s.lost);
     let average_deal = (s.won > 0).then(|| money(s.won_cents) / s.won as f64);
@@ -250,9 +287,9 @@ pub(crate) fn figures(key: &str, s: &PipelineSums) -> PipelineFigures {
             commit_count: s.commit.0,
             best_case_count: s.best_case.0,
             pipeline_count: s.pipeline.0,
-            commit_total: money(s.won_cents + s.commit.1),
-            best_case_total: money(s.won_cents + s.commit.1 + s.best_case.1),
-            pipeline_total: money(s.won_cents + s.commit.1 + s.best_case.1 + s.pipeline.1),
+            commit_total: money_sum(&[s.won_cents, s.commit.1]),
+            best_case_total: money_sum(&[s.won_cents, s.commit.1, s.best_case.1]),
+            pipeline_total: money_sum(&[s.won_cents, s.commit.1, s.best_case.1, s.pipeline.1]),
         },
     }
 }

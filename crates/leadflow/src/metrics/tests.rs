@@ -606,3 +606,36 @@ fn opportunity_amounts_out_of_range_are_validation_errors_when_read() {
         assert_eq!((e.record(), e.field()), (Some("O-1"), Some("amount")));
     }
 }
+
+#[test]
+fn merging_partials_whose_money_sums_overflow_caps_and_reports_never_wraps() {
+    let part = || {
+        let mut acc = MetricsAccumulator::new(q3()).unwrap();
+        let mut o = opp(
+            "w",
+            "ana",
+            1e15,
+            WON,
+            "2026-07-01T00:00:00Z",
+            Some("2026-07-20T00:00:00Z"),
+        );
+        for i in 0..50 {
+            o.id = format!("w{i}");
+            acc.try_add_opportunity(&o).unwrap(); // 5e18 cents: fits
+        }
+        acc
+    };
+    let mut a = part();
+    a.merge(&part()).unwrap();
+    let r = a.finish();
+    let t = &r.pipeline.total;
+    assert!(
+        t.won_amount > 5e16,
+        "capped, never wrapped: {}",
+        t.won_amount
+    );
+    assert_eq!(t.won, 100);
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(r.errors[0].kind(), crate::ErrorKind::Validation);
+    assert!(r.errors[0].message().contains("overflowed"));
+}
