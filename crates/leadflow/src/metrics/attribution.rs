@@ -149,7 +149,8 @@ pub(crate) fn attribution_report(acc: &AttributionAcc, costs: &[Cost]) -> Attrib
     let mut by_source: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_campaign: BTreeMap<String, i64> = BTreeMap::new();
     for c in costs {
-        #[allow(clippy::cast_possible_truncation)] // saturating cast of a money amount in cents
+        #[allow(clippy::cast_possible_truncation)]
+        // costs and their total are range-checked by `MetricsAccumulator::new`
         let cents = (c.cost * 100.0).round() as i64;
         // A cost naming both a source and a campaign counts for both views.
         if let Some(s) = &c.source {
