@@ -14,9 +14,7 @@ pub fn fixtures_dir() -> PathBuf {
 /// The hostile corpus's cases (`tests/hostile/cases`): fixtures of the same format
 /// that attack the sandbox and the batch promises (`tests/hostile/README.md`).
 pub fn hostile_cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("hostile")
-        .join("cases")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("hostile").join("cases")
 }
 
 /// Every `*.json` fixture below `tests/fixtures` and `tests/hostile/cases`, sorted by
