@@ -142,3 +142,26 @@ fn an_unusable_pipeline_file_is_exit_2_naming_the_file() {
     let (out, _) = run(&["--pipeline", "no/such/pipeline.toml"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_same_lead_twice_in_one_file_is_converted_once() {
+    let lead = r#"{"id": "CV1", "created_at": "2026-02-01T00:00:00Z", "first_name": "Ana", "email": "ana@cyberdyne.com", "company": "Cyberdyne Systems"}"#;
+    let leads = scratch("convert_twice.jsonl", &format!("{lead}\n{lead}\n"));
+    let out = Command::new(env!("CARGO_BIN_EXE_leadflow"))
+        .arg("convert")
+        .args(["--now", "2026-02-10T12:00:00Z"])
+        .arg(&leads)
+        .output()
+        .expect("run leadflow");
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(out.status.code(), Some(1), "the second copy fails");
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["opportunity"]["id"], "opp-CV1", "{}", lines[0]);
+    assert_eq!(lines[1]["error"]["kind"], "AlreadyConverted");
+    assert_eq!(lines[1]["error"]["record"], "CV1");
+    assert_eq!(lines[1]["error"]["details"]["opportunity_id"], "opp-CV1");
+}

@@ -8,10 +8,11 @@ use super::fields::{FieldMapping, MappingAction};
 use super::index::MatchIndex;
 use super::options::ConvertOptions;
 use super::plan::{
-    ConversionPlan, TargetAction, already_converted, check_index, fingerprint, plan_indexed,
-    plan_with,
+    ConversionPlan, TargetAction, already_converted, check_index, check_not_converted, fingerprint,
+    plan_indexed, plan_with,
 };
 use super::records::Records;
+use super::wide_numbers::check_lead_numbers;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lifecycle::{Change, Pipeline};
 use crate::model::{Account, Contact, ConversionRef, Lead, Opportunity};
@@ -105,6 +106,7 @@ pub fn apply_indexed(
     now: Timestamp,
 ) -> Result<ConversionResult> {
     check_index(index, opts)?;
+    check_not_converted(lead, index)?;
     apply_in(pipeline, plan, lead, Records::Index(index), opts, now)
 }
 
@@ -119,6 +121,7 @@ fn apply_in(
     if lead.is_converted() {
         return Err(already_converted(lead));
     }
+    check_lead_numbers(lead)?;
     let built = fresh_build(pipeline, plan, lead, records, opts, now)?;
 
     let conflicts: Vec<FieldMapping> = built

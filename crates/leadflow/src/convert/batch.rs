@@ -77,9 +77,13 @@ pub fn convert_batch_with(
 
 impl MatchIndex<'_> {
     /// Makes the account and contact of a conversion visible to the next leads
-    /// (what [`convert_batch`] does after each lead).
+    /// (what [`convert_batch`] does after each lead), and remembers the converted
+    /// lead and the opportunity it created: the same lead again is `AlreadyConverted`.
     pub fn remember(&mut self, result: &ConversionResult) {
         self.upsert_account(result.account.clone());
         self.upsert_contact(result.contact.clone());
+        if let Some(c) = &result.lead.conversion {
+            self.remember_conversion(&result.lead.id, c);
+        }
     }
 }

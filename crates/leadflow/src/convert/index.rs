@@ -3,12 +3,12 @@
 //! keys instead of scanning (and re-normalizing) them all.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::evidence::Evidence;
 use super::keys::{AccountKeys, person_key};
 use super::matching::{MatchOptions, Matches};
-use crate::model::{Account, Contact, Lead};
+use crate::model::{Account, Contact, ConversionRef, Lead};
 use crate::normalize::normalize_email;
 
 /// Positions of the records with a key, ascending (input order).
@@ -34,6 +34,11 @@ pub struct MatchIndex<'a> {
     contacts_by_id: Positions,
     contacts_by_email: Positions,
     contacts_by_account: Positions,
+    /// Leads converted through this index (a batch), by id: a second copy of the
+    /// same lead later in the batch is `AlreadyConverted`, not converted again.
+    converted: HashMap<String, ConversionRef>,
+    /// Opportunities created through this index: their ids are not created twice.
+    opportunities: HashSet<String>,
 }
 
 impl std::fmt::Debug for MatchIndex<'_> {
@@ -63,6 +68,8 @@ impl<'a> MatchIndex<'a> {
             contacts_by_id: HashMap::with_capacity(contacts.len()),
             contacts_by_email: HashMap::with_capacity(contacts.len()),
             contacts_by_account: HashMap::with_capacity(accounts.len()),
+            converted: HashMap::new(),
+            opportunities: HashSet::new(),
         };
         for (i, account) in accounts.iter().enumerate() {
             let keys = AccountKeys::new(account);
@@ -79,6 +86,25 @@ impl<'a> MatchIndex<'a> {
     }
 
     /// The matching options the index answers with.
+    /// The conversion of a lead converted earlier through this index.
+    pub(crate) fn converted_lead(&self, lead_id: &str) -> Option<&ConversionRef> {
+        self.converted.get(lead_id)
+    }
+
+    /// Whether an earlier conversion through this index created opportunity `id`.
+    pub(crate) fn created_opportunity(&self, id: &str) -> bool {
+        self.opportunities.contains(id)
+    }
+
+    /// Records a converted lead and the opportunity it created.
+    pub(crate) fn remember_conversion(&mut self, lead_id: &str, conversion: &ConversionRef) {
+        if let Some(o) = &conversion.opportunity_id {
+            self.opportunities.insert(o.clone());
+        }
+        self.converted
+            .insert(lead_id.to_owned(), conversion.clone());
+    }
+
     pub fn options(&self) -> &MatchOptions {
         &self.opts
     }

@@ -23,6 +23,7 @@ mod options;
 mod plan;
 mod records;
 mod template;
+mod wide_numbers;
 
 pub use apply::{
     ConversionResult, RecordChange, apply, apply_indexed, apply_with, convert, convert_indexed,

@@ -10,9 +10,10 @@ use super::index::MatchIndex;
 use super::matching::{Candidate, MatchReason, Matches, match_lead};
 use super::options::ConvertOptions;
 use super::records::Records;
+use super::wide_numbers::check_lead_numbers;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lifecycle::Pipeline;
-use crate::model::{Account, Contact, Lead};
+use crate::model::{Account, Contact, ConversionRef, Lead};
 use crate::time::Timestamp;
 
 /// Why a target links to an existing record.
@@ -141,17 +142,39 @@ pub fn plan_indexed(
     now: Timestamp,
 ) -> Result<ConversionPlan> {
     check_index(index, opts)?;
-    if lead.is_converted() {
-        return Err(already_converted(lead));
-    }
-    plan_matched(
+    check_not_converted(lead, index)?;
+    let plan = plan_matched(
         pipeline,
         lead,
         Records::Index(index),
         index.match_lead(lead),
         opts,
         now,
-    )
+    )?;
+    if let TargetAction::Create { id } = &plan.opportunity
+        && index.created_opportunity(id)
+    {
+        return Err(Error::new(
+            ErrorKind::Conversion,
+            format!(
+                "cannot create opportunity {id}: an earlier lead of this batch created it (options.ids.opportunity must differ per lead)"
+            ),
+        )
+        .with_record(&lead.id));
+    }
+    Ok(plan)
+}
+
+/// Refuses a converted lead, or a copy of a lead that an earlier conversion of
+/// the batch (through `index`) converted.
+pub(crate) fn check_not_converted(lead: &Lead, index: &MatchIndex<'_>) -> Result<()> {
+    if lead.is_converted() {
+        return Err(already_converted(lead));
+    }
+    match index.converted_lead(&lead.id) {
+        Some(c) => Err(already_converted_as(&lead.id, c)),
+        None => Ok(()),
+    }
 }
 
 /// Refuses an index built for other matching options than the conversion's.
@@ -174,6 +197,7 @@ fn plan_matched(
     opts: &ConvertOptions,
     now: Timestamp,
 ) -> Result<ConversionPlan> {
+    check_lead_numbers(lead)?;
     let mut warnings = Vec::new();
     let (account, contact) = choose(lead, records, opts, &matches, &mut warnings)
         .map_err(|e| e.with_record(&lead.id))?;
@@ -330,18 +354,21 @@ fn create(id: String, what: &str, exists: bool) -> Result<TargetAction> {
 
 /// The `AlreadyConverted` error of a converted lead; details carry the earlier ids.
 pub(crate) fn already_converted(lead: &Lead) -> Error {
-    let Some(c) = &lead.conversion else {
-        return Error::new(ErrorKind::Conversion, "lead is not converted");
-    };
+    match &lead.conversion {
+        Some(c) => already_converted_as(&lead.id, c),
+        None => Error::new(ErrorKind::Conversion, "lead is not converted"),
+    }
+}
+
+fn already_converted_as(lead_id: &str, c: &ConversionRef) -> Error {
     Error::new(
         ErrorKind::AlreadyConverted,
         format!(
-            "lead {} was converted at {}",
-            lead.id,
+            "lead {lead_id} was converted at {}",
             c.converted_at.to_rfc3339()
         ),
     )
-    .with_record(&lead.id)
+    .with_record(lead_id)
     .with_details(json!({
         "account_id": c.account_id,
         "contact_id": c.contact_id,

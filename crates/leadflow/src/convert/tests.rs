@@ -440,6 +440,36 @@ fn batches_use_one_index_and_later_leads_see_earlier_records() {
 }
 
 #[test]
+fn the_same_lead_twice_in_a_batch_is_converted_once() {
+    let mut leads = vec![lead(), lead()];
+    let opts = ConvertOptions::default();
+    let results = convert_batch(&mut leads, &[], &[], &opts, now());
+    let first = results[0].as_ref().unwrap();
+    let opp = first.opportunity.as_ref().unwrap().id.clone();
+    let e = results[1].as_ref().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::AlreadyConverted);
+    assert_eq!(e.record(), Some("L-1"));
+    assert_eq!(e.details().unwrap()["opportunity_id"], opp.as_str());
+    assert!(!leads[1].is_converted(), "the copy is left unchanged");
+}
+
+#[test]
+fn a_fixed_opportunity_id_is_not_created_twice_in_a_batch() {
+    let mut second = lead();
+    second.id = "L-2".into();
+    second.email = Some("bob@acme.com".into());
+    let mut leads = vec![lead(), second];
+    let opts: ConvertOptions =
+        serde_json::from_value(json!({"ids": {"opportunity": "opp-fixed"}})).unwrap();
+    let results = convert_batch(&mut leads, &[], &[], &opts, now());
+    assert!(results[0].is_ok());
+    let e = results[1].as_ref().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conversion);
+    assert_eq!(e.record(), Some("L-2"));
+    assert!(e.message().contains("opp-fixed"), "{e}");
+}
+
+#[test]
 fn an_index_for_other_matching_options_is_refused() {
     let accounts = [acme()];
     let index = MatchIndex::new(&accounts, &[], &MatchOptions::default());

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::json;
+
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Dimension, Transition, TransitionKind};
 use crate::time::Timestamp;
 
@@ -61,5 +64,51 @@ impl Change {
             actor: self.actor.clone(),
             reason: self.reason_text().map(str::to_owned),
         }
+    }
+
+    /// Refuses a move dated before the latest `history` entry of `dimension`:
+    /// time in stage and velocity are differences of consecutive entries, so an
+    /// out-of-order entry would make them negative or wrong. Equal times are fine
+    /// (several moves in one step).
+    pub(crate) fn ensure_in_order(
+        &self,
+        id: &str,
+        history: &[Transition],
+        dimension: Dimension,
+        from: &str,
+        to: &str,
+    ) -> Result<()> {
+        let Some(previous) = history
+            .iter()
+            .filter(|t| t.dimension == dimension)
+            .map(|t| t.at)
+            .max()
+        else {
+            return Ok(());
+        };
+        if self.at >= previous {
+            return Ok(());
+        }
+        let what = match dimension {
+            Dimension::Stage => "stage",
+            Dimension::Status => "status",
+            Dimension::OpportunityStage => "opportunity stage",
+        };
+        Err(Error::new(
+            ErrorKind::InvalidTransition,
+            format!(
+                "cannot move from {from:?} to {to:?} at {}: before the previous {what} change at {}",
+                self.at.to_rfc3339(),
+                previous.to_rfc3339()
+            ),
+        )
+        .with_record(id.to_owned())
+        .with_details(json!({
+            "dimension": dimension,
+            "from": from,
+            "to": to,
+            "at": self.at,
+            "previous_at": previous,
+        })))
     }
 }

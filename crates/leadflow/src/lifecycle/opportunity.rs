@@ -135,6 +135,7 @@ impl Pipeline {
             };
             return Err(refuse_id(&opp.id, dim, &from, to, why));
         }
+        change.ensure_in_order(&opp.id, &opp.history, dim, &from, to)?;
         let t = change.record(dim, Some(&from), to, kind);
         opp.stage.clone_from(&def.name);
         opp.probability = def.probability;

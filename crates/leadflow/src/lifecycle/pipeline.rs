@@ -151,6 +151,7 @@ impl Pipeline {
             (Some(a), Some(b)) if b > a + 1 => TransitionKind::Skip,
             _ => TransitionKind::Advance,
         };
+        change.ensure_in_order(&lead.id, &lead.history, Dimension::Stage, &from, to)?;
         Ok(self.commit_stage(lead, &from, to, kind, change))
     }
 
@@ -191,6 +192,7 @@ impl Pipeline {
                 &format!("recycle reason {reason:?} is not one of {allowed:?}"),
             ));
         }
+        change.ensure_in_order(&lead.id, &lead.history, Dimension::Stage, &from, to)?;
         Ok(self.commit_stage(lead, &from, to, TransitionKind::Recycle, change))
     }
 

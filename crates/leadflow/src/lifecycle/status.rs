@@ -66,6 +66,7 @@ impl Pipeline {
         } else {
             TransitionKind::Advance
         };
+        change.ensure_in_order(&lead.id, &lead.history, Dimension::Status, &from, to)?;
         if kind == TransitionKind::Recycle {
             lead.attempts = 0;
         }
@@ -150,6 +151,14 @@ impl Pipeline {
             }
             _ => None,
         };
+        if stage_move.is_some() {
+            let h = &lead.history;
+            change.ensure_in_order(&lead.id, h, Dimension::Stage, &from_stage, "opportunity")?;
+        }
+        if from_status != to_status {
+            let h = &lead.history;
+            change.ensure_in_order(&lead.id, h, Dimension::Status, &from_status, &to_status)?;
+        }
         let mut out = self.place_unchecked(lead, change);
         if let Some(kind) = stage_move {
             let t = change.record(Dimension::Stage, Some(&from_stage), "opportunity", kind);

@@ -291,3 +291,62 @@ fn yaml_and_toml_configs_with_positions() {
     assert_eq!(e.kind(), ErrorKind::Config);
     assert_eq!(e.line(), Some(4));
 }
+
+#[test]
+fn a_move_dated_before_the_previous_entry_is_refused_with_both_dates() {
+    let p = Pipeline::default();
+    let mut l = lead();
+    p.advance_stage(&mut l, "mql", &at(5)).unwrap();
+    p.set_status(&mut l, "attempting", &at(5)).unwrap();
+    let before = l.clone();
+    for e in [
+        p.advance_stage(&mut l, "sql", &at(4)).unwrap_err(),
+        p.recycle_stage(&mut l, "lead", &at(4).reason("no budget"))
+            .unwrap_err(),
+        p.set_status(&mut l, "connected", &at(3)).unwrap_err(),
+        p.record_touch(&mut l, TouchOutcome::Connected, &at(3))
+            .unwrap_err(),
+    ] {
+        assert_eq!(e.kind(), ErrorKind::InvalidTransition, "{e}");
+        assert_eq!(e.record(), Some("L-1"));
+        let d = e.details().unwrap();
+        assert_eq!(d["previous_at"], "2026-01-05T00:00:00Z", "{e}");
+        assert!(e.message().contains("2026-01-05T00:00:00+00:00"), "{e}");
+    }
+    assert_eq!(l, before, "a refused move changes nothing");
+    // Equal times stay allowed; the other dimension has its own order.
+    p.advance_stage(&mut l, "sql", &at(5)).unwrap();
+    let e = p
+        .mark_converted(
+            &mut l,
+            ConversionRef {
+                converted_at: ts("2026-01-02T00:00:00Z"),
+                account_id: "A-1".into(),
+                contact_id: "C-1".into(),
+                opportunity_id: Some("O-1".into()),
+            },
+            &at(2),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidTransition);
+    assert!(l.conversion.is_none());
+}
+
+#[test]
+fn an_opportunity_move_before_its_last_stage_change_is_refused() {
+    let p = Pipeline::default();
+    let mut o = p.open_opportunity("O-1", "Deal", "A-1", &at(10));
+    let stages: Vec<String> = p
+        .config()
+        .opportunity_stages
+        .stages
+        .iter()
+        .map(|d| d.name.clone())
+        .collect();
+    let e = p.move_opportunity(&mut o, &stages[1], &at(9)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidTransition);
+    assert_eq!(e.details().unwrap()["at"], "2026-01-09T00:00:00Z");
+    assert_eq!(e.details().unwrap()["previous_at"], "2026-01-10T00:00:00Z");
+    assert_eq!(o.history.len(), 1);
+    p.move_opportunity(&mut o, &stages[1], &at(10)).unwrap();
+}

@@ -21,7 +21,7 @@ use super::profile::{Profile, current_status, first_touch};
 use super::velocity::{SpeedBreakdown, VelocityAcc, VelocityReport, velocity_report};
 use super::view::LeadView;
 use crate::error::{Error, Result};
-use crate::model::{Lead, Opportunity};
+use crate::model::{Lead, MAX_AMOUNT, Opportunity};
 use crate::time::Timestamp;
 
 /// Order of the default working statuses on the board.
@@ -53,6 +53,10 @@ pub struct MetricsAccumulator {
     pipeline: PipelineAcc,
     attribution: super::attribution::AttributionAcc,
     pairs: Vec<StagePair>,
+    /// Opportunities refused by `add_opportunity` (amount out of range or a sum
+    /// overflow); they are in no figure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<Error>,
     #[serde(skip)]
     scratch: Profile,
 }
@@ -74,6 +78,10 @@ pub struct MetricsReport {
     pub board: BoardReport,
     pub pipeline: PipelineReport,
     pub attribution: AttributionReport,
+    /// Records left out of every figure, with why (an opportunity amount that
+    /// cannot be summed exactly). Absent when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<Error>,
 }
 
 /// Conversion rates of the cohort for each stage pair, in total and per group.
@@ -103,6 +111,9 @@ impl MetricsAccumulator {
                 Error::config("stall_days must be a non-negative number").with_field("stall_days")
             );
         }
+        // Every per-key cost sum is at most the total, so a total that fits in
+        // cents means the report's sums cannot overflow.
+        let mut total_cents: i64 = 0;
         for (i, c) in o.costs.iter().enumerate() {
             if (c.source.is_none() && c.campaign.is_none()) || !c.cost.is_finite() || c.cost < 0.0 {
                 return Err(Error::config(
@@ -110,6 +121,15 @@ impl MetricsAccumulator {
                 )
                 .with_field(format!("costs[{i}]")));
             }
+            total_cents = cents(c.cost)
+                .filter(|_| c.cost <= MAX_AMOUNT)
+                .and_then(|c| total_cents.checked_add(c))
+                .ok_or_else(|| {
+                    Error::config(format!(
+                        "costs are beyond ±{MAX_AMOUNT:e} or their sum overflows"
+                    ))
+                    .with_field(format!("costs[{i}].cost"))
+                })?;
         }
         let velocity = VelocityAcc::new(ladder.len(), pairs.len());
         Ok(MetricsAccumulator {
@@ -127,6 +147,7 @@ impl MetricsAccumulator {
             pipeline: PipelineAcc::default(),
             attribution: AttributionAcc::default(),
             pairs,
+            errors: Vec::new(),
             scratch: Profile::default(),
         })
     }
@@ -221,34 +242,73 @@ impl MetricsAccumulator {
         self.scratch = p;
     }
 
-    /// Adds one opportunity, as it stands at `now`.
+    /// Adds one opportunity, as it stands at `now`. An opportunity that cannot be
+    /// counted exactly (see [`try_add_opportunity`](Self::try_add_opportunity))
+    /// is left out and listed in the report's `errors`; the others still count.
     pub fn add_opportunity(&mut self, opp: &Opportunity) {
-        let (period, now) = (self.config.period, self.config.now);
-        self.opportunities += 1;
-        self.pipeline.add(opp, &period, now);
-        if opp.is_won
-            && opp.is_closed
-            && let Some(at) = closed_at(opp, &period, now)
-            && period.contains(at)
-        {
-            let cents = cents(opp.amount.unwrap_or(0.0));
-            let none = super::group::NONE_KEY;
-            self.attribution.add(
-                opp.source.as_deref().unwrap_or(none),
-                opp.campaign.as_deref().unwrap_or(none),
-                |s| {
-                    s.won_deals += 1;
-                    s.won_cents += cents;
-                },
-            );
+        if let Err(e) = self.try_add_opportunity(opp) {
+            self.errors.push(e);
         }
     }
 
-    /// Merges another partial with the same configuration.
+    /// Adds one opportunity, or refuses it with a `ValidationError` naming the
+    /// record and `amount` when its amount is not finite, beyond
+    /// ±[`MAX_AMOUNT`] or would overflow a money sum.
+    /// Nothing is counted for a refused opportunity.
+    pub fn try_add_opportunity(&mut self, opp: &Opportunity) -> Result<()> {
+        let refuse = |why: &str| {
+            Error::validation(format!("opportunity amount {why}"))
+                .with_record(opp.id.clone())
+                .with_field("amount")
+        };
+        let amount = opp.amount.unwrap_or(0.0);
+        if !amount.is_finite() || amount.abs() > MAX_AMOUNT {
+            return Err(refuse(&format!("is not finite or beyond ±{MAX_AMOUNT:e}")));
+        }
+        let (period, now) = (self.config.period, self.config.now);
+        let won = opp.is_won
+            && opp.is_closed
+            && closed_at(opp, &period, now).is_some_and(|at| period.contains(at));
+        let none = super::group::NONE_KEY;
+        let (source, campaign) = (
+            opp.source.as_deref().unwrap_or(none),
+            opp.campaign.as_deref().unwrap_or(none),
+        );
+        let overflow = || refuse("makes a money sum overflow");
+        let won_cents = if won {
+            let c = cents(amount).ok_or_else(overflow)?;
+            // Checked before the pipeline changes: an opportunity counts everywhere or nowhere.
+            if !self.attribution.won_fits(source, campaign, c) {
+                return Err(overflow());
+            }
+            Some(c)
+        } else {
+            None
+        };
+        self.pipeline.add(opp, &period, now).ok_or_else(overflow)?;
+        if let Some(c) = won_cents {
+            self.attribution.add_won(source, campaign, c);
+        }
+        self.opportunities += 1;
+        Ok(())
+    }
+
+    /// Merges another partial with the same configuration (else a `ConfigError`).
+    /// Money sums that would overflow saturate and add an entry to `errors`.
     pub fn merge(&mut self, other: &MetricsAccumulator) -> Result<()> {
         if self.config != other.config {
             return Err(Error::config(
                 "cannot merge metrics computed with different configurations",
+            ));
+        }
+        // Partials of one configuration always merge (callers rely on it), so an
+        // overflow does not drop the partial: the sums saturate (never wrap) and
+        // the report says so in `errors`.
+        if !self.pipeline.merge_fits(&other.pipeline)
+            || !self.attribution.merge_fits(&other.attribution)
+        {
+            self.errors.push(Error::validation(
+                "money sums overflowed when merging partials: pipeline and attribution amounts are capped, not exact",
             ));
         }
         self.leads += other.leads;
@@ -259,6 +319,7 @@ impl MetricsAccumulator {
         self.board.merge(&other.board);
         self.pipeline.merge(&other.pipeline);
         self.attribution.merge(&other.attribution);
+        self.errors.extend(other.errors.iter().cloned());
         Ok(())
     }
 
@@ -324,6 +385,7 @@ impl MetricsAccumulator {
             board: board_report(&self.board, o.stall_days, o.stalled_limit, &status_order),
             pipeline: pipeline_report(&self.pipeline, &o.hierarchy),
             attribution: attribution_report(&self.attribution, &o.costs),
+            errors: self.errors.clone(),
         }
     }
 }

@@ -28,7 +28,8 @@ impl Merge for AttributionSums {
         self.mqls += o.mqls;
         self.sqls += o.sqls;
         self.won_deals += o.won_deals;
-        self.won_cents += o.won_cents;
+        // Saturating: accumulator merges check `AttributionAcc::merge_fits` first.
+        self.won_cents = self.won_cents.saturating_add(o.won_cents);
     }
 }
 
@@ -43,6 +44,40 @@ impl AttributionAcc {
     pub(crate) fn add(&mut self, source: &str, campaign: &str, f: impl Fn(&mut AttributionSums)) {
         f(slot(&mut self.by_source, source));
         f(slot(&mut self.by_campaign, campaign));
+    }
+
+    /// Whether a won deal of `cents` fits the revenue sums of its source and campaign.
+    pub(crate) fn won_fits(&self, source: &str, campaign: &str, cents: i64) -> bool {
+        let fits = |m: &BTreeMap<String, AttributionSums>, k: &str| {
+            m.get(k)
+                .map_or(0, |s| s.won_cents)
+                .checked_add(cents)
+                .is_some()
+        };
+        fits(&self.by_source, source) && fits(&self.by_campaign, campaign)
+    }
+
+    /// Counts a won deal of `cents` for its source and campaign (check
+    /// [`won_fits`](Self::won_fits) first; an overflow would saturate).
+    pub(crate) fn add_won(&mut self, source: &str, campaign: &str, cents: i64) {
+        self.add(source, campaign, |s| {
+            s.won_deals += 1;
+            s.won_cents = s.won_cents.saturating_add(cents);
+        });
+    }
+}
+
+impl AttributionAcc {
+    /// Whether merging `other` keeps every revenue sum in range.
+    pub(crate) fn merge_fits(&self, other: &Self) -> bool {
+        let fits = |mine: &BTreeMap<String, AttributionSums>,
+                    theirs: &BTreeMap<String, AttributionSums>| {
+            theirs.iter().all(|(k, o)| {
+                mine.get(k)
+                    .is_none_or(|s| s.won_cents.checked_add(o.won_cents).is_some())
+            })
+        };
+        fits(&self.by_source, &other.by_source) && fits(&self.by_campaign, &other.by_campaign)
     }
 }
 
@@ -114,7 +149,8 @@ pub(crate) fn attribution_report(acc: &AttributionAcc, costs: &[Cost]) -> Attrib
     let mut by_source: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_campaign: BTreeMap<String, i64> = BTreeMap::new();
     for c in costs {
-        #[allow(clippy::cast_possible_truncation)] // saturating cast of a money amount in cents
+        #[allow(clippy::cast_possible_truncation)]
+        // costs and their total are range-checked by `MetricsAccumulator::new`
         let cents = (c.cost * 100.0).round() as i64;
         // A cost naming both a source and a campaign counts for both views.
         if let Some(s) = &c.source {

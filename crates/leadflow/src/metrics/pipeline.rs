@@ -36,16 +36,18 @@ pub struct PipelineSums {
 }
 
 impl Merge for PipelineSums {
+    /// Saturating: [`MetricsAccumulator::merge`](super::MetricsAccumulator::merge)
+    /// checks [`PipelineAcc::merge_fits`] first, so a sum never wraps or flips sign.
     fn merge(&mut self, o: &Self) {
         self.open += o.open;
-        self.open_cents += o.open_cents;
-        self.weighted_cents += o.weighted_cents;
+        self.open_cents = self.open_cents.saturating_add(o.open_cents);
+        self.weighted_cents = self.weighted_cents.saturating_add(o.weighted_cents);
         self.created += o.created;
-        self.created_cents += o.created_cents;
+        self.created_cents = self.created_cents.saturating_add(o.created_cents);
         self.won += o.won;
-        self.won_cents += o.won_cents;
+        self.won_cents = self.won_cents.saturating_add(o.won_cents);
         self.lost += o.lost;
-        self.won_cycle_secs += o.won_cycle_secs;
+        self.won_cycle_secs = self.won_cycle_secs.saturating_add(o.won_cycle_secs);
         self.won_with_cycle += o.won_with_cycle;
         for (a, b) in [
             (&mut self.commit, o.commit),
@@ -53,16 +55,39 @@ impl Merge for PipelineSums {
             (&mut self.pipeline, o.pipeline),
         ] {
             a.0 += b.0;
-            a.1 += b.1;
+            a.1 = a.1.saturating_add(b.1);
         }
     }
 }
 
-pub(crate) fn cents(amount: f64) -> i64 {
-    #[allow(clippy::cast_possible_truncation)]
-    // saturating float->int cast; amounts are far below 2^63 cents
-    let c = (amount * 100.0).round() as i64;
-    c
+impl PipelineSums {
+    /// Whether every sum of `self` plus `o` fits an i64.
+    fn merge_fits(&self, o: &Self) -> bool {
+        [
+            (self.open_cents, o.open_cents),
+            (self.weighted_cents, o.weighted_cents),
+            (self.created_cents, o.created_cents),
+            (self.won_cents, o.won_cents),
+            (self.won_cycle_secs, o.won_cycle_secs),
+            (self.commit.1, o.commit.1),
+            (self.best_case.1, o.best_case.1),
+            (self.pipeline.1, o.pipeline.1),
+        ]
+        .iter()
+        .all(|(a, b)| a.checked_add(*b).is_some())
+    }
+}
+
+/// An amount in whole cents; `None` when it is not finite or does not fit an
+/// i64 (a cast would saturate into a silently wrong sum).
+pub(crate) fn cents(amount: f64) -> Option<i64> {
+    let c = (amount * 100.0).round();
+    // 2^63 is exact in f64; every f64 below it in magnitude fits an i64.
+    if !c.is_finite() || c.abs() >= 9_223_372_036_854_775_808.0 {
+        return None;
+    }
+    #[allow(clippy::cast_possible_truncation)] // range checked above
+    Some(c as i64)
 }
 
 /// When a closed opportunity closed: its latest opportunity-stage history entry at
@@ -87,46 +112,51 @@ pub(crate) fn closed_at(opp: &Opportunity, period: &Period, now: Timestamp) -> O
 use chrono::TimeZone as _;
 
 impl PipelineSums {
-    /// Adds one opportunity, as it stands at `now`.
-    pub(crate) fn add(&mut self, opp: &Opportunity, period: &Period, now: Timestamp) {
-        let amount = cents(opp.amount.unwrap_or(0.0));
+    /// Adds one opportunity, as it stands at `now`, with checked sums. `None`
+    /// when a sum would leave the i64 range of cents; `self` may then be partly
+    /// updated, so callers add to a copy ([`PipelineAcc::add`]).
+    fn add(&mut self, opp: &Opportunity, period: &Period, now: Timestamp) -> Option<()> {
+        let amount = cents(opp.amount.unwrap_or(0.0))?;
         if opp.created_at.is_some_and(|c| period.contains(c)) {
             self.created += 1;
-            self.created_cents += amount;
+            self.created_cents = self.created_cents.checked_add(amount)?;
         }
         if opp.is_closed {
             let Some(at) = closed_at(opp, period, now) else {
-                return;
+                return Some(());
             };
             if !period.contains(at) {
-                return;
+                return Some(());
             }
             if opp.is_won {
                 self.won += 1;
-                self.won_cents += amount;
+                self.won_cents = self.won_cents.checked_add(amount)?;
                 if let Some(c) = opp.created_at {
-                    self.won_cycle_secs += at.signed_duration_since(c).num_seconds().max(0);
+                    let cycle = at.signed_duration_since(c).num_seconds().max(0);
+                    self.won_cycle_secs = self.won_cycle_secs.checked_add(cycle)?;
                     self.won_with_cycle += 1;
                 }
             } else {
                 self.lost += 1;
             }
-            return;
+            return Some(());
         }
         self.open += 1;
-        self.open_cents += amount;
-        self.weighted_cents +=
-            cents(opp.amount.unwrap_or(0.0) * opp.probability.clamp(0.0, 100.0) / 100.0);
+        self.open_cents = self.open_cents.checked_add(amount)?;
+        let weighted =
+            cents(opp.amount.unwrap_or(0.0) * opp.probability.clamp(0.0, 100.0) / 100.0)?;
+        self.weighted_cents = self.weighted_cents.checked_add(weighted)?;
         if opp.close_date.is_some_and(|d| period.contains_date(d)) {
             let slot = match opp.forecast_category {
                 ForecastCategory::Commit => &mut self.commit,
                 ForecastCategory::BestCase => &mut self.best_case,
                 ForecastCategory::Pipeline => &mut self.pipeline,
-                ForecastCategory::Closed | ForecastCategory::Omitted => return,
+                ForecastCategory::Closed | ForecastCategory::Omitted => return Some(()),
             };
             slot.0 += 1;
-            slot.1 += amount;
+            slot.1 = slot.1.checked_add(amount)?;
         }
+        Some(())
     }
 }
 
@@ -138,9 +168,28 @@ pub struct PipelineAcc {
 }
 
 impl PipelineAcc {
-    pub(crate) fn add(&mut self, opp: &Opportunity, period: &Period, now: Timestamp) {
-        self.total.add(opp, period, now);
-        slot(&mut self.by_owner, opp.owner.as_deref().unwrap_or(NONE_KEY)).add(opp, period, now);
+    /// Adds one opportunity to the total and its owner; `None` (nothing changed)
+    /// when a sum would overflow.
+    pub(crate) fn add(&mut self, opp: &Opportunity, period: &Period, now: Timestamp) -> Option<()> {
+        let key = opp.owner.as_deref().unwrap_or(NONE_KEY);
+        let mut total = self.total.clone();
+        total.add(opp, period, now)?;
+        let mut owner = self.by_owner.get(key).cloned().unwrap_or_default();
+        owner.add(opp, period, now)?;
+        self.total = total;
+        *slot(&mut self.by_owner, key) = owner;
+        Some(())
+    }
+}
+
+impl PipelineAcc {
+    /// Whether merging `other` keeps every sum (total and per owner) in range.
+    pub(crate) fn merge_fits(&self, other: &Self) -> bool {
+        self.total.merge_fits(&other.total)
+            && other
+                .by_owner
+                .iter()
+                .all(|(k, o)| self.by_owner.get(k).is_none_or(|s| s.merge_fits(o)))
     }
 }
 
@@ -200,6 +249,12 @@ fn money(c: i64) -> f64 {
     c as f64 / 100.0
 }
 
+/// The money of a sum of cents, added in i128: each part fits an i64, their sum may not.
+fn money_sum(parts: &[i64]) -> f64 {
+    let cents: i128 = parts.iter().map(|c| i128::from(*c)).sum();
+    cents as f64 / 100.0
+}
+
 pub(crate) fn figures(key: &str, s: &PipelineSums) -> PipelineFigures {
     let win_rate = ratio(s.won, s.won + s.lost);
     let average_deal = (s.won > 0).then(|| money(s.won_cents) / s.won as f64);
@@ -232,9 +287,9 @@ pub(crate) fn figures(key: &str, s: &PipelineSums) -> PipelineFigures {
             commit_count: s.commit.0,
             best_case_count: s.best_case.0,
             pipeline_count: s.pipeline.0,
-            commit_total: money(s.won_cents + s.commit.1),
-            best_case_total: money(s.won_cents + s.commit.1 + s.best_case.1),
-            pipeline_total: money(s.won_cents + s.commit.1 + s.best_case.1 + s.pipeline.1),
+            commit_total: money_sum(&[s.won_cents, s.commit.1]),
+            best_case_total: money_sum(&[s.won_cents, s.commit.1, s.best_case.1]),
+            pipeline_total: money_sum(&[s.won_cents, s.commit.1, s.best_case.1, s.pipeline.1]),
         },
     }
 }

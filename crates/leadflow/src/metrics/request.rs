@@ -93,7 +93,8 @@ pub fn run_request(input: &Value) -> Result<MetricsReport> {
     for (i, v) in req.opportunities.into_iter().enumerate() {
         let opp =
             Opportunity::from_value(v).map_err(|e| e.with_field(format!("opportunities[{i}]")))?;
-        acc.add_opportunity(&opp);
+        acc.try_add_opportunity(&opp)
+            .map_err(|e| e.with_field(format!("opportunities[{i}]")))?;
     }
     Ok(acc.finish())
 }

@@ -549,3 +549,93 @@ fn parallel_equals_sequential() {
         serde_json::to_value(b).unwrap()
     );
 }
+
+#[test]
+fn amounts_that_cannot_be_summed_exactly_are_refused_and_the_rest_counts() {
+    let mut acc = MetricsAccumulator::new(q3()).unwrap();
+    let normal = opp(
+        "ok",
+        "ana",
+        10_000.0,
+        WON,
+        "2026-07-01T00:00:00Z",
+        Some("2026-07-20T00:00:00Z"),
+    );
+    acc.add_opportunity(&normal);
+    // Built in memory (reading JSON refuses them already); open and won deals.
+    for (id, amount) in [("huge", 1e300), ("nan", f64::NAN), ("edge", 1e15 + 1.0)] {
+        let mut o = normal.clone();
+        o.id = id.to_owned();
+        o.amount = Some(amount);
+        let e = acc.try_add_opportunity(&o).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Validation, "{id}");
+        assert_eq!((e.record(), e.field()), (Some(id), Some("amount")));
+        acc.add_opportunity(&o);
+    }
+    // Sums of in-range amounts that would overflow i64 cents: refused, never wrapped.
+    let mut big = normal.clone();
+    big.amount = Some(1e15);
+    let mut refused = 0;
+    for i in 0..100 {
+        big.id = format!("big{i}");
+        if acc.try_add_opportunity(&big).is_err() {
+            refused += 1;
+        }
+    }
+    assert!(refused > 0);
+    let r = acc.finish();
+    let t = &r.pipeline.total;
+    assert!(t.won_amount > 0.0, "no wrap to a negative sum");
+    assert_eq!(t.won_amount, 10_000.0 + f64::from(100 - refused) * 1e15);
+    assert_eq!(t.won, u64::try_from(101 - refused).unwrap());
+    let web = &r.attribution.by_source[0];
+    assert_eq!(web.won_revenue, t.won_amount, "attribution agrees");
+    let listed: Vec<_> = r.errors.iter().map(|e| e.record().unwrap_or("")).collect();
+    assert_eq!(listed, ["huge", "nan", "edge"]);
+}
+
+#[test]
+fn opportunity_amounts_out_of_range_are_validation_errors_when_read() {
+    use crate::model::Record;
+    for amount in ["1e300", "-5e16", "1000000000000000.5"] {
+        let text = format!(
+            r#"{{"id": "O-1", "name": "x", "account_id": "A", "stage": "Prospecting", "probability": 10, "forecast_category": "pipeline", "amount": {amount}}}"#
+        );
+        let e = Opportunity::from_json(&text).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Validation, "{amount}");
+        assert_eq!((e.record(), e.field()), (Some("O-1"), Some("amount")));
+    }
+}
+
+#[test]
+fn merging_partials_whose_money_sums_overflow_caps_and_reports_never_wraps() {
+    let part = || {
+        let mut acc = MetricsAccumulator::new(q3()).unwrap();
+        let mut o = opp(
+            "w",
+            "ana",
+            1e15,
+            WON,
+            "2026-07-01T00:00:00Z",
+            Some("2026-07-20T00:00:00Z"),
+        );
+        for i in 0..50 {
+            o.id = format!("w{i}");
+            acc.try_add_opportunity(&o).unwrap(); // 5e18 cents: fits
+        }
+        acc
+    };
+    let mut a = part();
+    a.merge(&part()).unwrap();
+    let r = a.finish();
+    let t = &r.pipeline.total;
+    assert!(
+        t.won_amount > 5e16,
+        "capped, never wrapped: {}",
+        t.won_amount
+    );
+    assert_eq!(t.won, 100);
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(r.errors[0].kind(), crate::ErrorKind::Validation);
+    assert!(r.errors[0].message().contains("overflowed"));
+}

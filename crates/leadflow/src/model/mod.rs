@@ -12,5 +12,5 @@ pub use account::{Account, Contact};
 pub use activity::{Activity, kinds as activity_kinds};
 pub use history::{Dimension, Transition, TransitionKind};
 pub use lead::{ConversionRef, Lead, QualificationState, ScoreState};
-pub use opportunity::{ForecastCategory, Opportunity};
+pub use opportunity::{ForecastCategory, MAX_AMOUNT, Opportunity};
 pub use parse::{Record, parse_records, split_records};

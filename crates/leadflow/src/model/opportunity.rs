@@ -20,6 +20,21 @@ pub enum ForecastCategory {
     Omitted,
 }
 
+/// Largest deal amount read: 10^15 (a quadrillion in any currency). Metrics sum
+/// money in integer cents; the bound keeps every amount exact in an `i64` of
+/// cents and far from the limits of the sums.
+pub const MAX_AMOUNT: f64 = 1e15;
+
+fn bounded_amount<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    let amount = Option::<f64>::deserialize(d)?;
+    match amount {
+        Some(a) if !a.is_finite() || a.abs() > MAX_AMOUNT => Err(serde::de::Error::custom(
+            format!("amount {a:e} is beyond the supported ±{MAX_AMOUNT:e}"),
+        )),
+        _ => Ok(amount),
+    }
+}
+
 /// A deal. `stage`, `probability`, `forecast_category`, `is_closed` and `is_won`
 /// are kept consistent with the pipeline configuration by the lifecycle module.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,7 +44,12 @@ pub struct Opportunity {
     pub account_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_contact_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Finite and within ±[`MAX_AMOUNT`] (checked when read).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "bounded_amount"
+    )]
     pub amount: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,

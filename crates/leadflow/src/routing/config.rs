@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::condition::{Condition, ScriptHost};
@@ -91,6 +91,35 @@ pub struct Period {
     pub end: Bound,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+impl Period {
+    /// Whether the period contains no instant at all (`end` at or before `start`),
+    /// reading date bounds in `zone` as `is_away` does: a date `start` from its
+    /// local midnight, a date `end` up to the next local midnight.
+    fn is_empty_in(&self, zone: Zone) -> bool {
+        let midnight = |d: NaiveDate| zone.instant(d.and_time(NaiveTime::MIN));
+        let start = match self.start {
+            Bound::Date(d) => midnight(d),
+            Bound::Instant(t) => t,
+        };
+        let end = match self.end {
+            // The last representable day has no next midnight: it ends after any start.
+            Bound::Date(d) => match d.succ_opt() {
+                Some(next) => midnight(next),
+                None => return false,
+            },
+            Bound::Instant(t) => t,
+        };
+        end <= start
+    }
+}
+
+fn bound_text(b: Bound) -> String {
+    match b {
+        Bound::Date(d) => d.to_string(),
+        Bound::Instant(t) => t.to_rfc3339(),
+    }
 }
 
 /// A sales rep who can receive leads.
@@ -214,6 +243,17 @@ impl RoutingConfig {
                     rep.id
                 ))
                 .with_field(format!("{at}.weight")));
+            }
+            for (j, p) in rep.out_of_office.iter().enumerate() {
+                if p.is_empty_in(rep.time_zone) {
+                    return Err(Error::config(format!(
+                        "rep {:?} has an out-of-office period that ends ({}) before it starts ({})",
+                        rep.id,
+                        bound_text(p.end),
+                        bound_text(p.start)
+                    ))
+                    .with_field(format!("{at}.out_of_office[{j}].end")));
+                }
             }
             for t in &rep.territories {
                 if !self.segmentation.has_territory(t) {

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::time::Timestamp;
 
@@ -41,11 +41,39 @@ pub struct RoutingState {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub last_assigned: BTreeMap<String, String>,
     /// Weighted teams: the current weight of each member (smooth weighted round robin).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Read back only within ±[`MAX_WEIGHTED_COUNTER`].
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "bounded_counters"
+    )]
     pub weighted: BTreeMap<String, BTreeMap<String, i64>>,
     /// Leads received per rep in the current periods.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub loads: BTreeMap<String, RepLoad>,
+}
+
+/// Largest magnitude of a weighted counter in a state read back: 2^53 - 1, the
+/// largest integer JSON readers in JavaScript keep exactly. Real counters stay
+/// within a few times the sum of a team's weights; anything beyond is a corrupted
+/// or forged state, refused before it can wrap.
+pub const MAX_WEIGHTED_COUNTER: i64 = (1 << 53) - 1;
+
+fn bounded_counters<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, BTreeMap<String, i64>>, D::Error> {
+    let teams = BTreeMap::<String, BTreeMap<String, i64>>::deserialize(d)?;
+    for (team, reps) in &teams {
+        for (rep, value) in reps {
+            if value.unsigned_abs() > MAX_WEIGHTED_COUNTER.unsigned_abs() {
+                return Err(serde::de::Error::custom(format!(
+                    "weighted counter of rep {rep:?} in team {team:?} is {value}, \
+                     beyond the allowed ±{MAX_WEIGHTED_COUNTER} (a corrupted state)"
+                )));
+            }
+        }
+    }
+    Ok(teams)
 }
 
 impl PeriodCount {
@@ -81,6 +109,7 @@ fn bump(p: Option<PeriodCount>, start: NaiveDate) -> PeriodCount {
     match p {
         Some(p) if p.start == start => PeriodCount {
             start,
+            // Saturating, not wrapping: a count at u32::MAX is at or above every cap.
             count: p.count.saturating_add(1),
         },
         // A later period starts from zero. An earlier `now` than the stored period
@@ -112,5 +141,22 @@ mod tests {
         assert_eq!(json["loads"]["a"]["day"]["start"], "2026-03-03");
         let back: RoutingState = serde_json::from_value(json).unwrap();
         assert_eq!(back, s);
+    }
+
+    #[test]
+    fn absurd_weighted_counters_are_refused_on_read() {
+        let state = |v: i64| {
+            serde_json::from_value::<RoutingState>(
+                serde_json::json!({"weighted": {"sales": {"ana": v, "ben": 0}}}),
+            )
+        };
+        for v in [MAX_WEIGHTED_COUNTER, -MAX_WEIGHTED_COUNTER, 0] {
+            assert!(state(v).is_ok(), "{v}");
+        }
+        for v in [i64::MAX, i64::MIN, MAX_WEIGHTED_COUNTER + 1] {
+            let e = crate::Error::from(state(v).unwrap_err());
+            assert_eq!(e.kind(), crate::ErrorKind::Validation, "{v}");
+            assert!(e.message().contains("\"ana\""), "{e}");
+        }
     }
 }

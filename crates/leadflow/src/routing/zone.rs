@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone};
+use chrono::{Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -41,7 +41,9 @@ impl Zone {
     /// First day (Monday) of the ISO week containing the local date of `t`.
     pub fn week_start(&self, t: Timestamp) -> NaiveDate {
         let d = self.local_date(t);
-        d - TimeDelta::days(i64::from(d.weekday().num_days_from_monday()))
+        // Checked: the first week of the calendar has no Monday before it.
+        d.checked_sub_days(Days::new(u64::from(d.weekday().num_days_from_monday())))
+            .unwrap_or(NaiveDate::MIN)
     }
 
     /// The instant of a local wall-clock time. In a daylight-saving gap the
@@ -67,7 +69,10 @@ where
         if let Some(t) = zone.from_local_datetime(&probe).earliest() {
             return t.with_timezone(&t.offset().fix());
         }
-        probe += TimeDelta::minutes(30);
+        match probe.checked_add_signed(TimeDelta::minutes(30)) {
+            Some(next) => probe = next,
+            None => break,
+        }
     }
     // Unreachable for real zones; treat the wall time as UTC rather than panic.
     local.and_utc().fixed_offset()

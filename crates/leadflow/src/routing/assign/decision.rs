@@ -69,7 +69,9 @@ pub struct Skipped {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleError {
     pub rule: String,
-    /// `ScriptError`, or `LimitExceeded` when the script hit a sandbox limit.
+    /// `ScriptError`, or `LimitExceeded` when the script hit a sandbox limit; a
+    /// `ValidationError` for a weighted counter at the i64 edge, a `ConfigError`
+    /// for an SLA deadline beyond the calendar (unvalidated config).
     pub kind: ErrorKind,
     /// Where the failing condition is in the config (`rules[2].when[1]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

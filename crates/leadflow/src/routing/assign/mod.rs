@@ -199,10 +199,16 @@ impl Router {
         }
         if a.via == Via::Fallback {
             a.fallback_reason = Some(FallbackReason::NoEligibleRep);
-            a.reason = format!(
-                "rule {} matched but no rep could take the lead; sent to fallback queue {}",
-                rule.name, self.config.fallback_queue
-            );
+            a.reason = match a.rule_errors.first() {
+                Some(e) => format!(
+                    "rule {} matched but its team could not pick a rep ({}: {}); sent to fallback queue {}",
+                    rule.name, e.kind, e.message, self.config.fallback_queue
+                ),
+                None => format!(
+                    "rule {} matched but no rep could take the lead; sent to fallback queue {}",
+                    rule.name, self.config.fallback_queue
+                ),
+            };
         }
         a
     }
@@ -292,7 +298,14 @@ impl Router {
         let eligible: Vec<&str> = a.eligible.iter().map(String::as_str).collect();
         let chosen = match team.strategy {
             Strategy::RoundRobin => round_robin::pick(team, &eligible, state),
-            Strategy::Weighted => weighted::pick(&self.config, team, &eligible, state),
+            Strategy::Weighted => match weighted::pick(&self.config, team, &eligible, state) {
+                Ok(chosen) => chosen,
+                Err(e) => {
+                    // The lead still lands in the fallback queue; the error says why.
+                    a.rule_errors.push(RuleError::new(rule, &e));
+                    None
+                }
+            },
             Strategy::LeastLoaded => capacity::pick(&self.config, team, &eligible, state, now),
         };
         let Some(chosen) = chosen else {

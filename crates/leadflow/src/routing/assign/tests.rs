@@ -416,3 +416,62 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn weighted_counters_at_the_edge_are_an_error_not_a_wrap() {
+    let r = router(json!({
+        "fallback_queue": "q",
+        "reps": [{"id": "a"}, {"id": "b"}],
+        "teams": [{"name": "t", "strategy": "weighted", "members": ["a", "b"]}],
+        "rules": [{"name": "all", "assign": {"team": "t"}}]
+    }));
+    let now = ts("2026-03-02T09:00:00Z");
+    // Built in memory (a state read from JSON is bounded on read).
+    let mut state = RoutingState::default();
+    state.weighted.insert(
+        "t".into(),
+        BTreeMap::from([("a".to_owned(), i64::MAX), ("b".to_owned(), i64::MIN)]),
+    );
+    let before = state.clone();
+    let (a, after) = r.assign(&Lead::new("L1", now), &state, now);
+    assert_eq!(a.assignee, Assignee::Queue("q".into()));
+    assert_eq!(a.rule_errors.len(), 1);
+    assert_eq!(a.rule_errors[0].kind, crate::ErrorKind::Validation);
+    assert_eq!(
+        a.rule_errors[0].field.as_deref(),
+        Some("state.weighted.t.a")
+    );
+    assert_eq!(after.weighted, before.weighted, "counters untouched");
+}
+
+#[test]
+fn reversed_out_of_office_is_a_config_error_naming_the_rep() {
+    let cfg = |start: &str, end: &str, zone: &str| {
+        let c: RoutingConfig = serde_json::from_value(json!({
+            "fallback_queue": "q",
+            "reps": [{"id": "x"}, {"id": "ana", "time_zone": zone,
+                      "out_of_office": [{"start": start, "end": end}]}]
+        }))
+        .unwrap();
+        c.validate(None)
+    };
+    for (start, end) in [
+        ("2026-03-05", "2026-03-01"),
+        ("2026-03-02T10:00:00Z", "2026-03-02T10:00:00Z"),
+        ("2026-03-02T10:00:00Z", "2026-03-02T09:00:00Z"),
+        // A date end covers its whole (Tokyo) day, which ended at 15:00Z.
+        ("2026-03-02T16:00:00Z", "2026-03-02"),
+    ] {
+        let e = cfg(start, end, "Asia/Tokyo").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config, "{start} {end}");
+        assert_eq!(e.field(), Some("reps[1].out_of_office[0].end"));
+        assert!(e.message().contains("\"ana\""), "{e}");
+    }
+    for (start, end) in [
+        ("2026-03-02", "2026-03-02"), // one whole day
+        ("2026-03-02T14:00:00Z", "2026-03-02"),
+        ("2026-03-02", "2026-03-02T00:00:01+09:00"),
+    ] {
+        cfg(start, end, "Asia/Tokyo").unwrap();
+    }
+}

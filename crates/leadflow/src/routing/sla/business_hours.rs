@@ -61,12 +61,13 @@ impl BusinessHours {
         self.days.contains(&d.weekday()) && !self.holidays.contains(&d)
     }
 
-    /// The instant `minutes` business minutes after `from`. With 0 minutes, `from` itself.
-    pub fn add_minutes(&self, from: Timestamp, minutes: i64) -> Timestamp {
+    /// The instant `minutes` business minutes after `from`. With 0 minutes, `from`
+    /// itself; `None` when the deadline is beyond the representable time range.
+    pub fn add_minutes(&self, from: Timestamp, minutes: i64) -> Option<Timestamp> {
         if minutes <= 0 {
-            return from;
+            return Some(from);
         }
-        let mut remaining = TimeDelta::minutes(minutes);
+        let mut remaining = TimeDelta::try_minutes(minutes)?;
         let local = self.time_zone.local(from);
         let mut day = local.date();
         for _ in 0..MAX_DAYS {
@@ -77,7 +78,7 @@ impl BusinessHours {
                 if cursor < close {
                     let avail = close.signed_duration_since(cursor);
                     if remaining <= avail {
-                        return cursor + remaining;
+                        return cursor.checked_add_signed(remaining);
                     }
                     remaining -= avail;
                 }
@@ -86,7 +87,7 @@ impl BusinessHours {
             day = next;
         }
         // No business time within ten years: fall back to wall-clock minutes.
-        from + TimeDelta::minutes(minutes)
+        from.checked_add_signed(TimeDelta::try_minutes(minutes)?)
     }
 }
 
@@ -152,23 +153,31 @@ mod tests {
         // Friday 17:30 JST + 60 business minutes = Monday 09:30 JST.
         assert_eq!(
             b.add_minutes(t("2026-03-06T17:30:00+09:00"), 60),
-            t("2026-03-09T09:30:00+09:00")
+            Some(t("2026-03-09T09:30:00+09:00"))
         );
         // Saturday night (UTC input) + 5 minutes = Monday 09:05 JST.
         assert_eq!(
             b.add_minutes(t("2026-03-07T13:00:00Z"), 5),
-            t("2026-03-09T09:05:00+09:00")
+            Some(t("2026-03-09T09:05:00+09:00"))
         );
         // Thursday 17:00 before a Friday holiday: next Monday.
         assert_eq!(
             b.add_minutes(t("2026-03-19T17:00:00+09:00"), 120),
-            t("2026-03-23T10:00:00+09:00")
+            Some(t("2026-03-23T10:00:00+09:00"))
         );
         // Inside hours: plain addition.
         assert_eq!(
             b.add_minutes(t("2026-03-09T10:00:00+09:00"), 30),
-            t("2026-03-09T01:30:00Z")
+            Some(t("2026-03-09T01:30:00Z"))
         );
+    }
+
+    #[test]
+    fn huge_minutes_are_none_not_a_panic() {
+        let b = bh();
+        let from = parse_timestamp("2026-03-06T17:30:00+09:00").unwrap();
+        assert_eq!(b.add_minutes(from, i64::MAX), None);
+        assert_eq!(b.add_minutes(from, 1_000_000_000_000), None);
     }
 
     #[test]

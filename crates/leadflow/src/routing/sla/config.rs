@@ -84,6 +84,13 @@ pub struct SlaConfig {
     pub(crate) scripts: Scripts,
 }
 
+/// Longest first-touch or follow-up deadline: one (leap) year of minutes. Longer
+/// is not a speed-to-lead SLA, and the bound keeps deadline arithmetic in range.
+pub const MAX_WITHIN_MINUTES: i64 = 366 * 24 * 60;
+
+/// Longest `max_days_in_status`: ten years (with leap days).
+pub const MAX_DAYS_IN_STATUS: f64 = 3653.0;
+
 fn yes() -> bool {
     true
 }
@@ -141,9 +148,12 @@ impl SlaConfig {
             if !names.insert(p.name.as_str()) {
                 return Err(err(format!("SLA policy {:?} is defined twice", p.name), at));
             }
-            if p.within_minutes <= 0 {
+            if !(1..=MAX_WITHIN_MINUTES).contains(&p.within_minutes) {
                 return Err(err(
-                    format!("SLA policy {:?}: within_minutes must be above 0", p.name),
+                    format!(
+                        "SLA policy {:?}: within_minutes is {}, allowed 1 to {MAX_WITHIN_MINUTES} (one year)",
+                        p.name, p.within_minutes
+                    ),
                     format!("{at}.within_minutes"),
                 ));
             }
@@ -159,15 +169,18 @@ impl SlaConfig {
             }
         }
         if let Some(f) = &self.follow_up
-            && f.within_minutes <= 0
+            && !(1..=MAX_WITHIN_MINUTES).contains(&f.within_minutes)
         {
-            return Err(Error::config("follow_up.within_minutes must be above 0")
-                .with_field("follow_up.within_minutes"));
+            return Err(Error::config(format!(
+                "follow_up.within_minutes is {}, allowed 1 to {MAX_WITHIN_MINUTES} (one year)",
+                f.within_minutes
+            ))
+            .with_field("follow_up.within_minutes"));
         }
         for (status, days) in &self.max_days_in_status {
-            if !days.is_finite() || *days <= 0.0 {
+            if !days.is_finite() || *days <= 0.0 || *days > MAX_DAYS_IN_STATUS {
                 return Err(Error::config(format!(
-                    "max_days_in_status.{status} must be a positive number of days"
+                    "max_days_in_status.{status} must be above 0 and at most {MAX_DAYS_IN_STATUS} days (ten years)"
                 ))
                 .with_field(format!("max_days_in_status.{status}")));
             }

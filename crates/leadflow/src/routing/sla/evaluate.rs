@@ -4,6 +4,7 @@ use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 
 use super::config::{ClockStart, FirstTouchPolicy, SlaConfig};
+use crate::error::Error;
 use crate::model::{Dimension, Lead};
 use crate::routing::assign::RuleError;
 use crate::routing::condition::{LeadFacts, LeadView};
@@ -73,10 +74,12 @@ pub struct SlaReport {
 }
 
 impl SlaConfig {
-    fn due(&self, start: Timestamp, minutes: i64, business: bool) -> Timestamp {
+    /// The deadline; `None` when it is beyond the representable time range (a
+    /// config that skipped `validate`): reported as an error, never a panic.
+    fn due(&self, start: Timestamp, minutes: i64, business: bool) -> Option<Timestamp> {
         match (&self.business_hours, business) {
             (Some(bh), true) => bh.add_minutes(start, minutes),
-            _ => start + TimeDelta::minutes(minutes),
+            _ => start.checked_add_signed(TimeDelta::try_minutes(minutes)?),
         }
     }
 
@@ -132,6 +135,7 @@ impl SlaConfig {
     }
 
     /// Evaluates every SLA of `lead` at `now`. Activities after `now` are ignored.
+    #[allow(clippy::too_many_lines)] // the three SLA kinds in one pass, in report order
     pub fn evaluate(&self, lead: &Lead, now: Timestamp) -> SlaReport {
         let facts = self.segmentation.facts(lead);
         let touches: Vec<Timestamp> = self.touch.touches(lead, now).map(|(a, _)| a.at).collect();
@@ -180,46 +184,65 @@ impl SlaConfig {
             .map(|(c, f)| f.signed_duration_since(c).num_seconds());
         if let Some(p) = policy {
             let due = clock.map(|c| self.due(c, p.within_minutes, p.business_hours));
-            let mut s = status_of(SlaKind::FirstTouch, p.name.clone(), clock, due, first);
-            if first.is_none() && self.closed_statuses.contains(&status) {
-                s.state = SlaState::Waived;
-                s.breached = false;
-                s.remaining_seconds = None;
+            if let Some(None) = due {
+                let i = self.first_touch.iter().position(|q| std::ptr::eq(q, p));
+                let field = format!("first_touch[{}].within_minutes", i.unwrap_or(0));
+                report
+                    .rule_errors
+                    .push(out_of_range(&p.name, &field, p.within_minutes));
+            } else {
+                let mut s = status_of(
+                    SlaKind::FirstTouch,
+                    p.name.clone(),
+                    clock,
+                    due.flatten(),
+                    first,
+                );
+                if first.is_none() && self.closed_statuses.contains(&status) {
+                    s.state = SlaState::Waived;
+                    s.breached = false;
+                    s.remaining_seconds = None;
+                }
+                report.slas.push(s);
             }
-            report.slas.push(s);
         }
 
         if let Some(f) = &self.follow_up
             && f.statuses.contains(&status)
             && let Some(last) = touches.last().copied()
         {
-            let due = self.due(last, f.within_minutes, f.business_hours);
-            report.slas.push(status_of(
-                SlaKind::FollowUp,
-                status.clone(),
-                Some(last),
-                Some(due),
-                None,
-            ));
+            if let Some(due) = self.due(last, f.within_minutes, f.business_hours) {
+                let s = status_of(
+                    SlaKind::FollowUp,
+                    status.clone(),
+                    Some(last),
+                    Some(due),
+                    None,
+                );
+                report.slas.push(s);
+            } else {
+                let (field, minutes) = ("follow_up.within_minutes", f.within_minutes);
+                report
+                    .rule_errors
+                    .push(out_of_range("follow_up", field, minutes));
+            }
         }
 
         if let Some(days) = self.max_days_in_status.get(&status) {
-            let entered = lead
-                .history
-                .iter()
-                .rev()
-                .find(|t| t.dimension == Dimension::Status && t.to == status)
-                .map_or(lead.created_at, |t| t.at);
-            // Rounded to whole seconds: sub-second deadlines are noise here.
-            #[allow(clippy::cast_possible_truncation)]
-            let due = entered + TimeDelta::seconds((days * 86_400.0).round() as i64);
-            report.slas.push(status_of(
-                SlaKind::TimeInStatus,
-                status,
-                Some(entered),
-                Some(due),
-                None,
-            ));
+            let entered = last_entered(lead, &status);
+            if let Some(due) = add_days(entered, *days) {
+                let s = status_of(
+                    SlaKind::TimeInStatus,
+                    status,
+                    Some(entered),
+                    Some(due),
+                    None,
+                );
+                report.slas.push(s);
+            } else {
+                let field = format!("max_days_in_status.{status}");
+                report.rule_errors.push(out_of_range(&status, &field, days));
+            }
         }
         report
     }
@@ -237,4 +260,36 @@ impl SlaConfig {
             .filter(|s| s.breached)
             .collect()
     }
+}
+
+/// When the lead last entered `status` (its creation when history does not say).
+fn last_entered(lead: &Lead, status: &str) -> Timestamp {
+    lead.history
+        .iter()
+        .rev()
+        .find(|t| t.dimension == Dimension::Status && t.to == status)
+        .map_or(lead.created_at, |t| t.at)
+}
+
+/// `at` plus fractional days, rounded to whole seconds (sub-second deadlines are
+/// noise here); `None` for a non-finite or out-of-range result.
+fn add_days(at: Timestamp, days: f64) -> Option<Timestamp> {
+    let secs = (days * 86_400.0).round();
+    // i64 range check in f64: beyond it the cast would saturate to a wrong deadline.
+    if !secs.is_finite() || secs.abs() >= 9.2e18 {
+        return None;
+    }
+    #[allow(clippy::cast_possible_truncation)] // range checked above
+    let delta = TimeDelta::try_seconds(secs as i64)?;
+    at.checked_add_signed(delta)
+}
+
+/// The error of an SLA whose deadline cannot be computed (a config that was not
+/// validated, see [`SlaConfig::validate`]); the SLA is left out of the report.
+fn out_of_range(rule: &str, field: &str, value: impl std::fmt::Display) -> RuleError {
+    let e = Error::config(format!(
+        "{field} = {value} puts the deadline beyond the supported time range"
+    ))
+    .with_field(field);
+    RuleError::new(rule, &e)
 }

@@ -7,7 +7,9 @@ mod config;
 mod evaluate;
 
 pub use business_hours::BusinessHours;
-pub use config::{ClockStart, FirstTouchPolicy, FollowUpPolicy, SlaConfig};
+pub use config::{
+    ClockStart, FirstTouchPolicy, FollowUpPolicy, MAX_DAYS_IN_STATUS, MAX_WITHIN_MINUTES, SlaConfig,
+};
 pub use evaluate::{SlaKind, SlaReport, SlaState, SlaStatus};
 
 #[cfg(test)]

@@ -194,3 +194,77 @@ fn bad_policies_name_the_rule() {
     .unwrap_err();
     assert_eq!(e.kind(), crate::ErrorKind::Config);
 }
+
+fn config_with(extra: &serde_json::Value) -> SlaConfig {
+    let mut v = json!({"first_touch": [{"name": "default", "within_minutes": 60}]});
+    if let (Some(base), Some(more)) = (v.as_object_mut(), extra.as_object()) {
+        base.extend(more.clone());
+    }
+    serde_json::from_value(v).unwrap()
+}
+
+#[test]
+fn out_of_range_durations_are_config_errors_naming_the_key() {
+    for (extra, field) in [
+        (
+            json!({"first_touch": [{"name": "x", "within_minutes": i64::MAX}]}),
+            "first_touch[0].within_minutes",
+        ),
+        (
+            json!({"first_touch": [{"name": "x", "within_minutes": 1_000_000_000_000_i64}]}),
+            "first_touch[0].within_minutes",
+        ),
+        (
+            json!({"follow_up": {"within_minutes": MAX_WITHIN_MINUTES + 1}}),
+            "follow_up.within_minutes",
+        ),
+        (
+            json!({"max_days_in_status": {"new": 1e300}}),
+            "max_days_in_status.new",
+        ),
+        (
+            json!({"max_days_in_status": {"new": MAX_DAYS_IN_STATUS + 1.0}}),
+            "max_days_in_status.new",
+        ),
+    ] {
+        let e = config_with(&extra).validate().unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config, "{extra}");
+        assert_eq!(e.field(), Some(field), "{extra}");
+    }
+    // The edges themselves are fine.
+    config_with(&json!({
+        "first_touch": [{"name": "x", "within_minutes": MAX_WITHIN_MINUTES}],
+        "max_days_in_status": {"new": MAX_DAYS_IN_STATUS}
+    }))
+    .validate()
+    .unwrap();
+}
+
+#[test]
+fn unvalidated_huge_durations_are_reported_not_a_panic() {
+    let c = config_with(&json!({
+        "first_touch": [{"name": "x", "within_minutes": i64::MAX}],
+        "follow_up": {"within_minutes": i64::MAX, "statuses": ["new"]},
+        "max_days_in_status": {"new": 1e300},
+        "business_hours": {"start": "09:00", "end": "17:00"}
+    }));
+    let mut l = lead("2026-03-02T09:00:00Z");
+    l.activities
+        .push(Activity::new("call_attempt", ts("2026-03-02T09:30:00Z")));
+    let r = c.evaluate(&l, ts("2026-03-03T00:00:00Z"));
+    assert!(r.slas.is_empty());
+    let fields: Vec<_> = r.rule_errors.iter().map(|e| e.field.as_deref()).collect();
+    assert_eq!(
+        fields,
+        [
+            Some("first_touch[0].within_minutes"),
+            Some("follow_up.within_minutes"),
+            Some("max_days_in_status.new")
+        ]
+    );
+    assert!(
+        r.rule_errors
+            .iter()
+            .all(|e| e.kind == crate::ErrorKind::Config)
+    );
+}
