@@ -53,7 +53,9 @@ fn hostile_leads(c: &mut Criterion) {
         });
     }
     let p = pack(ATTACKS[0].1);
-    g.bench_function("normal_lead", |b| b.iter(|| p.score(&normal, now).expect("score")));
+    g.bench_function("normal_lead", |b| {
+        b.iter(|| p.score(&normal, now).expect("score"))
+    });
     g.finish();
 }
 

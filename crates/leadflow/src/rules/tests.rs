@@ -441,3 +441,39 @@ fn a_pack_cannot_raise_its_limits_and_host_limits_carry_over_a_rebuild() {
     assert_eq!(again.limits(), p.limits());
     assert_eq!(again.sources().host_limits, host);
 }
+
+#[test]
+fn a_spent_batch_budget_ends_the_batch_lead_by_lead() {
+    let host = crate::sandbox::Limits {
+        batch_time_ms: Some(1),
+        // Operations and the lead's own budget must not stop the loops first.
+        max_operations: crate::sandbox::Limits::HARD.max_operations,
+        lead_time_us: 10_000_000,
+        ..crate::sandbox::Limits::default()
+    };
+    let src = "//! name: spin\nif lead.title == \"spin\" { loop { } }\nscore += 1.0;\n";
+    let p = CompiledPack::from_str_with(
+        src,
+        PackFormat::Rhai,
+        "t.rhai",
+        &LoadOptions::with_limits(host),
+    )
+    .unwrap();
+    let mut leads: Vec<Lead> = (0..40).map(|_| lead()).collect();
+    for (i, l) in leads.iter_mut().enumerate() {
+        l.id = format!("L-{i}");
+        l.title = Some("spin".into());
+    }
+    for results in [
+        p.score_batch(&leads, now(), false),
+        p.score_batch_sequential(&leads, now(), false),
+    ] {
+        assert_eq!(results.len(), leads.len(), "one entry per lead");
+        for (r, l) in results.iter().zip(&leads) {
+            let e = r.as_ref().unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{e}");
+            assert_eq!(e.record(), Some(l.id.as_str()));
+            assert_eq!(e.details().unwrap()["limit"], "batch_time_ms", "{e}");
+        }
+    }
+}
