@@ -62,7 +62,7 @@ BAD_LEADS: list[tuple[str, Callable[[], dict[str, Any]], str]] = [
 ]
 
 
-def assert_names(err: BaseException, lead_id: str, field: str) -> None:
+def assert_names(err: object, lead_id: str, field: str) -> None:
     assert isinstance(err, leadflow.ValidationError), repr(err)
     assert err.record == lead_id
     assert err.field is not None and err.field.startswith(field), err.field
