@@ -514,10 +514,14 @@ export interface ErrorEntry {
   error: ErrorInfo
 }
 
-/** What every leadflow function throws: `code` is the stable kind name. */
+/**
+ * What every leadflow function throws: `code` is the stable kind name, or
+ * `'InternalError'` for a panic caught at the binding boundary (a leadflow bug,
+ * like Python's `leadflow.InternalError`; not in `errorCodes()`, the core's list).
+ */
 export interface LeadflowError extends Error {
   name: 'LeadflowError'
-  code: ErrorCode
+  code: ErrorCode | 'InternalError'
   /** Id of the record the error is about. */
   record?: string
   /** Path of the offending field, e.g. `activities[1].at`. */
@@ -1087,6 +1091,9 @@ export declare class Triggers {
    */
 evaluate(lead: LeadInput, event: TriggerEvent, state?: TriggerState | null): { actions: PlannedAction[]; state: TriggerState }
 }
+
+/** Panics inside a binding call, to test that panics reach JS as `InternalError`. */
+export declare function _panic(message: string): void
 
 /**
  * Applies a plan: all records or nothing. A lead that changed since the plan,

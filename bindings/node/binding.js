@@ -582,6 +582,7 @@ module.exports.Pipeline = nativeBinding.Pipeline
 module.exports.Router = nativeBinding.Router
 module.exports.SlaPolicy = nativeBinding.SlaPolicy
 module.exports.Triggers = nativeBinding.Triggers
+module.exports._panic = nativeBinding._panic
 module.exports.applyConversion = nativeBinding.applyConversion
 module.exports.applyEnrichment = nativeBinding.applyEnrichment
 module.exports.convert = nativeBinding.convert

@@ -514,10 +514,14 @@ export interface ErrorEntry {
   error: ErrorInfo
 }
 
-/** What every leadflow function throws: `code` is the stable kind name. */
+/**
+ * What every leadflow function throws: `code` is the stable kind name, or
+ * `'InternalError'` for a panic caught at the binding boundary (a leadflow bug,
+ * like Python's `leadflow.InternalError`; not in `errorCodes()`, the core's list).
+ */
 export interface LeadflowError extends Error {
   name: 'LeadflowError'
-  code: ErrorCode
+  code: ErrorCode | 'InternalError'
   /** Id of the record the error is about. */
   record?: string
   /** Path of the offending field, e.g. `activities[1].at`. */

@@ -18,8 +18,8 @@ use napi::bindgen_prelude::{
 };
 use napi::{Env, ScopedTask, ValueType};
 
-use crate::errors::OrThrow;
-use crate::values;
+use crate::errors::{self, OrThrow};
+use crate::{panics, values};
 
 /// A column's values, owned or referenced (kept alive) from JS.
 enum Data {
@@ -390,17 +390,21 @@ impl ScoreColumnsTask {
 }
 
 impl<'task> ScopedTask<'task> for ScoreColumnsTask {
-    type Output = leadflow::Result<ColumnScores>;
+    /// `Err`: the message of a panic caught on the worker.
+    type Output = Result<leadflow::Result<ColumnScores>, String>;
     type JsValue = Object<'task>;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        Ok(self
-            .batch
-            .columns()
-            .map(|cols| self.pack.score_columns(&cols, self.now)))
+        // A panic must not unwind out of the worker (it would abort Node).
+        Ok(panics::catch(|| {
+            self.batch
+                .columns()
+                .map(|cols| self.pack.score_columns(&cols, self.now))
+        }))
     }
 
     fn resolve(&mut self, env: &'task Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        scores_to_js(env, output.or_throw(env)?)
+        let scores = output.map_err(|message| errors::internal(env, &message))?;
+        scores_to_js(env, scores.or_throw(env)?)
     }
 }

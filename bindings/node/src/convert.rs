@@ -85,12 +85,14 @@ pub fn match_lead<'e>(
     contacts: Unknown,
     options: Option<Unknown>,
 ) -> napi::Result<Unknown<'e>> {
-    let i = inputs(env, &lead, &accounts, &contacts)?;
-    let opts: MatchOptions = self::options(env, options.as_ref())?;
-    values::to_js(
-        env,
-        &convert::match_lead(&i.lead, &i.accounts, &i.contacts, &opts),
-    )
+    crate::errors::guard(env, || {
+        let i = inputs(env, &lead, &accounts, &contacts)?;
+        let opts: MatchOptions = self::options(env, options.as_ref())?;
+        values::to_js(
+            env,
+            &convert::match_lead(&i.lead, &i.accounts, &i.contacts, &opts),
+        )
+    })
 }
 
 /// Plans the conversion of a lead: per target `create`, `link` or `skip`, and
@@ -108,11 +110,13 @@ pub fn plan_conversion<'e>(
     now: Unknown,
     options: Option<Unknown>,
 ) -> napi::Result<Unknown<'e>> {
-    let i = inputs(env, &lead, &accounts, &contacts)?;
-    let now = now_of(env, &now)?;
-    let opts: ConvertOptions = self::options(env, options.as_ref())?;
-    let plan = convert::plan(&i.lead, &i.accounts, &i.contacts, &opts, now).or_throw(env)?;
-    values::to_js(env, &plan)
+    crate::errors::guard(env, || {
+        let i = inputs(env, &lead, &accounts, &contacts)?;
+        let now = now_of(env, &now)?;
+        let opts: ConvertOptions = self::options(env, options.as_ref())?;
+        let plan = convert::plan(&i.lead, &i.accounts, &i.contacts, &opts, now).or_throw(env)?;
+        values::to_js(env, &plan)
+    })
 }
 
 /// Applies a plan: all records or nothing. A lead that changed since the plan,
@@ -132,15 +136,17 @@ pub fn apply_conversion<'e>(
     now: Unknown,
     options: Option<Unknown>,
 ) -> napi::Result<Unknown<'e>> {
-    let plan: ConversionPlan = values::value_from_js(env, &plan)
-        .map_err(|e| e.with_field("plan"))
-        .or_throw(env)?;
-    let mut i = inputs(env, &lead, &accounts, &contacts)?;
-    let now = now_of(env, &now)?;
-    let opts: ConvertOptions = self::options(env, options.as_ref())?;
-    let result =
-        convert::apply(&plan, &mut i.lead, &i.accounts, &i.contacts, &opts, now).or_throw(env)?;
-    values::to_js(env, &result)
+    crate::errors::guard(env, || {
+        let plan: ConversionPlan = values::value_from_js(env, &plan)
+            .map_err(|e| e.with_field("plan"))
+            .or_throw(env)?;
+        let mut i = inputs(env, &lead, &accounts, &contacts)?;
+        let now = now_of(env, &now)?;
+        let opts: ConvertOptions = self::options(env, options.as_ref())?;
+        let result = convert::apply(&plan, &mut i.lead, &i.accounts, &i.contacts, &opts, now)
+            .or_throw(env)?;
+        values::to_js(env, &result)
+    })
 }
 
 /// Plans and applies a conversion in one call.
@@ -157,10 +163,12 @@ pub fn convert<'e>(
     now: Unknown,
     options: Option<Unknown>,
 ) -> napi::Result<Unknown<'e>> {
-    let mut i = inputs(env, &lead, &accounts, &contacts)?;
-    let now = now_of(env, &now)?;
-    let opts: ConvertOptions = self::options(env, options.as_ref())?;
-    let result =
-        convert::convert(&mut i.lead, &i.accounts, &i.contacts, &opts, now).or_throw(env)?;
-    values::to_js(env, &result)
+    crate::errors::guard(env, || {
+        let mut i = inputs(env, &lead, &accounts, &contacts)?;
+        let now = now_of(env, &now)?;
+        let opts: ConvertOptions = self::options(env, options.as_ref())?;
+        let result =
+            convert::convert(&mut i.lead, &i.accounts, &i.contacts, &opts, now).or_throw(env)?;
+        values::to_js(env, &result)
+    })
 }

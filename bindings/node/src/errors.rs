@@ -1,14 +1,17 @@
 //! Error mapping: a `leadflow::Error` becomes a thrown JS `Error` whose `code` is
 //! the core's stable kind name (the Python exception class names are the same),
 //! carrying `record`, `field`, `rule`, `file`, `line`, `column` and `details`
-//! when the core knows them.
+//! when the core knows them. A panic caught at the boundary (a leadflow bug) is
+//! thrown the same way with `code = 'InternalError'`, the extra code of
+//! `isLeadflowError` (Python's `leadflow.InternalError`); `errorCodes()` stays
+//! the core's list.
 
 use leadflow::ErrorKind;
 use napi::bindgen_prelude::{JsObjectValue, JsValue, Object, Unknown};
 use napi::{Env, Status, ValueType};
 use napi_derive::napi;
 
-use crate::values;
+use crate::{panics, values};
 
 /// The stable error codes (`err.code` of every leadflow error); the Python
 /// binding's exception classes have the same names.
@@ -46,11 +49,39 @@ pub fn is_leadflow_error(err: Unknown) -> napi::Result<bool> {
     let name: Option<String> = obj.get("name").unwrap_or(None);
     let code: Option<String> = obj.get("code").unwrap_or(None);
     Ok(name.as_deref() == Some(ERROR_NAME)
-        && code.is_some_and(|c| ErrorKind::ALL.iter().any(|k| k.name() == c)))
+        && code
+            .is_some_and(|c| c == INTERNAL_ERROR || ErrorKind::ALL.iter().any(|k| k.name() == c)))
 }
 
 /// `err.name` of every error thrown by leadflow.
 const ERROR_NAME: &str = "LeadflowError";
+
+/// `err.code` of a panic caught at the binding boundary (not a core kind).
+pub const INTERNAL_ERROR: &str = "InternalError";
+
+/// Runs the body of an entry point, throwing a panic as `InternalError`.
+pub fn guard<T>(env: &Env, work: impl FnOnce() -> napi::Result<T>) -> napi::Result<T> {
+    panics::catch(work).unwrap_or_else(|message| Err(internal(env, &message)))
+}
+
+/// The `InternalError` thrown for a caught panic.
+pub fn internal(env: &Env, message: &str) -> napi::Error {
+    let text =
+        format!("{INTERNAL_ERROR}: leadflow panicked: {message} (this is a bug, please report it)");
+    let build = || -> napi::Result<napi::Error> {
+        let mut obj: Object = env.create_error(napi::Error::new(Status::GenericFailure, &text))?;
+        obj.set_named_property("name", ERROR_NAME)?;
+        obj.set_named_property("code", INTERNAL_ERROR)?;
+        Ok(napi::Error::from(obj.to_unknown()))
+    };
+    build().unwrap_or_else(|_| napi::Error::new(Status::GenericFailure, text.clone()))
+}
+
+/// Panics inside a binding call, to test that panics reach JS as `InternalError`.
+#[napi(js_name = "_panic", catch_unwind)]
+pub fn panic_for_tests(env: &Env, message: String) -> napi::Result<()> {
+    crate::errors::guard(env, || guard(env, || panic!("{message}")))
+}
 
 /// Builds the JS error object for a core error; returning the result from a
 /// `#[napi]` function throws exactly that object.

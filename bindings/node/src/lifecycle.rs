@@ -67,22 +67,26 @@ impl Pipeline {
         ts_args_type = "config?: LifecycleConfigInput | string"
     )]
     pub fn new(env: &Env, config: Option<JsonInput>) -> napi::Result<Self> {
-        let inner = match config {
-            None => Ok(lifecycle::Pipeline::default()),
-            Some(Either::A(text)) => lifecycle::Pipeline::from_str(&text, ConfigFormat::Json),
-            Some(Either::B(value)) => values::stringify(env, &value)
-                .map_err(|e| leadflow::Error::config(e.message().to_owned()))
-                .and_then(|text| lifecycle::Pipeline::from_str(&text, ConfigFormat::Json)),
-        }
-        .or_throw(env)?;
-        Ok(Pipeline { inner })
+        crate::errors::guard(env, || {
+            let inner = match config {
+                None => Ok(lifecycle::Pipeline::default()),
+                Some(Either::A(text)) => lifecycle::Pipeline::from_str(&text, ConfigFormat::Json),
+                Some(Either::B(value)) => values::stringify(env, &value)
+                    .map_err(|e| leadflow::Error::config(e.message().to_owned()))
+                    .and_then(|text| lifecycle::Pipeline::from_str(&text, ConfigFormat::Json)),
+            }
+            .or_throw(env)?;
+            Ok(Pipeline { inner })
+        })
     }
 
     /// Loads a `.json`, `.yaml`/`.yml` or `.toml` configuration file.
     #[napi(factory, catch_unwind)]
     pub fn from_path(env: &Env, path: String) -> napi::Result<Self> {
-        let inner = lifecycle::Pipeline::from_path(path).or_throw(env)?;
-        Ok(Pipeline { inner })
+        crate::errors::guard(env, || {
+            let inner = lifecycle::Pipeline::from_path(path).or_throw(env)?;
+            Ok(Pipeline { inner })
+        })
     }
 
     /// Parses a configuration text in `format` (`json`, `yaml` or `toml`).
@@ -92,10 +96,12 @@ impl Pipeline {
         ts_args_type = "text: string, format: ConfigFormat"
     )]
     pub fn from_string(env: &Env, text: String, format: String) -> napi::Result<Self> {
-        let inner = ConfigFormat::from_name(&format)
-            .and_then(|f| lifecycle::Pipeline::from_str(&text, f))
-            .or_throw(env)?;
-        Ok(Pipeline { inner })
+        crate::errors::guard(env, || {
+            let inner = ConfigFormat::from_name(&format)
+                .and_then(|f| lifecycle::Pipeline::from_str(&text, f))
+                .or_throw(env)?;
+            Ok(Pipeline { inner })
+        })
     }
 
     /// The full configuration, defaults included.
@@ -128,16 +134,18 @@ impl Pipeline {
         lead: Unknown,
         change: Unknown,
     ) -> napi::Result<Unknown<'e>> {
-        let mut lead = lead_from(env, &lead)?;
-        let ch = self::change(env, &change)?;
-        let transitions = self.inner.place(&mut lead, &ch).or_throw(env)?;
-        values::to_js(
-            env,
-            &LeadPlacement {
-                lead: &lead,
-                transitions: &transitions,
-            },
-        )
+        crate::errors::guard(env, || {
+            let mut lead = lead_from(env, &lead)?;
+            let ch = self::change(env, &change)?;
+            let transitions = self.inner.place(&mut lead, &ch).or_throw(env)?;
+            values::to_js(
+                env,
+                &LeadPlacement {
+                    lead: &lead,
+                    transitions: &transitions,
+                },
+            )
+        })
     }
 
     /// Moves a lead forward (skips allowed, recorded as `skip`); backward moves
@@ -154,19 +162,21 @@ impl Pipeline {
         to: String,
         change: Unknown,
     ) -> napi::Result<Unknown<'e>> {
-        let mut lead = lead_from(env, &lead)?;
-        let ch = self::change(env, &change)?;
-        let t = self
-            .inner
-            .advance_stage(&mut lead, &to, &ch)
-            .or_throw(env)?;
-        values::to_js(
-            env,
-            &LeadMove {
-                lead: &lead,
-                transition: &t,
-            },
-        )
+        crate::errors::guard(env, || {
+            let mut lead = lead_from(env, &lead)?;
+            let ch = self::change(env, &change)?;
+            let t = self
+                .inner
+                .advance_stage(&mut lead, &to, &ch)
+                .or_throw(env)?;
+            values::to_js(
+                env,
+                &LeadMove {
+                    lead: &lead,
+                    transition: &t,
+                },
+            )
+        })
     }
 
     /// Moves a lead back down the ladder; `change.reason` is required.
@@ -182,19 +192,21 @@ impl Pipeline {
         to: String,
         change: Unknown,
     ) -> napi::Result<Unknown<'e>> {
-        let mut lead = lead_from(env, &lead)?;
-        let ch = self::change(env, &change)?;
-        let t = self
-            .inner
-            .recycle_stage(&mut lead, &to, &ch)
-            .or_throw(env)?;
-        values::to_js(
-            env,
-            &LeadMove {
-                lead: &lead,
-                transition: &t,
-            },
-        )
+        crate::errors::guard(env, || {
+            let mut lead = lead_from(env, &lead)?;
+            let ch = self::change(env, &change)?;
+            let t = self
+                .inner
+                .recycle_stage(&mut lead, &to, &ch)
+                .or_throw(env)?;
+            values::to_js(
+                env,
+                &LeadMove {
+                    lead: &lead,
+                    transition: &t,
+                },
+            )
+        })
     }
 
     /// Moves the working status along a configured transition (`nurture` needs a reason).
@@ -210,16 +222,18 @@ impl Pipeline {
         to: String,
         change: Unknown,
     ) -> napi::Result<Unknown<'e>> {
-        let mut lead = lead_from(env, &lead)?;
-        let ch = self::change(env, &change)?;
-        let t = self.inner.set_status(&mut lead, &to, &ch).or_throw(env)?;
-        values::to_js(
-            env,
-            &LeadMove {
-                lead: &lead,
-                transition: &t,
-            },
-        )
+        crate::errors::guard(env, || {
+            let mut lead = lead_from(env, &lead)?;
+            let ch = self::change(env, &change)?;
+            let t = self.inner.set_status(&mut lead, &to, &ch).or_throw(env)?;
+            values::to_js(
+                env,
+                &LeadMove {
+                    lead: &lead,
+                    transition: &t,
+                },
+            )
+        })
     }
 
     /// Records a touch: an `attempt` counts up (and moves `new` to `attempting`),
@@ -237,22 +251,24 @@ impl Pipeline {
         outcome: Unknown,
         change: Unknown,
     ) -> napi::Result<Unknown<'e>> {
-        let mut lead = lead_from(env, &lead)?;
-        let outcome: TouchOutcome = values::value_from_js(env, &outcome)
-            .map_err(|e| e.with_field("outcome"))
-            .or_throw(env)?;
-        let ch = self::change(env, &change)?;
-        let t = self
-            .inner
-            .record_touch(&mut lead, outcome, &ch)
-            .or_throw(env)?;
-        values::to_js(
-            env,
-            &LeadMove {
-                lead: &lead,
-                transition: &t,
-            },
-        )
+        crate::errors::guard(env, || {
+            let mut lead = lead_from(env, &lead)?;
+            let outcome: TouchOutcome = values::value_from_js(env, &outcome)
+                .map_err(|e| e.with_field("outcome"))
+                .or_throw(env)?;
+            let ch = self::change(env, &change)?;
+            let t = self
+                .inner
+                .record_touch(&mut lead, outcome, &ch)
+                .or_throw(env)?;
+            values::to_js(
+                env,
+                &LeadMove {
+                    lead: &lead,
+                    transition: &t,
+                },
+            )
+        })
     }
 
     /// A new opportunity in the initial stage, with its `initial` history entry.
@@ -269,9 +285,11 @@ impl Pipeline {
         account_id: String,
         change: Unknown,
     ) -> napi::Result<Unknown<'e>> {
-        let ch = self::change(env, &change)?;
-        let opp = self.inner.open_opportunity(id, name, account_id, &ch);
-        values::to_js(env, &opp)
+        crate::errors::guard(env, || {
+            let ch = self::change(env, &change)?;
+            let opp = self.inner.open_opportunity(id, name, account_id, &ch);
+            values::to_js(env, &opp)
+        })
     }
 
     /// Moves an opportunity to a stage, copying probability, forecast category
@@ -288,20 +306,22 @@ impl Pipeline {
         to: String,
         change: Unknown,
     ) -> napi::Result<Unknown<'e>> {
-        let mut opp: Opportunity =
-            values::record_from_js(env, Either::B(opportunity)).or_throw(env)?;
-        let ch = self::change(env, &change)?;
-        let t = self
-            .inner
-            .move_opportunity(&mut opp, &to, &ch)
-            .or_throw(env)?;
-        values::to_js(
-            env,
-            &OpportunityMove {
-                opportunity: &opp,
-                transition: &t,
-            },
-        )
+        crate::errors::guard(env, || {
+            let mut opp: Opportunity =
+                values::record_from_js(env, Either::B(opportunity)).or_throw(env)?;
+            let ch = self::change(env, &change)?;
+            let t = self
+                .inner
+                .move_opportunity(&mut opp, &to, &ch)
+                .or_throw(env)?;
+            values::to_js(
+                env,
+                &OpportunityMove {
+                    opportunity: &opp,
+                    transition: &t,
+                },
+            )
+        })
     }
 }
 
@@ -335,9 +355,11 @@ pub fn entered_at<'e>(
     dimension: Unknown,
     state: String,
 ) -> napi::Result<Unknown<'e>> {
-    let h = history_of(env, &history)?;
-    let d = dimension_of(env, &dimension)?;
-    values::to_js(env, &history::entered_at(&h, d, &state))
+    crate::errors::guard(env, || {
+        let h = history_of(env, &history)?;
+        let d = dimension_of(env, &dimension)?;
+        values::to_js(env, &history::entered_at(&h, d, &state))
+    })
 }
 
 /// When the record last entered `state` (RFC 3339), or `null`.
@@ -352,9 +374,11 @@ pub fn last_entered_at<'e>(
     dimension: Unknown,
     state: String,
 ) -> napi::Result<Unknown<'e>> {
-    let h = history_of(env, &history)?;
-    let d = dimension_of(env, &dimension)?;
-    values::to_js(env, &history::last_entered_at(&h, d, &state))
+    crate::errors::guard(env, || {
+        let h = history_of(env, &history)?;
+        let d = dimension_of(env, &dimension)?;
+        values::to_js(env, &history::last_entered_at(&h, d, &state))
+    })
 }
 
 /// Days since the latest transition of `dimension` as of `now`, or `null`.
@@ -368,10 +392,12 @@ pub fn time_in_current(
     dimension: Unknown,
     now: Unknown,
 ) -> napi::Result<Option<f64>> {
-    let h = history_of(env, &history)?;
-    let d = dimension_of(env, &dimension)?;
-    let now = time_of(env, &now)?;
-    Ok(history::time_in_current(&h, d, now))
+    crate::errors::guard(env, || {
+        let h = history_of(env, &history)?;
+        let d = dimension_of(env, &dimension)?;
+        let now = time_of(env, &now)?;
+        Ok(history::time_in_current(&h, d, now))
+    })
 }
 
 /// Days spent in each state of `dimension` up to `now`, summed over every visit.
@@ -386,10 +412,12 @@ pub fn cumulative_time<'e>(
     dimension: Unknown,
     now: Unknown,
 ) -> napi::Result<Unknown<'e>> {
-    let h = history_of(env, &history)?;
-    let d = dimension_of(env, &dimension)?;
-    let now = time_of(env, &now)?;
-    values::to_js(env, &history::cumulative_time(&h, d, now))
+    crate::errors::guard(env, || {
+        let h = history_of(env, &history)?;
+        let d = dimension_of(env, &dimension)?;
+        let now = time_of(env, &now)?;
+        values::to_js(env, &history::cumulative_time(&h, d, now))
+    })
 }
 
 /// Every state visited in `dimension`, in order of first entry, with total days.
@@ -404,8 +432,10 @@ pub fn timeline<'e>(
     dimension: Unknown,
     now: Unknown,
 ) -> napi::Result<Unknown<'e>> {
-    let h = history_of(env, &history)?;
-    let d = dimension_of(env, &dimension)?;
-    let now = time_of(env, &now)?;
-    values::to_js(env, &history::timeline(&h, d, now))
+    crate::errors::guard(env, || {
+        let h = history_of(env, &history)?;
+        let d = dimension_of(env, &dimension)?;
+        let now = time_of(env, &now)?;
+        values::to_js(env, &history::timeline(&h, d, now))
+    })
 }

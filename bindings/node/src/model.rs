@@ -1,13 +1,13 @@
 //! Records: parse and validate leads, accounts, contacts and opportunities.
 
-use leadflow::model::{Record, parse_records};
+use leadflow::model::Record;
 use leadflow::{Account, Contact, Lead, Opportunity};
 use napi::Env;
-use napi::bindgen_prelude::{Either, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 
 use crate::errors::{self, OrThrow};
-use crate::values::{self, JsonInput};
+use crate::values::{self, JsonInput, Records};
 
 fn parse_one<'e, T: Record>(env: &'e Env, input: JsonInput) -> napi::Result<Unknown<'e>> {
     let record: T = values::record_from_js(env, input).or_throw(env)?;
@@ -22,7 +22,7 @@ fn parse_one<'e, T: Record>(env: &'e Env, input: JsonInput) -> napi::Result<Unkn
     ts_return_type = "Lead"
 )]
 pub fn parse_lead<'e>(env: &'e Env, input: JsonInput) -> napi::Result<Unknown<'e>> {
-    parse_one::<Lead>(env, input)
+    crate::errors::guard(env, || parse_one::<Lead>(env, input))
 }
 
 /// Validates one account.
@@ -32,7 +32,7 @@ pub fn parse_lead<'e>(env: &'e Env, input: JsonInput) -> napi::Result<Unknown<'e
     ts_return_type = "Account"
 )]
 pub fn parse_account<'e>(env: &'e Env, input: JsonInput) -> napi::Result<Unknown<'e>> {
-    parse_one::<Account>(env, input)
+    crate::errors::guard(env, || parse_one::<Account>(env, input))
 }
 
 /// Validates one contact.
@@ -42,7 +42,7 @@ pub fn parse_account<'e>(env: &'e Env, input: JsonInput) -> napi::Result<Unknown
     ts_return_type = "Contact"
 )]
 pub fn parse_contact<'e>(env: &'e Env, input: JsonInput) -> napi::Result<Unknown<'e>> {
-    parse_one::<Contact>(env, input)
+    crate::errors::guard(env, || parse_one::<Contact>(env, input))
 }
 
 /// Validates one opportunity.
@@ -52,17 +52,15 @@ pub fn parse_contact<'e>(env: &'e Env, input: JsonInput) -> napi::Result<Unknown
     ts_return_type = "Opportunity"
 )]
 pub fn parse_opportunity<'e>(env: &'e Env, input: JsonInput) -> napi::Result<Unknown<'e>> {
-    parse_one::<Opportunity>(env, input)
+    crate::errors::guard(env, || parse_one::<Opportunity>(env, input))
 }
 
 fn parse_many<'e, T: Record>(env: &'e Env, input: JsonInput) -> napi::Result<Vec<Unknown<'e>>> {
-    let text = match input {
-        Either::A(text) => text,
-        Either::B(value) => values::stringify(env, &value).or_throw(env)?,
-    };
-    parse_records::<T>(&text)
+    let records = Records::from_js(env, input, "input").or_throw(env)?;
+    records
+        .values()
         .into_iter()
-        .map(|r| match r {
+        .map(|r| match r.and_then(T::from_value) {
             Ok(record) => values::to_js(env, &record),
             Err(e) => errors::entry(env, &e),
         })
@@ -78,5 +76,5 @@ fn parse_many<'e, T: Record>(env: &'e Env, input: JsonInput) -> napi::Result<Vec
     ts_return_type = "Array<Lead | ErrorEntry>"
 )]
 pub fn parse_leads<'e>(env: &'e Env, input: JsonInput) -> napi::Result<Vec<Unknown<'e>>> {
-    parse_many::<Lead>(env, input)
+    crate::errors::guard(env, || parse_many::<Lead>(env, input))
 }

@@ -3,18 +3,18 @@
 
 use leadflow::lifecycle;
 use leadflow::rules::{CompiledPack, Evaluation, PackFormat};
-use leadflow::{Lead, Timestamp};
+use leadflow::{Lead, Record, Timestamp};
 use napi::ScopedTask;
-use napi::bindgen_prelude::{AsyncTask, Either, FromNapiValue, Object, Unknown};
+use napi::bindgen_prelude::{AsyncTask, FromNapiValue, Object, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
 use serde::Serialize;
 
-use crate::errors::OrThrow;
+use crate::errors::{self, OrThrow};
 use crate::lifecycle::Pipeline;
 use crate::rules::{arg, lead_from};
-use crate::values::{self, JsonInput};
-use crate::{columnar, rows};
+use crate::values::{self, JsonInput, Records};
+use crate::{columnar, panics, rows};
 
 /// A compiled rule pack. Immutable and cheap to share: compile once, score many.
 #[napi]
@@ -67,28 +67,26 @@ impl<T> From<leadflow::Result<T>> for Entry<T> {
     }
 }
 
-/// Leads as JSON text: a JS array of lead objects is serialized once by
-/// `JSON.stringify`; a string is taken as a JSON array or JSON Lines.
-fn leads_text(env: &Env, leads: JsonInput) -> napi::Result<String> {
-    match leads {
-        Either::A(text) => Ok(text),
-        Either::B(value) => values::stringify(env, &value)
-            .map_err(|e| e.with_field("leads"))
-            .or_throw(env),
-    }
+/// The leads of a batch: JSON text as given, or a JS array converted element by
+/// element (one element JSON cannot hold is one error entry).
+fn leads_arg(env: &Env, leads: JsonInput) -> napi::Result<Records> {
+    Records::from_js(env, leads, "leads")
+        .map_err(|e| e.with_field("leads"))
+        .or_throw(env)
 }
 
 /// Parses a batch of leads and runs `f` over the valid ones (any thread): one
 /// JSON entry per input record, in order; a record that does not parse is an
 /// `{error}` entry and the others still run.
 fn run_batch<T: Serialize>(
-    text: &str,
+    records: Records,
     f: impl FnOnce(&mut [Lead]) -> Vec<leadflow::Result<T>>,
 ) -> leadflow::Result<String> {
     let mut leads = Vec::new();
-    let slots: Vec<Option<leadflow::Error>> = leadflow::model::parse_records::<Lead>(text)
+    let slots: Vec<Option<leadflow::Error>> = records
+        .values()
         .into_iter()
-        .map(|r| r.map(|l| leads.push(l)).err())
+        .map(|r| r.and_then(Lead::from_value).map(|l| leads.push(l)).err())
         .collect();
     let mut done = f(&mut leads).into_iter();
     let entries: Vec<Entry<T>> = slots
@@ -122,18 +120,22 @@ impl JsonTask {
 }
 
 impl<'task> ScopedTask<'task> for JsonTask {
-    type Output = leadflow::Result<String>;
+    /// `Err`: the message of a panic caught on the worker.
+    type Output = Result<leadflow::Result<String>, String>;
     type JsValue = Unknown<'task>;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let f = self.0.take().ok_or_else(|| {
             napi::Error::new(napi::Status::GenericFailure, "task ran twice".to_owned())
         })?;
-        Ok(f())
+        // A panic must not unwind out of the worker (it would abort Node).
+        Ok(panics::catch(f))
     }
 
     fn resolve(&mut self, env: &'task Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        let text = output.or_throw(env)?;
+        let text = output
+            .map_err(|message| errors::internal(env, &message))?
+            .or_throw(env)?;
         values::parse_json(env, text)
     }
 }
@@ -168,8 +170,10 @@ impl Pack {
     /// manifest or `.rhai` file.
     #[napi(factory, catch_unwind)]
     pub fn from_path(env: &Env, path: String) -> napi::Result<Self> {
-        let inner = CompiledPack::load(path).or_throw(env)?;
-        Ok(Pack { inner })
+        crate::errors::guard(env, || {
+            let inner = CompiledPack::load(path).or_throw(env)?;
+            Ok(Pack { inner })
+        })
     }
 
     /// Compiles a pack given as text in `format`; `file` names it in errors.
@@ -185,25 +189,32 @@ impl Pack {
         format: String,
         file: Option<String>,
     ) -> napi::Result<Self> {
-        let inner = PackFormat::from_extension(&format)
-            .ok_or_else(|| {
-                leadflow::Error::config(format!(
-                    "unknown pack format {format:?} (expected toml, json, yaml or rhai)"
-                ))
-            })
-            .and_then(|f| CompiledPack::from_str(&text, f, file.as_deref().unwrap_or("<string>")))
-            .or_throw(env)?;
-        Ok(Pack { inner })
+        crate::errors::guard(env, || {
+            let inner = PackFormat::from_extension(&format)
+                .ok_or_else(|| {
+                    leadflow::Error::config(format!(
+                        "unknown pack format {format:?} (expected toml, json, yaml or rhai)"
+                    ))
+                })
+                .and_then(|f| {
+                    CompiledPack::from_str(&text, f, file.as_deref().unwrap_or("<string>"))
+                })
+                .or_throw(env)?;
+            Ok(Pack { inner })
+        })
     }
 
     /// Compiles a pack given as a manifest object with inline scripts.
     #[napi(factory, catch_unwind, ts_args_type = "manifest: PackManifest")]
     pub fn from_object(env: &Env, manifest: Unknown) -> napi::Result<Self> {
-        let text = values::stringify(env, &manifest)
-            .map_err(|e| leadflow::Error::config(e.message().to_owned()))
-            .or_throw(env)?;
-        let inner = CompiledPack::from_str(&text, PackFormat::Json, "<inline>").or_throw(env)?;
-        Ok(Pack { inner })
+        crate::errors::guard(env, || {
+            let text = values::stringify(env, &manifest)
+                .map_err(|e| leadflow::Error::config(e.message().to_owned()))
+                .or_throw(env)?;
+            let inner =
+                CompiledPack::from_str(&text, PackFormat::Json, "<inline>").or_throw(env)?;
+            Ok(Pack { inner })
+        })
     }
 
     #[napi(getter)]
@@ -251,11 +262,13 @@ impl Pack {
         now: Unknown,
         options: Option<Unknown>,
     ) -> napi::Result<Unknown<'e>> {
-        let lead = lead_from(env, &lead)?;
-        let now = now_arg(env, &now)?;
-        let explain = score_options(env, options.as_ref())?;
-        let r = self.inner.score_with(&lead, now, explain).or_throw(env)?;
-        values::to_js(env, &r)
+        crate::errors::guard(env, || {
+            let lead = lead_from(env, &lead)?;
+            let now = now_arg(env, &now)?;
+            let explain = score_options(env, options.as_ref())?;
+            let r = self.inner.score_with(&lead, now, explain).or_throw(env)?;
+            values::to_js(env, &r)
+        })
     }
 
     /// Scores one lead and explains every fired rule, cap, grade and temperature.
@@ -270,10 +283,12 @@ impl Pack {
         lead: Unknown,
         now: Unknown,
     ) -> napi::Result<Unknown<'e>> {
-        let lead = lead_from(env, &lead)?;
-        let now = now_arg(env, &now)?;
-        let r = self.inner.explain(&lead, now).or_throw(env)?;
-        values::to_js(env, &r)
+        crate::errors::guard(env, || {
+            let lead = lead_from(env, &lead)?;
+            let now = now_arg(env, &now)?;
+            let r = self.inner.explain(&lead, now).or_throw(env)?;
+            values::to_js(env, &r)
+        })
     }
 
     /// Scores the lead, evaluates the pack's qualification framework and applies
@@ -291,18 +306,20 @@ impl Pack {
         now: Unknown,
         pipeline: Option<&Pipeline>,
     ) -> napi::Result<Unknown<'e>> {
-        let mut lead = lead_from(env, &lead)?;
-        let now = now_arg(env, &now)?;
-        let default = lifecycle::Pipeline::default();
-        let p = pipeline.map_or(&default, Pipeline::core);
-        let evaluation = self.inner.evaluate(&mut lead, p, now).or_throw(env)?;
-        values::to_js(
-            env,
-            &Evaluated {
-                lead: &lead,
-                evaluation: &evaluation,
-            },
-        )
+        crate::errors::guard(env, || {
+            let mut lead = lead_from(env, &lead)?;
+            let now = now_arg(env, &now)?;
+            let default = lifecycle::Pipeline::default();
+            let p = pipeline.map_or(&default, Pipeline::core);
+            let evaluation = self.inner.evaluate(&mut lead, p, now).or_throw(env)?;
+            values::to_js(
+                env,
+                &Evaluated {
+                    lead: &lead,
+                    evaluation: &evaluation,
+                },
+            )
+        })
     }
 
     /// Scores many leads (an array of lead objects, or a JSON array / JSON Lines
@@ -320,11 +337,13 @@ impl Pack {
         now: Unknown,
         options: Option<Unknown>,
     ) -> napi::Result<Unknown<'e>> {
-        let text = leads_text(env, leads)?;
-        let now = now_arg(env, &now)?;
-        let explain = score_options(env, options.as_ref())?;
-        let out = rows::score_rows(&self.inner, &text, now, explain).or_throw(env)?;
-        values::parse_json(env, out)
+        crate::errors::guard(env, || {
+            let records = leads_arg(env, leads)?;
+            let now = now_arg(env, &now)?;
+            let explain = score_options(env, options.as_ref())?;
+            let out = rows::score_rows(&self.inner, records, now, explain).or_throw(env)?;
+            values::parse_json(env, out)
+        })
     }
 
     /// `scoreMany` off the main thread: the leads are serialized on the calling
@@ -341,13 +360,15 @@ impl Pack {
         now: Unknown,
         options: Option<Unknown>,
     ) -> napi::Result<AsyncTask<JsonTask>> {
-        let text = leads_text(env, leads)?;
-        let now = now_arg(env, &now)?;
-        let explain = score_options(env, options.as_ref())?;
-        let pack = self.inner.clone();
-        Ok(AsyncTask::new(JsonTask::new(move || {
-            rows::score_rows(&pack, &text, now, explain)
-        })))
+        crate::errors::guard(env, || {
+            let records = leads_arg(env, leads)?;
+            let now = now_arg(env, &now)?;
+            let explain = score_options(env, options.as_ref())?;
+            let pack = self.inner.clone();
+            Ok(AsyncTask::new(JsonTask::new(move || {
+                rows::score_rows(&pack, records, now, explain)
+            })))
+        })
     }
 
     /// `evaluate` for many leads: one `{lead, evaluation}` or `{error}` entry per lead.
@@ -363,11 +384,14 @@ impl Pack {
         now: Unknown,
         pipeline: Option<&Pipeline>,
     ) -> napi::Result<Unknown<'e>> {
-        let text = leads_text(env, leads)?;
-        let now = now_arg(env, &now)?;
-        let p = pipeline.map(|p| p.core().clone()).unwrap_or_default();
-        let out = run_batch(&text, |l| evaluate_all(&self.inner, &p, l, now)).or_throw(env)?;
-        values::parse_json(env, out)
+        crate::errors::guard(env, || {
+            let records = leads_arg(env, leads)?;
+            let now = now_arg(env, &now)?;
+            let p = pipeline.map(|p| p.core().clone()).unwrap_or_default();
+            let out =
+                run_batch(records, |l| evaluate_all(&self.inner, &p, l, now)).or_throw(env)?;
+            values::parse_json(env, out)
+        })
     }
 
     /// `evaluateMany` off the main thread.
@@ -383,13 +407,15 @@ impl Pack {
         now: Unknown,
         pipeline: Option<&Pipeline>,
     ) -> napi::Result<AsyncTask<JsonTask>> {
-        let text = leads_text(env, leads)?;
-        let now = now_arg(env, &now)?;
-        let p = pipeline.map(|p| p.core().clone()).unwrap_or_default();
-        let pack = self.inner.clone();
-        Ok(AsyncTask::new(JsonTask::new(move || {
-            run_batch(&text, |l| evaluate_all(&pack, &p, l, now))
-        })))
+        crate::errors::guard(env, || {
+            let records = leads_arg(env, leads)?;
+            let now = now_arg(env, &now)?;
+            let p = pipeline.map(|p| p.core().clone()).unwrap_or_default();
+            let pack = self.inner.clone();
+            Ok(AsyncTask::new(JsonTask::new(move || {
+                run_batch(records, |l| evaluate_all(&pack, &p, l, now))
+            })))
+        })
     }
 
     /// Scores a columnar batch (see `ColumnBatch`): numeric typed arrays are read
@@ -405,11 +431,13 @@ impl Pack {
         batch: Object,
         now: Unknown,
     ) -> napi::Result<Object<'e>> {
-        let now = now_arg(env, &now)?;
-        let batch = columnar::Batch::from_js(env, &batch)?;
-        let cols = batch.columns().or_throw(env)?;
-        let scores = self.inner.score_columns(&cols, now);
-        columnar::scores_to_js(env, scores)
+        crate::errors::guard(env, || {
+            let now = now_arg(env, &now)?;
+            let batch = columnar::Batch::from_js(env, &batch)?;
+            let cols = batch.columns().or_throw(env)?;
+            let scores = self.inner.score_columns(&cols, now);
+            columnar::scores_to_js(env, scores)
+        })
     }
 
     /// `scoreColumns` off the main thread. The typed arrays are read in place:
@@ -425,12 +453,14 @@ impl Pack {
         batch: Object,
         now: Unknown,
     ) -> napi::Result<AsyncTask<columnar::ScoreColumnsTask>> {
-        let now = now_arg(env, &now)?;
-        let batch = columnar::Batch::from_js(env, &batch)?;
-        Ok(AsyncTask::new(columnar::ScoreColumnsTask::new(
-            self.inner.clone(),
-            batch,
-            now,
-        )))
+        crate::errors::guard(env, || {
+            let now = now_arg(env, &now)?;
+            let batch = columnar::Batch::from_js(env, &batch)?;
+            Ok(AsyncTask::new(columnar::ScoreColumnsTask::new(
+                self.inner.clone(),
+                batch,
+                now,
+            )))
+        })
     }
 }

@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use crate::errors::OrThrow;
 use crate::lifecycle::Pipeline;
 use crate::pack::now_arg;
-use crate::values::{self, JsonInput};
+use crate::values::{self, JsonInput, Records};
 
 /// A configuration given as an object or JSON text (a `ConfigError` when malformed).
 fn config<T>(
@@ -139,8 +139,10 @@ impl Router {
         ts_args_type = "config: RoutingConfigInput | string, existing?: { accounts?: Account[]; contacts?: Contact[] }"
     )]
     pub fn new(env: &Env, config: JsonInput, existing: Option<Unknown>) -> napi::Result<Self> {
-        let c = self::config(env, config, RoutingConfig::from_str)?;
-        Self::build(env, c, existing)
+        crate::errors::guard(env, || {
+            let c = self::config(env, config, RoutingConfig::from_str)?;
+            Self::build(env, c, existing)
+        })
     }
 
     /// Loads a `.json`, `.yaml`/`.yml` or `.toml` routing configuration.
@@ -150,8 +152,10 @@ impl Router {
         ts_args_type = "path: string, existing?: { accounts?: Account[]; contacts?: Contact[] }"
     )]
     pub fn from_path(env: &Env, path: String, existing: Option<Unknown>) -> napi::Result<Self> {
-        let c = RoutingConfig::from_path(path).or_throw(env)?;
-        Self::build(env, c, existing)
+        crate::errors::guard(env, || {
+            let c = RoutingConfig::from_path(path).or_throw(env)?;
+            Self::build(env, c, existing)
+        })
     }
 
     /// Parses a routing configuration text in `format` (`json`, `yaml` or `toml`).
@@ -166,9 +170,11 @@ impl Router {
         format: String,
         existing: Option<Unknown>,
     ) -> napi::Result<Self> {
-        let f = self::format(env, &format)?;
-        let c = RoutingConfig::from_str(&text, f).or_throw(env)?;
-        Self::build(env, c, existing)
+        crate::errors::guard(env, || {
+            let f = self::format(env, &format)?;
+            let c = RoutingConfig::from_str(&text, f).or_throw(env)?;
+            Self::build(env, c, existing)
+        })
     }
 
     /// The configuration, defaults included.
@@ -184,8 +190,10 @@ impl Router {
         ts_return_type = "LeadFacts"
     )]
     pub fn facts<'e>(&self, env: &'e Env, lead: Unknown) -> napi::Result<Unknown<'e>> {
-        let lead = lead_from(env, lead)?;
-        values::to_js(env, &self.inner.facts(&lead))
+        crate::errors::guard(env, || {
+            let lead = lead_from(env, lead)?;
+            values::to_js(env, &self.inner.facts(&lead))
+        })
     }
 
     /// Assigns one lead: `{assignment, state}`; store `state` for the next call
@@ -202,17 +210,19 @@ impl Router {
         state: Option<Unknown>,
         now: Unknown,
     ) -> napi::Result<Unknown<'e>> {
-        let lead = lead_from(env, lead)?;
-        let mut state: RoutingState = opt(env, state.as_ref(), "state")?;
-        let now = now_arg(env, &now)?;
-        let assignment = self.inner.assign_mut(&lead, &mut state, now);
-        values::to_js(
-            env,
-            &Assigned {
-                assignment,
-                state: &state,
-            },
-        )
+        crate::errors::guard(env, || {
+            let lead = lead_from(env, lead)?;
+            let mut state: RoutingState = opt(env, state.as_ref(), "state")?;
+            let now = now_arg(env, &now)?;
+            let assignment = self.inner.assign_mut(&lead, &mut state, now);
+            values::to_js(
+                env,
+                &Assigned {
+                    assignment,
+                    state: &state,
+                },
+            )
+        })
     }
 
     /// Assigns leads in order (exactly as one by one): `{assignments, state}`; a
@@ -229,30 +239,30 @@ impl Router {
         state: Option<Unknown>,
         now: Unknown,
     ) -> napi::Result<Unknown<'e>> {
-        let text = match leads {
-            Either::A(t) => t,
-            Either::B(v) => values::stringify(env, &v)
+        crate::errors::guard(env, || {
+            let records = Records::from_js(env, leads, "leads")
                 .map_err(|e| e.with_field("leads"))
-                .or_throw(env)?,
-        };
-        let mut state: RoutingState = opt(env, state.as_ref(), "state")?;
-        let now = now_arg(env, &now)?;
-        let assignments = leadflow::model::parse_records::<Lead>(&text)
-            .into_iter()
-            .map(|r| match r {
-                Ok(lead) => serde_json::to_value(self.inner.assign_mut(&lead, &mut state, now)),
-                Err(error) => serde_json::to_value(serde_json::json!({ "error": error })),
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(leadflow::Error::from)
-            .or_throw(env)?;
-        values::to_js(
-            env,
-            &AssignedMany {
-                assignments,
-                state: &state,
-            },
-        )
+                .or_throw(env)?;
+            let mut state: RoutingState = opt(env, state.as_ref(), "state")?;
+            let now = now_arg(env, &now)?;
+            let assignments = records
+                .values()
+                .into_iter()
+                .map(|r| match r.and_then(Lead::from_value) {
+                    Ok(lead) => serde_json::to_value(self.inner.assign_mut(&lead, &mut state, now)),
+                    Err(error) => serde_json::to_value(serde_json::json!({ "error": error })),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(leadflow::Error::from)
+                .or_throw(env)?;
+            values::to_js(
+                env,
+                &AssignedMany {
+                    assignments,
+                    state: &state,
+                },
+            )
+        })
     }
 }
 
@@ -272,9 +282,11 @@ impl SlaPolicy {
         ts_args_type = "config: SlaConfigInput | string"
     )]
     pub fn new(env: &Env, config: JsonInput) -> napi::Result<Self> {
-        let inner = self::config(env, config, SlaConfig::from_str)?;
-        inner.validate().or_throw(env)?;
-        Ok(SlaPolicy { inner })
+        crate::errors::guard(env, || {
+            let inner = self::config(env, config, SlaConfig::from_str)?;
+            inner.validate().or_throw(env)?;
+            Ok(SlaPolicy { inner })
+        })
     }
 
     /// The SLA report of one lead as of `now`.
@@ -289,9 +301,11 @@ impl SlaPolicy {
         lead: Unknown,
         now: Unknown,
     ) -> napi::Result<Unknown<'e>> {
-        let lead = lead_from(env, lead)?;
-        let now = now_arg(env, &now)?;
-        values::to_js(env, &self.inner.evaluate(&lead, now))
+        crate::errors::guard(env, || {
+            let lead = lead_from(env, lead)?;
+            let now = now_arg(env, &now)?;
+            values::to_js(env, &self.inner.evaluate(&lead, now))
+        })
     }
 }
 
@@ -318,9 +332,11 @@ impl Triggers {
         ts_args_type = "config: TriggerConfigInput | string"
     )]
     pub fn new(env: &Env, config: JsonInput) -> napi::Result<Self> {
-        let c = self::config(env, config, TriggerConfig::from_str)?;
-        Ok(Triggers {
-            inner: TriggerEngine::new(c).or_throw(env)?,
+        crate::errors::guard(env, || {
+            let c = self::config(env, config, TriggerConfig::from_str)?;
+            Ok(Triggers {
+                inner: TriggerEngine::new(c).or_throw(env)?,
+            })
         })
     }
 
@@ -338,22 +354,24 @@ impl Triggers {
         event: Unknown,
         state: Option<Unknown>,
     ) -> napi::Result<Unknown<'e>> {
-        let lead = lead_from(env, lead)?;
-        let event: Event = values::value_from_js(env, &event)
-            .map_err(|e| e.with_field("event"))
-            .or_throw(env)?;
-        let mut state: TriggerState = opt(env, state.as_ref(), "state")?;
-        let actions = self
-            .inner
-            .evaluate(&lead, &event, &mut state)
-            .or_throw(env)?;
-        values::to_js(
-            env,
-            &Planned {
-                actions,
-                state: &state,
-            },
-        )
+        crate::errors::guard(env, || {
+            let lead = lead_from(env, lead)?;
+            let event: Event = values::value_from_js(env, &event)
+                .map_err(|e| e.with_field("event"))
+                .or_throw(env)?;
+            let mut state: TriggerState = opt(env, state.as_ref(), "state")?;
+            let actions = self
+                .inner
+                .evaluate(&lead, &event, &mut state)
+                .or_throw(env)?;
+            values::to_js(
+                env,
+                &Planned {
+                    actions,
+                    state: &state,
+                },
+            )
+        })
     }
 }
 
@@ -378,25 +396,27 @@ pub fn record_activity<'e>(
     options: Option<Unknown>,
     pipeline: Option<&Pipeline>,
 ) -> napi::Result<Unknown<'e>> {
-    let mut lead = lead_from(env, lead)?;
-    let activity: Activity = values::value_from_js(env, &activity)
-        .map_err(|e| e.with_field("activity"))
-        .or_throw(env)?;
-    let o: TouchOptions = opt(env, options.as_ref(), "options")?;
-    let default = leadflow::lifecycle::Pipeline::default();
-    let p = pipeline.map_or(&default, Pipeline::core);
-    let actor = o.actor.as_deref().unwrap_or("system");
-    let result = o
-        .policy
-        .record(p, &mut lead, activity, actor)
-        .or_throw(env)?;
-    values::to_js(
-        env,
-        &Touched {
-            lead: &lead,
-            result,
-        },
-    )
+    crate::errors::guard(env, || {
+        let mut lead = lead_from(env, lead)?;
+        let activity: Activity = values::value_from_js(env, &activity)
+            .map_err(|e| e.with_field("activity"))
+            .or_throw(env)?;
+        let o: TouchOptions = opt(env, options.as_ref(), "options")?;
+        let default = leadflow::lifecycle::Pipeline::default();
+        let p = pipeline.map_or(&default, Pipeline::core);
+        let actor = o.actor.as_deref().unwrap_or("system");
+        let result = o
+            .policy
+            .record(p, &mut lead, activity, actor)
+            .or_throw(env)?;
+        values::to_js(
+            env,
+            &Touched {
+                lead: &lead,
+                result,
+            },
+        )
+    })
 }
 
 #[derive(Default, serde::Deserialize)]

@@ -42,8 +42,10 @@ fn framework(env: &Env, value: &Unknown) -> napi::Result<Framework> {
     ts_return_type = "Derived"
 )]
 pub fn derive_fields<'e>(env: &'e Env, lead: Unknown) -> napi::Result<Unknown<'e>> {
-    let lead = lead_from(env, &lead)?;
-    values::to_js(env, &enrich::derive(&lead))
+    crate::errors::guard(env, || {
+        let lead = lead_from(env, &lead)?;
+        values::to_js(env, &enrich::derive(&lead))
+    })
 }
 
 #[derive(Serialize)]
@@ -67,16 +69,18 @@ pub fn apply_enrichment<'e>(
     data: Unknown,
     provider: String,
 ) -> napi::Result<Unknown<'e>> {
-    let mut lead = lead_from(env, &lead)?;
-    let data: EnrichmentData = arg(env, &data, "data")?;
-    let report = enrich::apply_enrichment(&mut lead, &data, &provider).or_throw(env)?;
-    values::to_js(
-        env,
-        &Enriched {
-            lead: &lead,
-            report,
-        },
-    )
+    crate::errors::guard(env, || {
+        let mut lead = lead_from(env, &lead)?;
+        let data: EnrichmentData = arg(env, &data, "data")?;
+        let report = enrich::apply_enrichment(&mut lead, &data, &provider).or_throw(env)?;
+        values::to_js(
+            env,
+            &Enriched {
+                lead: &lead,
+                report,
+            },
+        )
+    })
 }
 
 /// Evaluates evidence against a framework under a policy (the framework's
@@ -92,17 +96,19 @@ pub fn qualify<'e>(
     evidence: Option<Unknown>,
     policy: Option<Unknown>,
 ) -> napi::Result<Unknown<'e>> {
-    let fw = self::framework(env, &framework)?;
-    let evidence: Evidence = match evidence {
-        Some(v) => arg(env, &v, "evidence")?,
-        None => Evidence::new(),
-    };
-    let policy: Policy = match policy {
-        Some(v) => arg(env, &v, "policy")?,
-        None => fw.default_policy(),
-    };
-    let result = qualify::evaluate(&fw, &evidence, &policy).or_throw(env)?;
-    values::to_js(env, &result)
+    crate::errors::guard(env, || {
+        let fw = self::framework(env, &framework)?;
+        let evidence: Evidence = match evidence {
+            Some(v) => arg(env, &v, "evidence")?,
+            None => Evidence::new(),
+        };
+        let policy: Policy = match policy {
+            Some(v) => arg(env, &v, "policy")?,
+            None => fw.default_policy(),
+        };
+        let result = qualify::evaluate(&fw, &evidence, &policy).or_throw(env)?;
+        values::to_js(env, &result)
+    })
 }
 
 #[derive(Serialize)]
@@ -127,22 +133,24 @@ pub fn qualify_lead<'e>(
     now: Unknown,
     policy: Option<Unknown>,
 ) -> napi::Result<Unknown<'e>> {
-    let lead = lead_from(env, &lead)?;
-    let fw = self::framework(env, &framework)?;
-    let now: Timestamp = arg(env, &now, "now")?;
-    let policy: Policy = match policy {
-        Some(v) => arg(env, &v, "policy")?,
-        None => fw.default_policy(),
-    };
-    let evidence = Evidence::from_lead(&lead, &fw).or_throw(env)?;
-    let result = qualify::evaluate(&fw, &evidence, &policy).or_throw(env)?;
-    let state = result.to_state(now);
-    values::to_js(
-        env,
-        &LeadQualification {
-            evidence: &evidence,
-            result: &result,
-            state,
-        },
-    )
+    crate::errors::guard(env, || {
+        let lead = lead_from(env, &lead)?;
+        let fw = self::framework(env, &framework)?;
+        let now: Timestamp = arg(env, &now, "now")?;
+        let policy: Policy = match policy {
+            Some(v) => arg(env, &v, "policy")?,
+            None => fw.default_policy(),
+        };
+        let evidence = Evidence::from_lead(&lead, &fw).or_throw(env)?;
+        let result = qualify::evaluate(&fw, &evidence, &policy).or_throw(env)?;
+        let state = result.to_state(now);
+        values::to_js(
+            env,
+            &LeadQualification {
+                evidence: &evidence,
+                result: &result,
+                state,
+            },
+        )
+    })
 }

@@ -8,35 +8,281 @@
 //! semantics for free: `Date`s become RFC 3339 strings, `undefined` properties are
 //! dropped, `toJSON()` is honoured, and integral numbers above 2^31 stay integers
 //! (napi's walk turns them into floats, which `u64` fields then reject).
+//!
+//! An array of records crosses as one JSON text that is split and parsed element
+//! by element, so that one element JSON cannot represent (written one by one by
+//! `values.js` when the whole array fails) or the core cannot read (nested too
+//! deep: the limit is the core's JSON depth, [`MAX_JSON_DEPTH`], for objects as
+//! for text) is one `ValidationError` naming the element and the field path, and
+//! the others go on.
+
+use std::ops::Range;
 
 use leadflow::Record;
+use leadflow::model::parse::MAX_JSON_DEPTH;
+use leadflow::model::split_records;
 use napi::Env;
-use napi::bindgen_prelude::{Either, Function, JsObjectValue, Unknown};
+use napi::bindgen_prelude::{Either, FnArgs, Function, JsObjectValue, JsValue, Object, Unknown};
 use serde::Serialize;
+use serde_json::Value;
 
 /// A JS argument given either as JSON text or as a plain JS value.
 pub type JsonInput<'a> = Either<String, Unknown<'a>>;
 
+/// The functions of `values.js`, for this call (V8 caches the compiled script).
+fn helper(env: &Env) -> napi::Result<Object<'_>> {
+    env.run_script(include_str!("values.js"))
+}
+
+/// `(path, reason)`: where and why a value cannot be written as JSON.
+type Located = (String, String);
+
+/// Where and why a value cannot be written as JSON (`values.js`'s `locate`);
+/// `None` when the walk finds nothing.
+fn locate(env: &Env, value: &Unknown) -> Option<Located> {
+    let locate: Function<FnArgs<(Unknown, u32)>, Option<Located>> = helper(env)
+        .ok()?
+        .get_named_property_unchecked("locate")
+        .ok()?;
+    locate.call((*value, depth_limit()).into()).ok().flatten()
+}
+
+fn record_id(env: &Env, value: &Unknown) -> Option<String> {
+    let id_of: Function<Unknown, Option<String>> = helper(env)
+        .ok()?
+        .get_named_property_unchecked("idOf")
+        .ok()?;
+    id_of.call(*value).ok().flatten()
+}
+
+fn depth_limit() -> u32 {
+    u32::try_from(MAX_JSON_DEPTH).unwrap_or(u32::MAX)
+}
+
+/// A conversion error naming the field path and the record, when known.
+fn unconvertible(message: String, path: &str, id: Option<String>) -> leadflow::Error {
+    let mut err = leadflow::Error::validation(message);
+    if !path.is_empty() {
+        err = err.with_field(path);
+    }
+    match id {
+        Some(id) => err.with_record(id),
+        None => err,
+    }
+}
+
+/// True when JSON text (as `JSON.stringify` writes it) nests arrays and objects
+/// `MAX_JSON_DEPTH` deep, which `serde_json` refuses without saying where.
+fn too_deep(text: &str) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth >= MAX_JSON_DEPTH {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `JSON.stringify(value)`: `None` for `undefined` (and functions).
+fn json_stringify(env: &Env, value: &Unknown) -> napi::Result<Option<String>> {
+    let json = env
+        .get_global()?
+        .get_named_property_unchecked::<napi::JSON>("JSON")?;
+    let func: Function<Unknown, Option<String>> = json.get_named_property_unchecked("stringify")?;
+    func.call(*value)
+}
+
 /// Serializes a JS value with `JSON.stringify`. Values JSON cannot represent
-/// (cycles, `BigInt`, a bare `undefined` or function) are a `ValidationError`.
+/// (cycles, `BigInt`, throwing getters, a bare `undefined` or function) and
+/// nesting deeper than the core's limit are a `ValidationError` naming the path.
 pub fn stringify(env: &Env, value: &Unknown) -> leadflow::Result<String> {
-    let call = || -> napi::Result<Option<String>> {
-        let json = env
-            .get_global()?
-            .get_named_property_unchecked::<napi::JSON>("JSON")?;
-        let func: Function<Unknown, Option<String>> =
-            json.get_named_property_unchecked("stringify")?;
-        func.call(*value)
+    let failed = |reason: String| {
+        let (path, reason) = locate(env, value).unwrap_or((String::new(), reason));
+        unconvertible(
+            format!("value cannot be converted to JSON: {reason}"),
+            &path,
+            record_id(env, value),
+        )
     };
-    match call() {
+    match json_stringify(env, value) {
+        Ok(Some(text)) if too_deep(&text) => Err(failed(format!(
+            "nested deeper than {} levels",
+            MAX_JSON_DEPTH - 1
+        ))),
         Ok(Some(text)) => Ok(text),
         Ok(None) => Err(leadflow::Error::validation(
             "expected a JSON value, found undefined or a function",
         )),
-        Err(e) => Err(leadflow::Error::validation(format!(
-            "value cannot be converted to JSON: {}",
-            e.reason
-        ))),
+        Err(e) => Err(failed(e.reason)),
+    }
+}
+
+/// The records of a batch argument, read on the JS thread; [`Records::values`]
+/// parses them on any thread.
+#[derive(Debug)]
+pub enum Records {
+    /// JSON text as given (an array, one object or JSON Lines), split by the core.
+    Text(String),
+    /// A JS array as the JSON text of an array, the byte range of each element
+    /// in it, and the elements that could not be converted (written as `null`).
+    Elements {
+        text: String,
+        spans: Vec<Range<usize>>,
+        failed: Vec<(usize, leadflow::Error)>,
+    },
+}
+
+/// Splits the JSON text of an array, as `JSON.stringify` writes it (no
+/// whitespace), into the byte ranges of its elements, and lists the elements
+/// nested `MAX_JSON_DEPTH` deep or more (which `serde_json` refuses without
+/// saying where). `None` for text that is not an array.
+fn split_array(text: &str) -> Option<(Vec<Range<usize>>, Vec<usize>)> {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'[') {
+        return None;
+    }
+    let (mut spans, mut deep) = (Vec::new(), Vec::new());
+    let (mut depth, mut start, mut in_string, mut escaped) = (1usize, 1usize, false, false);
+    for (i, &b) in bytes.iter().enumerate().skip(1) {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                // The element itself is level 1 (the array is level 1 of the text).
+                if depth > MAX_JSON_DEPTH && deep.last() != Some(&spans.len()) {
+                    deep.push(spans.len());
+                }
+            }
+            b',' if depth == 1 => {
+                spans.push(start..i);
+                start = i + 1;
+            }
+            b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    if i > start {
+                        spans.push(start..i);
+                    }
+                    return Some((spans, deep));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+impl Records {
+    /// Reads a batch argument; `name` (`leads`) names the elements in errors.
+    /// An array is written by one `JSON.stringify` call; only when that throws
+    /// are its elements written one by one, to find the ones that fail.
+    pub fn from_js(env: &Env, input: JsonInput, name: &str) -> leadflow::Result<Self> {
+        let value = match input {
+            Either::A(text) => return Ok(Records::Text(text)),
+            Either::B(value) => value,
+        };
+        if !value.is_array().unwrap_or(false) {
+            return stringify(env, &value).map(Records::Text);
+        }
+        let js = |e: napi::Error| {
+            leadflow::Error::validation(format!("{name} cannot be read: {}", e.reason))
+        };
+        let error = |i: usize, path: &str, reason: &str, id: Option<String>| {
+            unconvertible(
+                format!("{name}[{i}] cannot be converted to JSON: {reason}"),
+                path,
+                id,
+            )
+        };
+        let (text, mut failed) = if let Ok(Some(text)) = json_stringify(env, &value) {
+            (text, Vec::new())
+        } else {
+            let elements: Function<FnArgs<(Unknown, u32)>, Object> = helper(env)
+                .and_then(|h| h.get_named_property_unchecked("elements"))
+                .map_err(js)?;
+            let out = elements.call((value, depth_limit()).into()).map_err(js)?;
+            let text: String = out.get_named_property_unchecked("text").map_err(js)?;
+            let failed: Vec<(u32, String, String, Option<String>)> =
+                out.get_named_property_unchecked("failed").map_err(js)?;
+            let failed = failed
+                .into_iter()
+                .map(|(i, path, reason, id)| {
+                    let i = i as usize;
+                    (i, error(i, &path, &reason, id))
+                })
+                .collect();
+            (text, failed)
+        };
+        let (spans, deep) = split_array(&text)
+            .ok_or_else(|| leadflow::Error::validation(format!("{name} is not a JSON array")))?;
+        if !deep.is_empty() {
+            let array = value.coerce_to_object().map_err(js)?;
+            for i in deep {
+                let item: Unknown = array
+                    .get_element(u32::try_from(i).unwrap_or(u32::MAX))
+                    .map_err(js)?;
+                let limit = format!("nested deeper than {} levels", MAX_JSON_DEPTH - 1);
+                let (path, reason) = locate(env, &item).unwrap_or((String::new(), limit));
+                failed.push((i, error(i, &path, &reason, record_id(env, &item))));
+            }
+            failed.sort_by_key(|(i, _)| *i);
+        }
+        Ok(Records::Elements {
+            text,
+            spans,
+            failed,
+        })
+    }
+
+    /// One JSON value (or error) per record, in order.
+    pub fn values(self) -> Vec<leadflow::Result<Value>> {
+        match self {
+            Records::Text(text) => split_records(&text),
+            Records::Elements {
+                text,
+                spans,
+                failed,
+            } => {
+                let mut failed = failed.into_iter().peekable();
+                spans
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, span)| match failed.next_if(|(at, _)| *at == i) {
+                        Some((_, error)) => Err(error),
+                        None => text
+                            .get(span)
+                            .map_or(Ok(Value::Null), serde_json::from_str)
+                            .map_err(leadflow::Error::from),
+                    })
+                    .collect()
+            }
+        }
     }
 }
 

@@ -3,7 +3,6 @@
 //! drift from the core. A panic caught at the boundary becomes `leadflow.InternalError`.
 
 use std::ffi::CString;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use leadflow::{Error, ErrorKind};
 use pyo3::exceptions::{PyException, PyRuntimeError};
@@ -11,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyTuple, PyType};
 
-use crate::values;
+use crate::{panics, values};
 
 pyo3::create_exception!(
     leadflow,
@@ -152,24 +151,20 @@ where
     F: FnOnce() -> leadflow::Result<T> + Send,
     T: Send,
 {
-    match py.detach(|| catch_unwind(AssertUnwindSafe(work))) {
+    match py.detach(|| panics::catch(work)) {
         Ok(result) => result.into_py_result(py),
-        Err(payload) => Err(internal_error(py, &panic_message(payload.as_ref()))),
+        Err(message) => Err(internal_error(py, &message)),
     }
 }
 
 /// Like [`run`] but keeps the GIL (for work that touches Python objects).
 pub fn run_attached<T>(py: Python<'_>, work: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
-    catch_unwind(AssertUnwindSafe(work))
-        .unwrap_or_else(|payload| Err(internal_error(py, &panic_message(payload.as_ref()))))
+    panics::catch(work).unwrap_or_else(|message| Err(internal_error(py, &message)))
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_owned())
+/// Core work done with the GIL (parsing one record), guarded like [`run`].
+pub fn guard<T>(py: Python<'_>, work: impl FnOnce() -> leadflow::Result<T>) -> PyResult<T> {
+    run_attached(py, || work().into_py_result(py))
 }
 
 fn internal_error(py: Python<'_>, message: &str) -> PyErr {

@@ -12,6 +12,7 @@ mod lifecycle;
 mod metrics;
 mod model;
 mod pack;
+mod panics;
 mod routing;
 mod rows;
 mod rules;
@@ -21,6 +22,7 @@ use pyo3::prelude::*;
 
 #[pymodule]
 fn _leadflow(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    panics::install_hook();
     errors::register(m)?;
     // `setattr`, not `add`: these stay out of `__all__` (the public API).
     m.setattr("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -219,16 +219,24 @@ impl PyMetricsAccumulator {
 
     /// Adds one lead (a dict or JSON text); raises for an invalid lead.
     fn add_lead(&mut self, lead: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = lead.py();
         let lead: Lead = crate::model::record_from_py(lead)?;
-        self.inner.add_lead(&lead);
-        Ok(())
+        let acc = &mut self.inner;
+        errors::guard(py, || {
+            acc.add_lead(&lead);
+            Ok(())
+        })
     }
 
     /// Adds one opportunity (a dict or JSON text); raises for an invalid one.
     fn add_opportunity(&mut self, opportunity: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = opportunity.py();
         let opp: Opportunity = crate::model::record_from_py(opportunity)?;
-        self.inner.add_opportunity(&opp);
-        Ok(())
+        let acc = &mut self.inner;
+        errors::guard(py, || {
+            acc.add_opportunity(&opp);
+            Ok(())
+        })
     }
 
     /// Adds leads: an iterable of dicts, or JSON text (array, object or JSON Lines)
@@ -268,7 +276,9 @@ impl PyMetricsAccumulator {
             other_ref = other.borrow();
             &other_ref.inner
         };
-        slf.borrow_mut().inner.merge(other).into_py_result(py)
+        let mut this = slf.borrow_mut();
+        let acc = &mut this.inner;
+        errors::guard(py, || acc.merge(other))
     }
 
     /// The report as a dict (the accumulator stays usable).

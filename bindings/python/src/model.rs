@@ -14,10 +14,10 @@ pub fn record_from_py<T: Record>(obj: &Bound<'_, PyAny>) -> PyResult<T> {
     let py = obj.py();
     if let Ok(text) = obj.cast::<PyString>() {
         let text = text.to_str()?;
-        return T::from_json(text).into_py_result(py);
+        return errors::guard(py, || T::from_json(text));
     }
     let value = value_from_py(obj).into_py_result(py)?;
-    T::from_value(value).into_py_result(py)
+    errors::guard(py, || T::from_value(value))
 }
 
 /// A JSON value from a Python object; a conversion error names the record's `id`.

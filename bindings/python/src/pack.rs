@@ -297,7 +297,8 @@ impl PyPack {
             let score = py.import("leadflow._columnar")?.getattr("score_many")?;
             return score.call1((slf, leads, now));
         }
-        Ok(slf.get().score_list(leads, ts, explain)?.into_any())
+        // The feed reads dicts with the GIL and may score a chunk inline: guarded too.
+        errors::run_attached(py, || slf.get().score_list(leads, ts, explain)).map(Bound::into_any)
     }
 
     /// Scores an Arrow stream (used by `score_many`; see `leadflow._columnar`).

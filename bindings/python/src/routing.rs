@@ -64,6 +64,11 @@ fn pair<'py>(
     PyTuple::new(py, [first, values::serde_to_py(py, second)?])
 }
 
+enum Either<'a> {
+    Text(&'a str),
+    Value(leadflow::Result<Value>),
+}
+
 /// Records of one kind from an iterable of dicts (or JSON texts); an error's field
 /// path starts with the record's position (`accounts[1].employees`).
 fn records<T: Record>(list: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<T>> {
@@ -71,13 +76,19 @@ fn records<T: Record>(list: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<T>> 
     let mut out = Vec::new();
     for (i, item) in list.try_iter()?.enumerate() {
         let item = item?;
-        let record = match item.cast::<PyString>() {
-            Ok(text) => T::from_json(text.to_str()?),
-            Err(_) => value_from_py(&item).and_then(T::from_value),
+        let value = match item.cast::<PyString>() {
+            Ok(text) => Either::Text(text.to_str()?),
+            Err(_) => Either::Value(value_from_py(&item)),
         };
-        // `with_field` keeps the record's own path: `accounts[1]` + `employees`.
-        let record = record.map_err(|e| e.with_field(format!("{field}[{i}]")));
-        out.push(record.into_py_result(py)?);
+        let record = errors::guard(py, || {
+            let record = match value {
+                Either::Text(text) => T::from_json(text),
+                Either::Value(value) => value.and_then(T::from_value),
+            };
+            // `with_field` keeps the record's own path: `accounts[1]` + `employees`.
+            record.map_err(|e| e.with_field(format!("{field}[{i}]")))
+        })?;
+        out.push(record);
     }
     Ok(out)
 }

@@ -4,8 +4,12 @@
 //! `float`, `bool`, `None`, timezone-aware `datetime` (RFC 3339 text) and `date`
 //! (`YYYY-MM-DD`), plus anything with `__index__` or `__float__` (`NumPy` scalars).
 //! Anything else, a naive `datetime`, NaN and infinities are a `ValidationError`
-//! naming the field path.
+//! naming the field path, as are containers nested as deep as the core's JSON
+//! limit ([`MAX_JSON_DEPTH`]) and a container that holds itself (a cycle): the
+//! walk is recursive, so without these checks such a value would overflow the
+//! stack and kill the interpreter.
 
+use leadflow::model::parse::MAX_JSON_DEPTH;
 use leadflow::{Error, Timestamp};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -50,7 +54,7 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
 
 /// A Python object as a JSON value; errors are `ValidationError`s with the field path.
 pub fn from_py(obj: &Bound<'_, PyAny>) -> Result<Value, Error> {
-    convert(obj).map_err(PathError::into_error)
+    convert(obj, &mut Vec::new()).map_err(PathError::into_error)
 }
 
 /// Any serializable core value (results, plans, transitions) as a Python object.
@@ -130,11 +134,33 @@ impl PathError {
     }
 }
 
-fn convert(obj: &Bound<'_, PyAny>) -> Result<Value, PathError> {
+/// Enters a container: `open` holds the addresses of the containers on the
+/// current path (their ids), so that a cycle is found as soon as it closes and
+/// the depth is the path's length.
+fn enter(obj: &Bound<'_, PyAny>, open: &mut Vec<usize>) -> Result<(), PathError> {
+    let id = obj.as_ptr() as usize;
+    if open.contains(&id) {
+        return Err(PathError::new(
+            "cyclic value: a list or dict contains itself (JSON cannot represent it)",
+        ));
+    }
+    if open.len() + 1 >= MAX_JSON_DEPTH {
+        return Err(PathError::new(format!(
+            "value nested too deep: lists and dicts may nest at most {} levels",
+            MAX_JSON_DEPTH - 1
+        )));
+    }
+    open.push(id);
+    Ok(())
+}
+
+/// `open`: the containers on the current path (see [`enter`]).
+fn convert(obj: &Bound<'_, PyAny>, open: &mut Vec<usize>) -> Result<Value, PathError> {
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(Value::String(s.to_str().map_err(py_err)?.to_owned()));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
+        enter(obj, open)?;
         let mut map = Map::with_capacity(d.len());
         for (k, v) in d.iter() {
             let Ok(key) = k.cast::<PyString>() else {
@@ -144,13 +170,14 @@ fn convert(obj: &Bound<'_, PyAny>) -> Result<Value, PathError> {
                 )));
             };
             let key = key.to_str().map_err(py_err)?;
-            let value = convert(&v).map_err(|e| e.at(Segment::Key(key.to_owned())))?;
+            let value = convert(&v, open).map_err(|e| e.at(Segment::Key(key.to_owned())))?;
             map.insert(key.to_owned(), value);
         }
+        open.pop();
         return Ok(Value::Object(map));
     }
     if let Ok(l) = obj.cast::<PyList>() {
-        return sequence(l.iter());
+        return sequence(obj, l.iter(), open);
     }
     if obj.is_none() {
         return Ok(Value::Null);
@@ -165,7 +192,7 @@ fn convert(obj: &Bound<'_, PyAny>) -> Result<Value, PathError> {
         return float(f.value());
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
-        return sequence(t.iter());
+        return sequence(obj, t.iter(), open);
     }
     let py = obj.py();
     if obj
@@ -202,12 +229,19 @@ fn convert(obj: &Bound<'_, PyAny>) -> Result<Value, PathError> {
     )))
 }
 
-fn sequence<'py>(items: impl Iterator<Item = Bound<'py, PyAny>>) -> Result<Value, PathError> {
-    items
+fn sequence<'py>(
+    obj: &Bound<'py, PyAny>,
+    items: impl Iterator<Item = Bound<'py, PyAny>>,
+    open: &mut Vec<usize>,
+) -> Result<Value, PathError> {
+    enter(obj, open)?;
+    let out = items
         .enumerate()
-        .map(|(i, item)| convert(&item).map_err(|e| e.at(Segment::Index(i))))
+        .map(|(i, item)| convert(&item, open).map_err(|e| e.at(Segment::Index(i))))
         .collect::<Result<Vec<_>, _>>()
-        .map(Value::Array)
+        .map(Value::Array)?;
+    open.pop();
+    Ok(out)
 }
 
 fn integer(obj: &Bound<'_, PyAny>) -> Result<Value, PathError> {

@@ -53,7 +53,9 @@ try {
   if (isLeadflowError(err)) {
     const e: LeadflowError = err
     if (e.code === ErrorCode.ParseError) console.log(e.line, e.column)
-    const code: 'ParseError' | 'ValidationError' | ErrorCode = e.code
+    // A caught panic (a leadflow bug) is the one code beyond the core's list.
+    const code: ErrorCode | 'InternalError' = e.code
+    if (e.code === 'InternalError') console.error('please report this leadflow bug', e.message)
     console.log(code, e.record, e.field, e.details)
   }
 }

@@ -15,26 +15,68 @@ TEMPERATURES = ["cold", "warm", "hot"]
 RESULT_COLUMNS = ("score", "fit", "engagement", "grade", "temperature", "error")
 
 
+def _error(message: str, column: str | None = None) -> Exception:
+    """A leadflow ``ValidationError`` (naming the column in ``field``)."""
+    from ._leadflow import _error_from_dict
+
+    error: dict[str, Any] = {"kind": "ValidationError", "message": message}
+    if column is not None:
+        error["field"] = column
+    exc: Exception = _error_from_dict(error)
+    return exc
+
+
+def _arrow_errors() -> tuple[type[Exception], ...]:
+    """What pyarrow raises for values it cannot convert or cast."""
+    import pyarrow as pa
+
+    return (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
+
+
 def _readable(table: Any) -> Any:
-    """Casts columns to the types the core reads: (large) strings, float64, int64, bool."""
+    """Casts columns to the types the core reads: (large) strings, float64, int64, bool.
+
+    A value the cast cannot represent (a ``uint64`` above 2^63 - 1) is a
+    ``ValidationError`` naming the column, not a pyarrow exception.
+    """
     import pyarrow as pa
     import pyarrow.types as t
 
     columns, changed = [], False
     for field, column in zip(table.schema, table.columns):
         ty = field.type
-        if t.is_dictionary(ty):
-            column, ty, changed = column.cast(ty.value_type), ty.value_type, True
-        if t.is_string_view(ty):
-            column, changed = column.cast(pa.large_string()), True
-        elif t.is_integer(ty) and not t.is_int64(ty):
-            column, changed = column.cast(pa.int64()), True
-        elif t.is_floating(ty) and not t.is_float64(ty):
-            column, changed = column.cast(pa.float64()), True
-        elif t.is_decimal(ty):
-            column, changed = column.cast(pa.float64()), True
+        try:
+            if t.is_dictionary(ty):
+                column, ty, changed = column.cast(ty.value_type), ty.value_type, True
+            if t.is_string_view(ty):
+                column, changed = column.cast(pa.large_string()), True
+            elif t.is_integer(ty) and not t.is_int64(ty):
+                column, changed = column.cast(pa.int64()), True
+            elif t.is_floating(ty) and not t.is_float64(ty):
+                column, changed = column.cast(pa.float64()), True
+            elif t.is_decimal(ty):
+                column, changed = column.cast(pa.float64()), True
+        except _arrow_errors() as e:
+            raise _error(f"column `{field.name}` ({ty}): {e}", field.name) from e
         columns.append(column)
     return pa.Table.from_arrays(columns, names=table.column_names) if changed else table
+
+
+def _from_pandas(df: Any) -> Any:
+    """The frame as an Arrow table; a column pyarrow cannot convert (an object
+    column mixing ints and strings) is a ``ValidationError`` naming it."""
+    import pyarrow as pa
+
+    try:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    except _arrow_errors() as e:
+        # Find the column (pyarrow names it only in the message text).
+        for name in df.columns:
+            try:
+                pa.Array.from_pandas(df[name])
+            except _arrow_errors() as col_error:
+                raise _error(f"column `{name}`: {col_error}", str(name)) from e
+        raise _error(f"cannot read the DataFrame as Arrow: {e}") from e
 
 
 def _to_table(data: Any) -> Any:
@@ -53,9 +95,12 @@ def score_many(pack: Any, data: Any, now: Any) -> Any:
 
     is_frame = type(data).__module__.startswith("pandas") and hasattr(data, "iloc")
     if is_frame:
-        table = pa.Table.from_pandas(data, preserve_index=False)
+        table = _from_pandas(data)
     else:
-        table = _to_table(data)
+        try:
+            table = _to_table(data)
+        except _arrow_errors() as e:
+            raise _error(f"cannot read the data as an Arrow table: {e}") from e
     n, total, fit, engagement, grade, temperature, errors = pack._score_arrow(
         _readable(table), now
     )

@@ -9,6 +9,12 @@ use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
 
+/// Nesting limit of JSON text (`serde_json`'s recursion limit): a document whose
+/// arrays and objects nest `MAX_JSON_DEPTH` deep or more is refused. The bindings
+/// apply the same limit to host values (dicts, JS objects), so a record is accepted
+/// or refused alike whether it arrives as text or as an object.
+pub const MAX_JSON_DEPTH: usize = 128;
+
 /// A JSON record with an `id` (lead, account, contact, opportunity).
 pub trait Record: DeserializeOwned + Serialize {
     /// Human name used in error messages (`lead`, `account`).
