@@ -606,6 +606,27 @@ export interface PackRange {
  * A pack manifest (`pack.toml|json|yaml`) as an object, scripts inline. Unknown
  * keys are `ConfigError`s. See the pack format in the rules documentation.
  */
+/** The host's sandbox ceilings (docs/sandbox.md); a pack's own `limits` may only lower them. */
+export interface Limits {
+  max_operations?: number
+  max_call_depth?: number
+  max_expr_depth?: number
+  max_string_size?: number
+  max_array_size?: number
+  max_map_size?: number
+  /** CPU time of one lead's script work, in microseconds. */
+  lead_time_us?: number
+  /** Wall time of one batch call's script work, in milliseconds (null: none). */
+  batch_time_ms?: number | null
+  max_file_bytes?: number
+  max_pack_bytes?: number
+}
+
+/** Options of `Pack.fromPath`, `Pack.fromString` and `Pack.fromObject`. */
+export interface PackOptions {
+  limits?: Limits
+}
+
 export interface PackManifest {
   name: string
   version: string
@@ -634,6 +655,8 @@ export interface PackManifest {
     max_string_size?: number
     max_array_size?: number
     max_map_size?: number
+    /** CPU milliseconds one lead may spend in scripts. */
+    lead_time_ms?: number
   }
   qualification?: { framework: FrameworkInput; policy?: QualificationPolicy }
   lifecycle?: Array<{

@@ -2,7 +2,8 @@
 //! or many, columnar batches) with async variants that run off the main thread.
 
 use leadflow::lifecycle;
-use leadflow::rules::{CompiledPack, Evaluation, PackFormat};
+use leadflow::rules::{CompiledPack, Evaluation, LoadOptions, PackFormat};
+use leadflow::sandbox::Limits;
 use leadflow::{Lead, Record, Timestamp};
 use napi::ScopedTask;
 use napi::bindgen_prelude::{AsyncTask, FromNapiValue, Object, Unknown};
@@ -164,14 +165,51 @@ fn evaluate_all(
         .collect()
 }
 
+/// The host's load options from `{ limits }` (absent: the safe defaults); unknown
+/// keys and out-of-range limits are a `ConfigError`.
+fn load_options(env: &Env, options: Option<Unknown>) -> napi::Result<LoadOptions> {
+    let Some(options) = options.filter(|o| {
+        !matches!(o.get_type(), Ok(ValueType::Undefined | ValueType::Null))
+    }) else {
+        return Ok(LoadOptions::default());
+    };
+    let text = values::stringify(env, &options)
+        .map_err(|e| leadflow::Error::config(e.message().to_owned()))
+        .or_throw(env)?;
+    let parsed = serde_json::from_str::<serde_json::Value>(&text)
+        .map_err(|e| leadflow::Error::config(format!("invalid pack options: {e}")))
+        .and_then(|v| match v {
+            serde_json::Value::Object(mut map) => {
+                let limits = map.remove("limits");
+                if let Some(key) = map.keys().next() {
+                    return Err(leadflow::Error::config(format!(
+                        "unknown pack option {key:?} (expected limits)"
+                    )));
+                }
+                match limits {
+                    None | Some(serde_json::Value::Null) => Ok(LoadOptions::default()),
+                    Some(l) => Limits::from_value(&l).map(LoadOptions::with_limits),
+                }
+            }
+            _ => Err(leadflow::Error::config("pack options must be an object")),
+        });
+    parsed.or_throw(env)
+}
+
 #[napi]
 impl Pack {
     /// Loads and compiles a pack folder (with `pack.toml|json|yaml`) or a single
-    /// manifest or `.rhai` file.
-    #[napi(factory, catch_unwind)]
-    pub fn from_path(env: &Env, path: String) -> napi::Result<Self> {
+    /// manifest or `.rhai` file. `options.limits` are the host's sandbox ceilings
+    /// (`docs/sandbox.md`); the pack's own `[limits]` may only lower them.
+    #[napi(
+        factory,
+        catch_unwind,
+        ts_args_type = "path: string, options?: PackOptions"
+    )]
+    pub fn from_path(env: &Env, path: String, options: Option<Unknown>) -> napi::Result<Self> {
         crate::errors::guard(env, || {
-            let inner = CompiledPack::load(path).or_throw(env)?;
+            let options = load_options(env, options)?;
+            let inner = CompiledPack::load_with(path, &options).or_throw(env)?;
             Ok(Pack { inner })
         })
     }
@@ -181,15 +219,17 @@ impl Pack {
     #[napi(
         factory,
         catch_unwind,
-        ts_args_type = "text: string, format: PackFormat, file?: string"
+        ts_args_type = "text: string, format: PackFormat, file?: string, options?: PackOptions"
     )]
     pub fn from_string(
         env: &Env,
         text: String,
         format: String,
         file: Option<String>,
+        options: Option<Unknown>,
     ) -> napi::Result<Self> {
         crate::errors::guard(env, || {
+            let options = load_options(env, options)?;
             let inner = PackFormat::from_extension(&format)
                 .ok_or_else(|| {
                     leadflow::Error::config(format!(
@@ -197,7 +237,8 @@ impl Pack {
                     ))
                 })
                 .and_then(|f| {
-                    CompiledPack::from_str(&text, f, file.as_deref().unwrap_or("<string>"))
+                    let file = file.as_deref().unwrap_or("<string>");
+                    CompiledPack::from_str_with(&text, f, file, &options)
                 })
                 .or_throw(env)?;
             Ok(Pack { inner })
@@ -205,16 +246,33 @@ impl Pack {
     }
 
     /// Compiles a pack given as a manifest object with inline scripts.
-    #[napi(factory, catch_unwind, ts_args_type = "manifest: PackManifest")]
-    pub fn from_object(env: &Env, manifest: Unknown) -> napi::Result<Self> {
+    #[napi(
+        factory,
+        catch_unwind,
+        ts_args_type = "manifest: PackManifest, options?: PackOptions"
+    )]
+    pub fn from_object(
+        env: &Env,
+        manifest: Unknown,
+        options: Option<Unknown>,
+    ) -> napi::Result<Self> {
         crate::errors::guard(env, || {
+            let options = load_options(env, options)?;
             let text = values::stringify(env, &manifest)
                 .map_err(|e| leadflow::Error::config(e.message().to_owned()))
                 .or_throw(env)?;
-            let inner =
-                CompiledPack::from_str(&text, PackFormat::Json, "<inline>").or_throw(env)?;
+            let inner = CompiledPack::from_str_with(&text, PackFormat::Json, "<inline>", &options)
+                .or_throw(env)?;
             Ok(Pack { inner })
         })
+    }
+
+    /// The sandbox limits the pack runs under: the host's, lowered by the pack.
+    #[napi(getter, ts_return_type = "Limits")]
+    pub fn limits<'e>(&self, env: &'e Env) -> napi::Result<Unknown<'e>> {
+        let value = serde_json::to_value(self.inner.limits())
+            .map_err(|e| napi::Error::from_reason(e.to_string()))?;
+        values::to_js(env, &value)
     }
 
     #[napi(getter)]

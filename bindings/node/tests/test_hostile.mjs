@@ -171,3 +171,39 @@ test('isLeadflowError accepts InternalError; errorCodes stays the core list', ()
   assert.ok(!lf.isLeadflowError(fake))
   assertAlive()
 })
+
+// The host owns the sandbox (docs/sandbox.md): a pack lowers its limits, never raises them.
+const SPIN = { name: 'spin', version: '1', rules: [{ name: 'spin', script: 'loop { score += 1.0; }' }] }
+
+test('host limits bind the pack', () => {
+  const p = lf.Pack.fromObject(SPIN, { limits: { max_operations: 50 } })
+  assert.equal(p.limits.max_operations, 50)
+  const err = thrown(() => p.score(GOOD[0], NOW))
+  assert.equal(err.code, 'LimitExceeded')
+  assert.equal(err.record, GOOD[0].id)
+})
+
+test('limits out of range are ConfigErrors naming the key', () => {
+  const cases = [
+    [{ max_operations: 0 }, undefined, 'limits.max_operations'],
+    [{ max_call_depth: 10000000 }, undefined, 'limits.max_call_depth'],
+    [{ max_operations: 100 }, { max_operations: 50 }, 'limits.max_operations'],
+    [{}, { max_operations: 0 }, 'limits.max_operations'],
+    [{}, { max_expr_depth: 1000 }, 'limits.max_expr_depth'],
+    [{}, { no_such_limit: 1 }, 'limits'],
+  ]
+  for (const [packLimits, hostLimits, field] of cases) {
+    const err = thrown(() => lf.Pack.fromObject({ ...SPIN, limits: packLimits }, { limits: hostLimits }))
+    assert.equal(err.code, 'ConfigError', JSON.stringify([packLimits, hostLimits]))
+    assert.equal(err.field, field)
+  }
+})
+
+test('packs read nothing outside their folder', () => {
+  for (const name of ['escape-dotdot', 'escape-absolute', 'escape-symlink', 'escape-device']) {
+    const err = thrown(() => lf.Pack.fromPath(join(EXAMPLES, '..', 'tests', 'hostile', 'packs', name)))
+    assert.equal(err.code, 'ConfigError', name)
+    assert.equal(err.field, 'scripts')
+    assert.ok(!String(err.message).includes('leadflow_outside_secret_token'))
+  }
+})

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use leadflow::lifecycle::Pipeline;
 use leadflow::rules::{
-    Axis, CompiledPack, PackFormat, PackSources, RowFeed, RowScore, RuleKind, ScoreResult, Tier,
+    LoadOptions,     Axis, CompiledPack, PackFormat, PackSources, RowFeed, RowScore, RuleKind, ScoreResult, Tier,
 };
+use leadflow::sandbox::Limits;
 use leadflow::{Error, Lead};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
@@ -127,36 +128,69 @@ impl PyPack {
     }
 }
 
+/// The host's load options from a `limits` dict (None: the safe defaults).
+fn load_options(py: Python<'_>, limits: Option<&Bound<'_, PyAny>>) -> PyResult<LoadOptions> {
+    let Some(limits) = limits.filter(|l| !l.is_none()) else {
+        return Ok(LoadOptions::default());
+    };
+    let value = values::from_py(limits).into_py_result(py)?;
+    Limits::from_value(&value)
+        .map(LoadOptions::with_limits)
+        .into_py_result(py)
+}
+
 #[pymethods]
 impl PyPack {
     /// Loads and compiles a pack folder (with `pack.toml|json|yaml`), or a single
-    /// manifest or `.rhai` file.
+    /// manifest or `.rhai` file. `limits` are the host's sandbox ceilings (a dict,
+    /// `docs/sandbox.md`); the pack's own `[limits]` may only lower them.
     #[staticmethod]
-    fn from_path(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        errors::run(py, move || CompiledPack::load(&path)).map(Self::new)
+    #[pyo3(signature = (path, *, limits = None))]
+    fn from_path(
+        py: Python<'_>,
+        path: PathBuf,
+        limits: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let options = load_options(py, limits)?;
+        errors::run(py, move || CompiledPack::load_with(&path, &options)).map(Self::new)
     }
 
     /// Compiles a pack given as text: `format` is `toml`, `json`, `yaml` or `rhai`;
     /// `file` names it in errors. Scripts must be inline.
     #[staticmethod]
-    #[pyo3(name = "from_str", signature = (text, format = "toml", file = None))]
+    #[pyo3(name = "from_str", signature = (text, format = "toml", file = None, *, limits = None))]
     fn from_text(
         py: Python<'_>,
         text: String,
         format: &str,
         file: Option<String>,
+        limits: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let format = self::format(format).into_py_result(py)?;
         let file = file.unwrap_or_else(|| format!("<string>.{}", format_name(format)));
-        errors::run(py, move || CompiledPack::from_str(&text, format, &file)).map(Self::new)
+        let options = load_options(py, limits)?;
+        errors::run(py, move || {
+            CompiledPack::from_str_with(&text, format, &file, &options)
+        })
+        .map(Self::new)
     }
 
     /// Compiles a pack from a manifest dict (scripts inline).
     #[staticmethod]
-    fn from_dict(pack: &Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (pack, *, limits = None))]
+    fn from_dict(pack: &Bound<'_, PyAny>, limits: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let py = pack.py();
         let value = values::from_py(pack).into_py_result(py)?;
-        errors::run(py, move || CompiledPack::from_value(&value)).map(Self::new)
+        let options = load_options(py, limits)?;
+        errors::run(py, move || CompiledPack::from_value_with(&value, &options)).map(Self::new)
+    }
+
+    /// The sandbox limits the pack runs under: the host's, lowered by the pack.
+    #[getter]
+    fn limits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let value = serde_json::to_value(self.inner.limits())
+            .map_err(|e| errors::to_py_err(py, &Error::validation(e.to_string())))?;
+        values::to_py(py, &value)
     }
 
     /// Rebuilds a pickled pack (see `__reduce__`).

@@ -203,3 +203,49 @@ def test_leadflow_backtrace_prints_caught_panics() -> None:
     assert "leadflow panicked at " in child.stderr and "kaboom" in child.stderr
     assert "stack backtrace" in child.stderr or "backtrace" in child.stderr.lower()
 
+
+
+# The host owns the sandbox (docs/sandbox.md): a pack lowers its limits, never raises them.
+SPIN = {"name": "spin", "version": "1", "rules": [{"name": "spin", "script": "loop { score += 1.0; }"}]}
+
+
+def test_host_limits_bind_the_pack_and_travel_with_a_pickle() -> None:
+    import pickle
+
+    pack = leadflow.Pack.from_dict(SPIN, limits={"max_operations": 50})
+    assert pack.limits["max_operations"] == 50
+    with pytest.raises(leadflow.LimitExceeded) as info:
+        pack.score(GOOD[0], NOW)
+    assert info.value.record == GOOD[0]["id"]
+    again = pickle.loads(pickle.dumps(pack))
+    assert again.limits == pack.limits
+    with pytest.raises(leadflow.LimitExceeded):
+        again.score(GOOD[0], NOW)
+
+
+@pytest.mark.parametrize(
+    ("pack_limits", "host_limits", "field"),
+    [
+        ({"max_operations": 0}, None, "limits.max_operations"),
+        ({"max_call_depth": 10_000_000}, None, "limits.max_call_depth"),
+        ({"max_operations": 100}, {"max_operations": 50}, "limits.max_operations"),
+        ({}, {"max_operations": 0}, "limits.max_operations"),
+        ({}, {"max_expr_depth": 1_000}, "limits.max_expr_depth"),
+        ({}, {"no_such_limit": 1}, "limits"),
+    ],
+)
+def test_limits_out_of_range_are_config_errors_naming_the_key(
+    pack_limits: dict[str, int], host_limits: dict[str, int] | None, field: str
+) -> None:
+    with pytest.raises(leadflow.ConfigError) as info:
+        leadflow.Pack.from_dict({**SPIN, "limits": pack_limits}, limits=host_limits)  # type: ignore[arg-type]
+    assert info.value.field == field
+
+
+def test_packs_read_nothing_outside_their_folder() -> None:
+    for name in ["escape-dotdot", "escape-absolute", "escape-symlink", "escape-device"]:
+        with pytest.raises(leadflow.ConfigError) as info:
+            leadflow.Pack.from_path(REPO / "tests" / "hostile" / "packs" / name)
+        assert info.value.field == "scripts"
+        assert "leadflow_outside_secret_token" not in str(info.value)
+    assert leadflow.Pack.from_path(REPO / "examples" / "packs" / "b2b-saas").name == PACK.name

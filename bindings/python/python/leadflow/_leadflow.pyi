@@ -3,7 +3,7 @@
 import datetime
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final, Literal, final, overload
+from typing import Any, Final, Literal, TypedDict, final, overload
 
 __all__ = [
     "AlreadyConverted",
@@ -59,6 +59,20 @@ _Record = Mapping[str, Any] | str
 _Time = str | datetime.datetime
 _Dimension = Literal["stage", "status", "opportunity_stage"]
 _Json = dict[str, Any]
+
+class _Limits(TypedDict, total=False):
+    """The host's sandbox ceilings (docs/sandbox.md); a pack may only lower them."""
+
+    max_operations: int
+    max_call_depth: int
+    max_expr_depth: int
+    max_string_size: int
+    max_array_size: int
+    max_map_size: int
+    lead_time_us: int
+    batch_time_ms: int | None
+    max_file_bytes: int
+    max_pack_bytes: int
 
 # --- errors -------------------------------------------------------------------------
 
@@ -380,11 +394,15 @@ class Pack:
     """A compiled rule pack; immutable, thread-safe and picklable."""
 
     @staticmethod
-    def from_path(path: str | os.PathLike[str]) -> Pack: ...
+    def from_path(path: str | os.PathLike[str], *, limits: _Limits | None = None) -> Pack: ...
     @staticmethod
-    def from_str(text: str, format: _PackFormat = "toml", file: str | None = None) -> Pack: ...
+    def from_str(
+        text: str, format: _PackFormat = "toml", file: str | None = None, *, limits: _Limits | None = None
+    ) -> Pack: ...
     @staticmethod
-    def from_dict(pack: Mapping[str, Any]) -> Pack: ...
+    def from_dict(pack: Mapping[str, Any], *, limits: _Limits | None = None) -> Pack: ...
+    @property
+    def limits(self) -> _Limits: ...
     @staticmethod
     def _from_sources(sources: str, version: str) -> Pack: ...
     def __reduce__(self) -> tuple[Any, tuple[str, str]]: ...
