@@ -223,6 +223,7 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Parse);
         assert_eq!((e.line(), e.column()), (Some(3), Some(1)));
         assert_eq!(e.details(), Some(&serde_json::json!({"index": 2})));
+        assert_eq!(e.record(), Some("d"));
         // An array that is never closed after a complete element is one error too.
         let out = parse_records::<Lead>(&format!("[{A},"));
         assert_eq!(ids(&out), [Some("a"), None]);

@@ -426,12 +426,14 @@ impl ArrayCursor {
             return Some(self.error(index, here, &msg));
         }
         let start = self.elem_start;
-        self.elem.clear();
-        Some(self.error(
+        let mut rec = self.error(
             index,
             start,
             "the input ends inside this element (the array is cut off here)",
-        ))
+        );
+        rec.value = rec.value.map_err(|e| named(e, &self.elem));
+        self.elem.clear();
+        Some(rec)
     }
 
     fn element(&mut self, index: &mut usize) -> RawRecord {
