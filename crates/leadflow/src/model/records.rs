@@ -263,7 +263,7 @@ impl<R: BufRead> RecordReader<R> {
                 return Ok(self.array.at_end(&mut self.index));
             }
             if let Some(rec) = self.array.step(&mut self.index) {
-                if self.array.stop {
+                if self.array.phase == Phase::Stopped {
                     self.state = State::Done;
                 }
                 return Ok(Some(rec));
@@ -329,6 +329,17 @@ fn line_record(bytes: &[u8], line: u32, index: usize) -> Option<RawRecord> {
     })
 }
 
+/// Where the array reading is.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    #[default]
+    BeforeOpen,
+    Elements,
+    AfterClose,
+    /// Content after the array was reported; nothing more is read.
+    Stopped,
+}
+
 /// Element-by-element reading of one JSON array.
 #[derive(Debug, Default)]
 struct ArrayCursor {
@@ -336,12 +347,9 @@ struct ArrayCursor {
     cursor: usize,
     /// Line and column of `buf[cursor]`.
     pos: (u32, u32),
-    opened: bool,
-    closed: bool,
+    phase: Phase,
     /// A comma was read and no element has started since.
     after_comma: bool,
-    /// Set after an error that ends the reading (content after the array).
-    stop: bool,
     elem: Vec<u8>,
     elem_start: (u32, u32),
     nesting: Nesting,
@@ -360,17 +368,19 @@ impl ArrayCursor {
                 (here.0, here.1.saturating_add(1))
             };
             let ws = b.is_ascii_whitespace();
-            if !self.opened {
+            if self.phase == Phase::BeforeOpen {
                 // The layout check saw `[` as the first non-blank byte.
-                self.opened = b == b'[';
+                if b == b'[' {
+                    self.phase = Phase::Elements;
+                }
                 continue;
             }
-            if self.closed {
+            if self.phase != Phase::Elements {
                 if ws {
                     continue;
                 }
-                self.stop = true;
-                return Some(self.error(
+                self.phase = Phase::Stopped;
+                return Some(Self::error(
                     index,
                     here,
                     "unexpected content after the end of the array (the rest is not read)",
@@ -381,19 +391,19 @@ impl ArrayCursor {
                     b',' => {
                         return Some(if self.elem.is_empty() {
                             self.after_comma = true;
-                            self.error(index, here, "missing element (two commas in a row)")
+                            Self::error(index, here, "missing element (two commas in a row)")
                         } else {
                             self.after_comma = true;
                             self.element(index)
                         });
                     }
                     b']' => {
-                        self.closed = true;
+                        self.phase = Phase::AfterClose;
                         if !self.elem.is_empty() {
                             return Some(self.element(index));
                         }
                         if self.after_comma {
-                            return Some(self.error(index, here, "missing element before `]`"));
+                            return Some(Self::error(index, here, "missing element before `]`"));
                         }
                         continue;
                     }
@@ -413,20 +423,20 @@ impl ArrayCursor {
 
     /// The end of the input: a cut-off element or an unclosed array is one error entry.
     fn at_end(&mut self, index: &mut usize) -> Option<RawRecord> {
-        if self.closed || !self.opened {
+        if self.phase != Phase::Elements {
             return None;
         }
-        self.closed = true;
+        self.phase = Phase::AfterClose;
         if self.elem.is_empty() {
             let here = self.pos;
             let msg = format!(
                 "the array is not closed: the input ends at line {}, column {}",
                 here.0, here.1
             );
-            return Some(self.error(index, here, &msg));
+            return Some(Self::error(index, here, &msg));
         }
         let start = self.elem_start;
-        let mut rec = self.error(
+        let mut rec = Self::error(
             index,
             start,
             "the input ends inside this element (the array is cut off here)",
@@ -467,7 +477,7 @@ impl ArrayCursor {
         }
     }
 
-    fn error(&mut self, index: &mut usize, at: (u32, u32), message: &str) -> RawRecord {
+    fn error(index: &mut usize, at: (u32, u32), message: &str) -> RawRecord {
         let i = *index;
         *index += 1;
         let err = Error::new(ErrorKind::Parse, format!("element {i}: {message}"))
@@ -484,7 +494,7 @@ impl ArrayCursor {
 }
 
 /// Nesting of brackets outside strings: enough to find where a JSON value ends
-/// without parsing it (serde_json parses; this only finds the boundaries).
+/// without parsing it (`serde_json` parses; this only finds the boundaries).
 #[derive(Debug, Default, Clone, Copy)]
 struct Nesting {
     depth: u32,
@@ -534,7 +544,7 @@ fn closes_within(bytes: &[u8]) -> bool {
     Nesting::default().feed_all(bytes)
 }
 
-/// serde_json's message without its " at line L column C" (positions are
+/// `serde_json`'s message without its " at line L column C" (positions are
 /// relative to the record; the error carries the absolute ones).
 fn bare_message(e: &serde_json::Error) -> String {
     let full = e.to_string();
