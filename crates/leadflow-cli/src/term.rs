@@ -3,7 +3,7 @@
 //! A lead's owner name `ana\x1b]0;pwned\x07\x1b[2J` printed raw would retitle the
 //! operator's window and clear the screen; every human-readable output goes
 //! through [`escape`] (one value) or [`escape_text`] (a multi-line report).
-//! JSON output goes through [`json_line`] / [`write_json`]: serde_json already
+//! JSON output goes through [`json_line`] / [`write_json`]: `serde_json` already
 //! escapes C0 controls, and these also escape DEL and C1 (still lossless JSON).
 
 use std::borrow::Cow;
@@ -47,7 +47,7 @@ fn escape_keeping(s: &str, keep: Option<char>) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A serde_json formatter (compact or pretty) that also writes DEL and C1
+/// A `serde_json` formatter (compact or pretty) that also writes DEL and C1
 /// controls as `\u` escapes.
 #[derive(Debug, Clone, Default)]
 struct TermSafe<F>(F);

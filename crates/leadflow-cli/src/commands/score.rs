@@ -50,7 +50,9 @@ pub struct Args {
     /// Output file (default: standard output).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Input format (default: from the extension: .csv, .json, else JSON Lines).
+    /// Input format (default: from the extension: .csv, else JSON). `json` and `jsonl`
+    /// read alike: a JSON array (element by element), one object, or JSON Lines,
+    /// decided from the text.
     #[arg(long, value_enum)]
     pub input_format: Option<InFormat>,
     /// Pipeline config (JSON, YAML or TOML) for stage moves (default: built-in stages).
@@ -254,7 +256,7 @@ impl Scorer<'_> {
         let id = match &raw.value {
             Ok(v) => v.get("id").cloned().unwrap_or(Value::Null),
             // A record that does not parse is named when its id was readable.
-            Err(e) => e.record().map_or(Value::Null, |r| Value::from(r)),
+            Err(e) => e.record().map_or(Value::Null, Value::from),
         };
         match raw.parse::<Lead>().and_then(|lead| self.evaluate(lead)) {
             Ok(v) => v,
