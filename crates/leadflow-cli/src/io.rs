@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use leadflow::model::RecordReader;
+use leadflow::model::{RecordReader, RecordText};
 use leadflow::{Error, Result};
 
 /// Reads a whole input file, or standard input for `-`.
@@ -34,7 +34,10 @@ pub fn open_input(path: &Path) -> Result<Box<dyn std::io::BufRead>> {
 /// Each bad record is one entry naming its line (or index); the items' `Err` is a
 /// failed read of the file itself, named after it. Every command that reads
 /// record files reads them through this.
-pub fn records(path: &Path) -> Result<impl Iterator<Item = Result<leadflow::model::RawRecord>>> {
+/// Records come unparsed (`RecordText::parse`), so `score` parses them on its workers.
+pub fn records(path: &Path) -> Result<impl Iterator<Item = Result<RecordText>>> {
     let file = path.display().to_string();
-    Ok(RecordReader::new(open_input(path)?).map(move |r| r.map_err(|e| e.with_file(file.clone()))))
+    Ok(RecordReader::new(open_input(path)?)
+        .texts()
+        .map(move |r| r.map_err(|e| e.with_file(file.clone()))))
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use leadflow::lifecycle::Pipeline;
-use leadflow::model::RawRecord;
+use leadflow::model::{RawRecord, RecordText};
 use leadflow::rules::CompiledPack;
 use leadflow::{Error, Lead, Result, Timestamp};
 use rayon::prelude::*;
@@ -105,8 +105,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         explain: args.explain,
     };
     let mut failed = 0usize;
-    let mut chunk: Vec<RawRecord> = Vec::with_capacity(CHUNK);
-    let mut flush = |chunk: &mut Vec<RawRecord>, sink: &mut Sink| -> Result<()> {
+    // Records stay unparsed text until a worker takes them: the chunk holds
+    // bytes, not JSON trees, and parsing runs on every core.
+    let mut chunk: Vec<RecordText> = Vec::with_capacity(CHUNK);
+    let mut flush = |chunk: &mut Vec<RecordText>, sink: &mut Sink| -> Result<()> {
         let rows: Vec<Value> = chunk.par_drain(..).map(|raw| scorer.one(raw)).collect();
         for r in &rows {
             if r.get("error").is_some() {
@@ -119,7 +121,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         }
         Ok(())
     };
-    let mut feed = |item: RawRecord, sink: &mut Sink| -> Result<()> {
+    let mut feed = |item: RecordText, sink: &mut Sink| -> Result<()> {
         chunk.push(item);
         if chunk.len() >= CHUNK {
             flush(&mut chunk, sink)?;
@@ -150,7 +152,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                     in_array: false,
                     value,
                 };
-                feed(raw, &mut sink)?;
+                feed(RecordText::from(raw), &mut sink)?;
             }
         }
     }
@@ -251,7 +253,8 @@ struct Scorer<'a> {
 }
 
 impl Scorer<'_> {
-    fn one(&self, raw: RawRecord) -> Value {
+    fn one(&self, text: RecordText) -> Value {
+        let raw = text.into_record();
         let line = raw.line;
         let id = match &raw.value {
             Ok(v) => v.get("id").cloned().unwrap_or(Value::Null),

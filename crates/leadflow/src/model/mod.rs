@@ -15,4 +15,4 @@ pub use history::{Dimension, Transition, TransitionKind};
 pub use lead::{ConversionRef, Lead, QualificationState, ScoreState};
 pub use opportunity::{ForecastCategory, Opportunity};
 pub use parse::{Record, parse_records, split_records};
-pub use records::{RawRecord, RecordReader};
+pub use records::{RawRecord, RecordReader, RecordText, RecordTexts};

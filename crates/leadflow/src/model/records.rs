@@ -63,6 +63,85 @@ impl RawRecord {
     }
 }
 
+/// One record as cut from the input, not parsed yet: parsing ([`into_record`],
+/// [`parse`]) can run on another thread than the reading.
+///
+/// [`into_record`]: RecordText::into_record
+/// [`parse`]: RecordText::parse
+#[derive(Debug)]
+pub struct RecordText {
+    /// Position among the records of the text (0-based; error entries count).
+    pub index: usize,
+    /// 1-based line the record starts on.
+    pub line: u32,
+    /// 1-based (byte) column the record starts at.
+    pub column: u32,
+    /// The record is an element of a JSON array.
+    pub in_array: bool,
+    body: Body,
+}
+
+#[derive(Debug)]
+enum Body {
+    Text(Vec<u8>),
+    Value(Value),
+    Error(Error),
+}
+
+impl RecordText {
+    /// Parses the JSON: a syntax error or a line that is not UTF-8 is a
+    /// `ParseError` naming the line and column (and, in an array, the index),
+    /// and the record id when it comes before the damage.
+    pub fn into_record(self) -> RawRecord {
+        let (index, line, column, in_array) = (self.index, self.line, self.column, self.in_array);
+        let value = match self.body {
+            Body::Value(v) => Ok(v),
+            Body::Error(e) => Err(e),
+            Body::Text(text) if in_array => element_value(&text, index, line, column),
+            Body::Text(text) => line_value(&text, line, column),
+        };
+        RawRecord {
+            index,
+            line,
+            column,
+            in_array,
+            value,
+        }
+    }
+
+    /// Parses the record as `T` (see [`RawRecord::parse`]).
+    pub fn parse<T: Record>(self) -> Result<T> {
+        self.into_record().parse()
+    }
+}
+
+/// A record read some other way (a CSV row) joins the same pipeline.
+impl From<RawRecord> for RecordText {
+    fn from(r: RawRecord) -> Self {
+        RecordText {
+            index: r.index,
+            line: r.line,
+            column: r.column,
+            in_array: r.in_array,
+            body: match r.value {
+                Ok(v) => Body::Value(v),
+                Err(e) => Body::Error(e),
+            },
+        }
+    }
+}
+
+/// [`RecordReader`] yielding records unparsed (see [`RecordReader::texts`]).
+#[derive(Debug)]
+pub struct RecordTexts<R>(RecordReader<R>);
+
+impl<R: BufRead> Iterator for RecordTexts<R> {
+    type Item = Result<RecordText>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next_text()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Start,
@@ -113,8 +192,13 @@ impl<R: BufRead> RecordReader<R> {
         Ok(Some((self.lines_read, buf)))
     }
 
+    /// The records unparsed, to parse them elsewhere (for example in parallel).
+    pub fn texts(self) -> RecordTexts<R> {
+        RecordTexts(self)
+    }
+
     /// Decides the layout from the first non-blank line (and as few lines after it as needed).
-    fn start(&mut self) -> std::io::Result<Option<RawRecord>> {
+    fn start(&mut self) -> std::io::Result<Option<RecordText>> {
         let (first_no, first) = loop {
             let Some((n, mut line)) = self.raw_line()? else {
                 self.state = State::Done;
@@ -146,12 +230,12 @@ impl<R: BufRead> RecordReader<R> {
                 if let Some(v) = self.single_object()? {
                     self.state = State::Done;
                     self.ahead.clear();
-                    return Ok(Some(RawRecord {
+                    return Ok(Some(RecordText {
                         index: 0,
                         line: first_no,
                         column,
                         in_array: false,
-                        value: Ok(v),
+                        body: Body::Value(v),
                     }));
                 }
                 self.state = State::Lines;
@@ -218,7 +302,7 @@ impl<R: BufRead> RecordReader<R> {
         })
     }
 
-    fn next_line_record(&mut self) -> std::io::Result<Option<RawRecord>> {
+    fn next_line_record(&mut self) -> std::io::Result<Option<RecordText>> {
         loop {
             let (n, owned);
             if let Some((no, line)) = self.ahead.pop_front() {
@@ -256,7 +340,7 @@ impl<R: BufRead> RecordReader<R> {
         Ok(n > 0)
     }
 
-    fn next_element(&mut self) -> std::io::Result<Option<RawRecord>> {
+    fn next_element(&mut self) -> std::io::Result<Option<RecordText>> {
         loop {
             if self.array.cursor == self.array.buf.len() && !self.refill()? {
                 self.state = State::Done;
@@ -276,6 +360,12 @@ impl<R: BufRead> Iterator for RecordReader<R> {
     type Item = Result<RawRecord>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        self.next_text().map(|r| r.map(RecordText::into_record))
+    }
+}
+
+impl<R: BufRead> RecordReader<R> {
+    fn next_text(&mut self) -> Option<Result<RecordText>> {
         loop {
             let step = match self.state {
                 State::Done => return None,
@@ -296,36 +386,59 @@ impl<R: BufRead> Iterator for RecordReader<R> {
 }
 
 /// One JSON Lines line (with or without its `\n`); `None` for a blank line.
-fn line_record(bytes: &[u8], line: u32, index: usize) -> Option<RawRecord> {
+fn line_record(bytes: &[u8], line: u32, index: usize) -> Option<RecordText> {
     let text = bytes.trim_ascii();
     if text.is_empty() {
         return None;
     }
     let lead = bytes.len() - bytes.trim_ascii_start().len();
-    let column = to_u32(lead + 1);
-    let value = serde_json::from_slice::<Value>(text).map_err(|e| {
+    Some(RecordText {
+        index,
+        line,
+        column: to_u32(lead + 1),
+        in_array: false,
+        body: Body::Text(text.to_vec()),
+    })
+}
+
+/// Parses one line's JSON (`text` starts at `column`).
+fn line_value(text: &[u8], line: u32, column: u32) -> Result<Value> {
+    serde_json::from_slice::<Value>(text).map_err(|e| {
         let (message, col) = match std::str::from_utf8(text) {
-            Err(u) => (
-                format!(
-                    "line {line}: not valid UTF-8 (byte 0x{:02X} at column {})",
-                    text[u.valid_up_to()],
-                    to_u32(lead + u.valid_up_to() + 1)
-                ),
-                to_u32(lead + u.valid_up_to() + 1),
-            ),
+            Err(u) => {
+                let col = column.saturating_add(to_u32(u.valid_up_to()));
+                let byte = text[u.valid_up_to()];
+                (
+                    format!("line {line}: not valid UTF-8 (byte 0x{byte:02X} at column {col})"),
+                    col,
+                )
+            }
             Ok(_) => (
                 format!("line {line}: {}", bare_message(&e)),
-                column + to_u32(e.column().saturating_sub(1)),
+                column.saturating_add(to_u32(e.column().saturating_sub(1))),
             ),
         };
         named(Error::new(ErrorKind::Parse, message).at(line, col), text)
-    });
-    Some(RawRecord {
-        index,
-        line,
-        column,
-        in_array: false,
-        value,
+    })
+}
+
+/// Parses one array element's JSON (`text` starts at `line`, `column`).
+fn element_value(text: &[u8], index: usize, line: u32, column: u32) -> Result<Value> {
+    serde_json::from_slice::<Value>(text).map_err(|e| {
+        // serde's position is relative to the element; make it absolute.
+        let (l, c) = (to_u32(e.line()), to_u32(e.column()));
+        let at = match l {
+            0 => (line, column),
+            1 => (line, column + c.saturating_sub(1)),
+            _ => (line + l - 1, c),
+        };
+        let err = Error::new(
+            ErrorKind::Parse,
+            format!("element {index}: {}", bare_message(&e)),
+        )
+        .at(at.0, at.1)
+        .with_details(json!({ "index": index }));
+        named(err, text)
     })
 }
 
@@ -357,7 +470,7 @@ struct ArrayCursor {
 
 impl ArrayCursor {
     /// Consumes bytes until an element (or an error entry) is complete.
-    fn step(&mut self, index: &mut usize) -> Option<RawRecord> {
+    fn step(&mut self, index: &mut usize) -> Option<RecordText> {
         while self.cursor < self.buf.len() {
             let b = self.buf[self.cursor];
             let here = self.pos;
@@ -422,7 +535,7 @@ impl ArrayCursor {
     }
 
     /// The end of the input: a cut-off element or an unclosed array is one error entry.
-    fn at_end(&mut self, index: &mut usize) -> Option<RawRecord> {
+    fn at_end(&mut self, index: &mut usize) -> Option<RecordText> {
         if self.phase != Phase::Elements {
             return None;
         }
@@ -441,54 +554,40 @@ impl ArrayCursor {
             start,
             "the input ends inside this element (the array is cut off here)",
         );
-        rec.value = rec.value.map_err(|e| named(e, &self.elem));
+        if let Body::Error(e) = rec.body {
+            rec.body = Body::Error(named(e, &self.elem));
+        }
         self.elem.clear();
         Some(rec)
     }
 
-    fn element(&mut self, index: &mut usize) -> RawRecord {
+    fn element(&mut self, index: &mut usize) -> RecordText {
         let i = *index;
         *index += 1;
         let (line, column) = self.elem_start;
-        let text = self.elem.trim_ascii_end();
-        let value = serde_json::from_slice::<Value>(text).map_err(|e| {
-            // serde's position is relative to the element; make it absolute.
-            let (l, c) = (to_u32(e.line()), to_u32(e.column()));
-            let at = match l {
-                0 => (line, column),
-                1 => (line, column + c.saturating_sub(1)),
-                _ => (line + l - 1, c),
-            };
-            let err = Error::new(
-                ErrorKind::Parse,
-                format!("element {i}: {}", bare_message(&e)),
-            )
-            .at(at.0, at.1)
-            .with_details(json!({ "index": i }));
-            named(err, text)
-        });
-        self.elem.clear();
-        RawRecord {
+        let mut text = std::mem::take(&mut self.elem);
+        text.truncate(text.trim_ascii_end().len());
+        RecordText {
             index: i,
             line,
             column,
             in_array: true,
-            value,
+            body: Body::Text(text),
         }
     }
 
-    fn error(index: &mut usize, at: (u32, u32), message: &str) -> RawRecord {
+    fn error(index: &mut usize, at: (u32, u32), message: &str) -> RecordText {
         let i = *index;
         *index += 1;
         let err = Error::new(ErrorKind::Parse, format!("element {i}: {message}"))
             .at(at.0, at.1)
             .with_details(json!({ "index": i }));
-        RawRecord {
+        RecordText {
             index: i,
             line: at.0,
             column: at.1,
             in_array: true,
-            value: Err(err),
+            body: Body::Error(err),
         }
     }
 }
