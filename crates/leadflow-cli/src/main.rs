@@ -2,6 +2,7 @@
 
 mod commands;
 mod io;
+mod term;
 
 use std::process::ExitCode;
 
@@ -77,7 +78,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", term::escape(&e.to_string()));
             ExitCode::from(2)
         }
     }

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use leadflow::Result;
 use leadflow::model::{Lead, parse_records};
+
+use crate::term::escape;
 use leadflow::rules::CompiledPack;
 
 #[derive(Debug, clap::Args)]
@@ -29,22 +31,31 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let pack = match CompiledPack::load(&args.pack) {
         Ok(p) => p,
         Err(e) => {
-            println!("{}: does not compile: {e}", args.pack.display());
+            println!(
+                "{}",
+                escape(&format!("{}: does not compile: {e}", args.pack.display()))
+            );
             return Ok(ExitCode::FAILURE);
         }
     };
-    let (text, default_now) = match &args.sample {
-        Some(p) => (crate::io::read_input(p)?, None),
-        None => (
-            super::demo::SAMPLE_LEADS.to_owned(),
-            Some(super::demo::DEMO_NOW),
-        ),
-    };
+    let default_now = args.sample.is_none().then_some(super::demo::DEMO_NOW);
     let now = super::score::resolve_now(args.now.as_deref().or(default_now))?;
-    let sample: Vec<Lead> = parse_records(&text)
-        .into_iter()
-        .filter_map(Result::ok)
-        .collect();
+    let sample: Vec<Lead> = match &args.sample {
+        Some(p) => {
+            let mut leads = Vec::new();
+            for raw in crate::io::records(p)? {
+                // Bad sample records are skipped: lints are about the pack.
+                if let Ok(lead) = raw?.parse::<Lead>() {
+                    leads.push(lead);
+                }
+            }
+            leads
+        }
+        None => parse_records(super::demo::SAMPLE_LEADS)
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect(),
+    };
     let lints = pack.lint(&sample, now);
     if args.json {
         let report = serde_json::json!({
@@ -64,7 +75,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         .count();
     println!(
         "{}: compiles; {} rules ({native} native, {} script)",
-        pack.id(),
+        escape(pack.id()),
         pack.rules().len(),
         pack.rules().len() - native
     );
@@ -79,7 +90,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             }
         );
     }
-    println!("features: {}", pack.features().join(", "));
+    println!("features: {}", escape(&pack.features().join(", ")));
     println!();
     println!(
         "{:<28} {:<6} {:<11} {:<7} where",
@@ -91,9 +102,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             (Some(f), None) => f.clone(),
             _ => String::new(),
         };
+        let place = escape(&place);
         println!(
             "{:<28} {:<6} {:<11} {:<7} {place}",
-            r.name,
+            escape(&r.name),
             format!("{:?}", r.kind).to_lowercase(),
             r.axis.as_str(),
             format!("{:?}", r.tier).to_lowercase()
@@ -107,7 +119,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         println!(
             "warning [{}]: {}",
             serde_json::to_value(l.kind)?.as_str().unwrap_or_default(),
-            l.message
+            escape(&l.message)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use leadflow::convert::{ConvertOptions, MatchIndex, convert_indexed, plan_indexed};
 use leadflow::lifecycle::Pipeline;
-use leadflow::model::{Record, parse_records};
+use leadflow::model::Record;
 use leadflow::{Account, Contact, Error, Lead, Result, parse_timestamp};
 use serde_json::{Value, json};
 
@@ -62,9 +62,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = 0usize;
     for path in &args.leads {
-        let text = crate::io::read_input(path)?;
-        for (i, parsed) in parse_records::<Lead>(&text).into_iter().enumerate() {
-            let line = match parsed {
+        for raw in crate::io::records(path)? {
+            let raw = raw?;
+            let i = raw.index;
+            let line = match raw.parse::<Lead>() {
                 Err(e) => {
                     failed += 1;
                     error_line(None, &e.with_file(path.display().to_string()), i)
@@ -85,7 +86,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                     })
                 }
             };
-            writeln!(out, "{line}")?;
+            crate::term::write_json(&mut out, &line)?;
+            out.write_all(b"\n")?;
         }
     }
     out.flush()?;
@@ -102,9 +104,8 @@ fn load<T: Record>(path: Option<&PathBuf>) -> Result<Vec<T>> {
     let Some(path) = path else {
         return Ok(Vec::new());
     };
-    let text = crate::io::read_input(path)?;
-    parse_records::<T>(&text)
-        .into_iter()
+    crate::io::records(path)?
+        .map(|raw| raw?.parse::<T>())
         .collect::<Result<Vec<T>>>()
         .map_err(|e| e.with_file(path.display().to_string()))
 }

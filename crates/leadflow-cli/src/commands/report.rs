@@ -105,7 +105,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     }
     let json_to_stdout = args.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
     if let Some(p) = &args.json {
-        let text = serde_json::to_string_pretty(&report)?;
+        let text = crate::term::json_pretty(&report)?;
         if json_to_stdout {
             println!("{text}");
         } else {
@@ -115,7 +115,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     }
     if !json_to_stdout {
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(render_text(&report).as_bytes());
+        let text = render_text(&report);
+        let _ = out.write_all(crate::term::escape_text(&text).as_bytes());
     }
     if bad > 0 {
         eprintln!("warning: {bad} invalid records skipped (see above)");
@@ -191,11 +192,12 @@ impl ErrorLog {
     }
 }
 
-/// Reads up to `BATCH_LINES` lines into `buf` (cleared first); returns how many.
-fn read_batch(reader: &mut impl BufRead, buf: &mut String) -> std::io::Result<u32> {
+/// Reads up to `BATCH_LINES` lines into `buf` (cleared first) as bytes, so a
+/// line that is not UTF-8 is one bad record, not a failed read; returns how many.
+fn read_batch(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<u32> {
     buf.clear();
     let mut n = 0;
-    while (n as usize) < BATCH_LINES && reader.read_line(buf)? > 0 {
+    while (n as usize) < BATCH_LINES && reader.read_until(b'\n', buf)? > 0 {
         n += 1;
     }
     Ok(n)
@@ -203,14 +205,28 @@ fn read_batch(reader: &mut impl BufRead, buf: &mut String) -> std::io::Result<u3
 
 /// Adds a batch of lines (the first one is line `first_line` of the file).
 fn add_batch(
-    batch: &str,
+    batch: &[u8],
     first_line: u32,
     kind: Kind,
     acc: &mut MetricsAccumulator,
     log: &mut ErrorLog,
 ) {
-    for (i, line) in (first_line..).zip(batch.lines()) {
-        let text = line.trim();
+    for (i, line) in (first_line..).zip(batch.split_inclusive(|&b| b == b'\n')) {
+        // A UTF-8 BOM starts the file, not its first record.
+        let line = match line.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) if i == 1 => rest,
+            _ => line,
+        };
+        let text = match std::str::from_utf8(line) {
+            Ok(t) => t.trim(),
+            Err(u) => {
+                let col = u32::try_from(u.valid_up_to() + 1).unwrap_or(u32::MAX);
+                let byte = line[u.valid_up_to()];
+                let msg = format!("line {i}: not valid UTF-8 (byte 0x{byte:02X} at column {col})");
+                log.push(i, Error::parse(msg).at(i, col));
+                continue;
+            }
+        };
         if !text.is_empty()
             && let Err(e) = add_line(text, kind, acc)
         {
@@ -236,7 +252,7 @@ fn stream(path: &Path, kind: Kind, acc: &mut MetricsAccumulator, jobs: Option<u1
             .map_err(|e| Error::config(format!("cannot start {threads} threads: {e}")))?;
         pool.install(|| stream_parallel(reader, kind, acc, &mut log))?;
     } else {
-        let (mut buf, mut first_line) = (String::new(), 1u32);
+        let (mut buf, mut first_line) = (Vec::new(), 1u32);
         loop {
             let n = read_batch(&mut reader, &mut buf)?;
             if n == 0 {
@@ -249,7 +265,8 @@ fn stream(path: &Path, kind: Kind, acc: &mut MetricsAccumulator, jobs: Option<u1
     log.trim();
     for (n, e) in log.first {
         let col = e.column().unwrap_or(1);
-        eprintln!("{}", e.with_file(path.display().to_string()).at(n, col));
+        let e = e.with_file(path.display().to_string()).at(n, col);
+        eprintln!("{}", crate::term::escape(&e.to_string()));
     }
     Ok(log.count)
 }
@@ -265,7 +282,7 @@ fn stream_parallel(
     // The reader is shared: whichever worker is free reads the next batch, so
     // reading overlaps parsing and each worker merges its partial only once.
     let batches = std::iter::from_fn(move || {
-        let mut buf = String::new();
+        let mut buf = Vec::new();
         match read_batch(&mut reader, &mut buf) {
             Ok(0) => None,
             Ok(n) => {

@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use leadflow::model::{Account, Contact, Lead, parse_records};
+use leadflow::model::{Account, Contact, Lead};
 use leadflow::routing::{ExistingAccounts, Router, RoutingConfig, RoutingState};
 use leadflow::{Error, Result, parse_timestamp};
 use serde_json::json;
+
+use crate::term::json_line;
 
 /// Arguments of `leadflow route` (the help text is on the subcommand in `main.rs`).
 #[derive(Debug, clap::Args)]
@@ -58,16 +60,16 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let mut lines = Vec::new();
     let mut bad = 0usize;
     for path in &args.leads {
-        for lead in parse_records::<Lead>(&crate::io::read_input(path)?) {
-            match lead {
+        for raw in crate::io::records(path)? {
+            match raw?.parse::<Lead>() {
                 Ok(lead) => {
                     let a = router.assign_mut(&lead, &mut state, now);
-                    lines.push(serde_json::to_string(&a).map_err(Error::from)?);
+                    lines.push(json_line(&a)?);
                 }
                 Err(e) => {
                     bad += 1;
                     let e = e.with_file(path.display().to_string());
-                    lines.push(json!({ "error": e }).to_string());
+                    lines.push(json_line(&json!({ "error": e }))?);
                 }
             }
         }
@@ -84,8 +86,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 }
 
 fn read_all<T: leadflow::Record>(path: &Path) -> Result<Vec<T>> {
-    parse_records::<T>(&crate::io::read_input(path)?)
-        .into_iter()
+    crate::io::records(path)?
+        .map(|raw| raw?.parse::<T>())
         .collect::<Result<Vec<T>>>()
         .map_err(|e| e.with_file(path.display().to_string()))
 }

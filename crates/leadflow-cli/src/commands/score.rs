@@ -6,12 +6,12 @@
 //! failure is an error line/row in the output), 2 for a fatal error (bad pack,
 //! unreadable input).
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use leadflow::lifecycle::Pipeline;
-use leadflow::model::{Record, split_records};
+use leadflow::model::{RawRecord, RecordText};
 use leadflow::rules::CompiledPack;
 use leadflow::{Error, Lead, Result, Timestamp};
 use rayon::prelude::*;
@@ -50,7 +50,9 @@ pub struct Args {
     /// Output file (default: standard output).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Input format (default: from the extension: .csv, .json, else JSON Lines).
+    /// Input format (default: from the extension: .csv, else JSON). `json` and `jsonl`
+    /// read alike: a JSON array (element by element), one object, or JSON Lines,
+    /// decided from the text.
     #[arg(long, value_enum)]
     pub input_format: Option<InFormat>,
     /// Pipeline config (JSON, YAML or TOML) for stage moves (default: built-in stages).
@@ -85,7 +87,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    let mut sink = Sink::new(out, args.format, args.explain)?;
+    // CSV cells are data and stay byte-exact in files; on a terminal they are escaped.
+    let on_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let mut sink = Sink::new(out, args.format, args.explain, on_terminal)?;
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
@@ -101,12 +105,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         explain: args.explain,
     };
     let mut failed = 0usize;
-    let mut chunk: Vec<(usize, Result<Value>)> = Vec::with_capacity(CHUNK);
-    let mut flush = |chunk: &mut Vec<(usize, Result<Value>)>, sink: &mut Sink| -> Result<()> {
-        let rows: Vec<Value> = chunk
-            .par_drain(..)
-            .map(|(line, rec)| scorer.one(line, rec))
-            .collect();
+    // Records stay unparsed text until a worker takes them: the chunk holds
+    // bytes, not JSON trees, and parsing runs on every core.
+    let mut chunk: Vec<RecordText> = Vec::with_capacity(CHUNK);
+    let mut flush = |chunk: &mut Vec<RecordText>, sink: &mut Sink| -> Result<()> {
+        let rows: Vec<Value> = chunk.par_drain(..).map(|raw| scorer.one(raw)).collect();
         for r in &rows {
             if r.get("error").is_some() {
                 failed += 1;
@@ -118,7 +121,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         }
         Ok(())
     };
-    let mut feed = |item: (usize, Result<Value>), sink: &mut Sink| -> Result<()> {
+    let mut feed = |item: RecordText, sink: &mut Sink| -> Result<()> {
         chunk.push(item);
         if chunk.len() >= CHUNK {
             flush(&mut chunk, sink)?;
@@ -126,24 +129,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         Ok(())
     };
     match format {
-        InFormat::Json => {
-            let text = crate::io::read_input(&args.input)?;
-            for (i, rec) in split_records(&text).into_iter().enumerate() {
-                feed((i + 1, rec), &mut sink)?;
-            }
-        }
-        InFormat::Jsonl => {
-            let reader = crate::io::open_input(&args.input)?;
-            for (i, line) in reader.lines().enumerate() {
-                let line = line?;
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let rec = serde_json::from_str::<Value>(&line).map_err(|e| {
-                    Error::parse(format!("line {}: {e}", i + 1))
-                        .at(u32::try_from(i + 1).unwrap_or(u32::MAX), 0)
-                });
-                feed((i + 1, rec), &mut sink)?;
+        // Both read the same way: the layout is decided from the text itself.
+        InFormat::Json | InFormat::Jsonl => {
+            for raw in crate::io::records(&args.input)? {
+                feed(raw?, &mut sink)?;
             }
         }
         InFormat::Csv => {
@@ -152,10 +141,18 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 .from_reader(crate::io::open_input(&args.input)?);
             let headers = reader.headers().map_err(csv_error)?.clone();
             for (i, row) in reader.records().enumerate() {
-                let rec = row
+                let value = row
                     .map_err(csv_error)
                     .map(|r| csv_record(&headers, &r, i + 2, now));
-                feed((i + 2, rec), &mut sink)?;
+                let line = u32::try_from(i + 2).unwrap_or(u32::MAX);
+                let raw = RawRecord {
+                    index: i,
+                    line,
+                    column: 1,
+                    in_array: false,
+                    value,
+                };
+                feed(RecordText::from(raw), &mut sink)?;
             }
         }
     }
@@ -256,16 +253,15 @@ struct Scorer<'a> {
 }
 
 impl Scorer<'_> {
-    fn one(&self, line: usize, rec: Result<Value>) -> Value {
-        let id = rec
-            .as_ref()
-            .ok()
-            .and_then(|v| v.get("id").cloned())
-            .unwrap_or(Value::Null);
-        match rec
-            .and_then(Lead::from_value)
-            .and_then(|lead| self.evaluate(lead))
-        {
+    fn one(&self, text: RecordText) -> Value {
+        let raw = text.into_record();
+        let line = raw.line;
+        let id = match &raw.value {
+            Ok(v) => v.get("id").cloned().unwrap_or(Value::Null),
+            // A record that does not parse is named when its id was readable.
+            Err(e) => e.record().map_or(Value::Null, Value::from),
+        };
+        match raw.parse::<Lead>().and_then(|lead| self.evaluate(lead)) {
             Ok(v) => v,
             Err(e) => json!({"id": id, "line": line, "error": e}),
         }
@@ -299,7 +295,8 @@ impl Scorer<'_> {
 /// Writes result objects as JSON Lines or CSV.
 enum Sink {
     Jsonl(Box<dyn Write>),
-    Csv(Box<csv::Writer<Box<dyn Write>>>, bool),
+    /// The writer, `--explain`, and whether cells are escaped for a terminal.
+    Csv(Box<csv::Writer<Box<dyn Write>>>, bool, bool),
 }
 
 const CSV_HEADER: &[&str] = &[
@@ -319,7 +316,7 @@ fn io_error(e: &csv::Error) -> Error {
 }
 
 impl Sink {
-    fn new(out: Box<dyn Write>, format: OutFormat, explain: bool) -> Result<Self> {
+    fn new(out: Box<dyn Write>, format: OutFormat, explain: bool, terminal: bool) -> Result<Self> {
         if format == OutFormat::Jsonl {
             return Ok(Sink::Jsonl(out));
         }
@@ -329,17 +326,17 @@ impl Sink {
             header.push("reasons");
         }
         w.write_record(&header).map_err(|e| io_error(&e))?;
-        Ok(Sink::Csv(Box::new(w), explain))
+        Ok(Sink::Csv(Box::new(w), explain, terminal))
     }
 
     fn write(&mut self, r: &Value) -> Result<()> {
-        let (w, explain) = match self {
+        let (w, explain, terminal) = match self {
             Sink::Jsonl(out) => {
-                serde_json::to_writer(&mut *out, r)?;
+                crate::term::write_json(&mut *out, r)?;
                 out.write_all(b"\n")?;
                 return Ok(());
             }
-            Sink::Csv(w, explain) => (w, *explain),
+            Sink::Csv(w, explain, terminal) => (w, *explain, *terminal),
         };
         let cell = |k: &str| match &r[k] {
             Value::Null => String::new(),
@@ -365,13 +362,18 @@ impl Sink {
                 .collect();
             row.push(reasons.join("; "));
         }
+        if terminal {
+            for cell in &mut row {
+                *cell = crate::term::escape(cell).into_owned();
+            }
+        }
         w.write_record(&row).map_err(|e| io_error(&e))
     }
 
     fn finish(self) -> Result<()> {
         match self {
             Sink::Jsonl(mut out) => out.flush()?,
-            Sink::Csv(mut w, _) => w.flush()?,
+            Sink::Csv(mut w, _, _) => w.flush()?,
         }
         Ok(())
     }

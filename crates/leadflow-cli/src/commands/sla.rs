@@ -3,10 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use leadflow::model::{Lead, parse_records};
+use leadflow::model::Lead;
 use leadflow::routing::{SlaConfig, SlaState};
-use leadflow::{Error, Result, parse_timestamp};
+use leadflow::{Result, parse_timestamp};
 use serde_json::json;
+
+use crate::term::json_line;
 
 /// Arguments of `leadflow sla` (the help text is on the subcommand in `main.rs`).
 #[derive(Debug, clap::Args)]
@@ -43,13 +45,13 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let mut lines = Vec::new();
     let (mut bad, mut due, mut breached) = (0usize, 0usize, 0usize);
     for path in &args.leads {
-        for lead in parse_records::<Lead>(&crate::io::read_input(path)?) {
-            let lead = match lead {
+        for raw in crate::io::records(path)? {
+            let lead = match raw?.parse::<Lead>() {
                 Ok(l) => l,
                 Err(e) => {
                     bad += 1;
                     let e = e.with_file(path.display().to_string());
-                    lines.push(json!({ "error": e }).to_string());
+                    lines.push(json_line(&json!({ "error": e }))?);
                     continue;
                 }
             };
@@ -62,7 +64,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 }
             }
             if args.all {
-                lines.push(serde_json::to_string(&report).map_err(Error::from)?);
+                lines.push(json_line(&report)?);
                 continue;
             }
             for s in report.slas {
@@ -72,7 +74,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                     _ => false,
                 };
                 if show {
-                    lines.push(serde_json::to_string(&s).map_err(Error::from)?);
+                    lines.push(json_line(&s)?);
                 }
             }
         }

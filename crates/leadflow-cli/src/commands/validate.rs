@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use leadflow::Result;
 use leadflow::lifecycle::Pipeline;
-use leadflow::model::{Lead, parse_records};
+use leadflow::model::Lead;
+
+use crate::term::escape;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -26,18 +28,17 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             Ok(_) => println!("{}: valid pipeline", path.display()),
             Err(e) => {
                 bad += 1;
-                println!("{e}");
+                println!("{}", escape(&e.to_string()));
             }
         }
     }
     for path in &args.leads {
-        let text = crate::io::read_input(path)?;
-        for result in parse_records::<Lead>(&text) {
-            match result {
+        for raw in crate::io::records(path)? {
+            match raw?.parse::<Lead>() {
                 Ok(_) => good += 1,
                 Err(e) => {
                     bad += 1;
-                    println!("{}: {e}", path.display());
+                    println!("{}", escape(&format!("{}: {e}", path.display())));
                 }
             }
         }

@@ -7,6 +7,7 @@ mod history;
 mod lead;
 mod opportunity;
 pub mod parse;
+mod records;
 
 pub use account::{Account, Contact};
 pub use activity::{Activity, kinds as activity_kinds};
@@ -14,3 +15,4 @@ pub use history::{Dimension, Transition, TransitionKind};
 pub use lead::{ConversionRef, Lead, QualificationState, ScoreState};
 pub use opportunity::{ForecastCategory, MAX_AMOUNT, Opportunity};
 pub use parse::{Record, parse_records, split_records};
+pub use records::{RawRecord, RecordReader, RecordText, RecordTexts};

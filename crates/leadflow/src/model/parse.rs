@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::records::RecordReader;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Nesting limit of JSON text (`serde_json`'s recursion limit): a document whose
@@ -95,34 +96,14 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// Splits a document into record values: a JSON array, a single JSON object, or
-/// JSON Lines (one object per line; blank lines skipped). A line that is not valid
-/// JSON becomes an error entry naming its line number; the others still parse.
+/// Splits a document into record values with the [`RecordReader`]: a JSON array
+/// (read element by element), a single JSON object, or JSON Lines (blank lines
+/// skipped), after an optional UTF-8 BOM. A line or element that is not valid JSON
+/// becomes an error entry naming its position; the others still parse.
 pub fn split_records(text: &str) -> Vec<Result<Value>> {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('[') {
-        return match serde_json::from_str::<Value>(text) {
-            Ok(Value::Array(items)) => items.into_iter().map(Ok).collect(),
-            Ok(_) => vec![Err(Error::parse("expected a JSON array of records"))],
-            Err(e) => vec![Err(Error::from(e))],
-        };
-    }
-    // A single (possibly pretty-printed) object is one record.
-    if trimmed.starts_with('{')
-        && let Ok(v @ Value::Object(_)) = serde_json::from_str::<Value>(text)
-    {
-        return vec![Ok(v)];
-    }
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| {
-            let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            serde_json::from_str::<Value>(line).map_err(|e| {
-                let col = u32::try_from(e.column()).unwrap_or(0);
-                Error::new(ErrorKind::Parse, format!("line {line_no}: {e}")).at(line_no, col)
-            })
-        })
+    // Reading from memory cannot fail, so every item is a record.
+    RecordReader::new(text.as_bytes())
+        .map(|r| r.and_then(|raw| raw.value))
         .collect()
 }
 
@@ -207,5 +188,126 @@ mod tests {
         );
         assert_eq!(one.len(), 1);
         assert!(one[0].is_ok());
+    }
+
+    const A: &str = r#"{"id":"a","created_at":"2026-01-01T00:00:00Z"}"#;
+    const C: &str = r#"{"id":"c","created_at":"2026-01-01T00:00:00Z"}"#;
+
+    fn ids(out: &[Result<Lead>]) -> Vec<Option<&str>> {
+        out.iter()
+            .map(|r| r.as_ref().ok().map(|l| l.id.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn array_with_a_bad_element_keeps_the_others() {
+        let text = format!(
+            "[{A},\n {{\"id\":\"b\",\"created_at\":\"2026-01-01T00:00:00Z\",\"employees\":NaN}},\n {C}]"
+        );
+        let out = parse_records::<Lead>(&text);
+        assert_eq!(ids(&out), [Some("a"), None, Some("c")]);
+        let e = out[1].as_ref().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Parse);
+        assert_eq!(e.details(), Some(&serde_json::json!({"index": 1})));
+        assert_eq!(e.record(), Some("b"));
+        assert_eq!(e.line(), Some(2));
+        assert!(e.message().starts_with("element 1: "), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_element_is_one_entry() {
+        let out = parse_records::<Lead>(&format!("[{A}, [1, 2], {C}]"));
+        assert_eq!(ids(&out), [Some("a"), None, Some("c")]);
+    }
+
+    #[test]
+    fn truncated_array_keeps_what_came_before_the_break() {
+        let text = format!("[{A},\n{C},\n{{\"id\":\"d\",\"crea");
+        let out = parse_records::<Lead>(&text);
+        assert_eq!(ids(&out), [Some("a"), Some("c"), None]);
+        let e = out[2].as_ref().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Parse);
+        assert_eq!((e.line(), e.column()), (Some(3), Some(1)));
+        assert_eq!(e.details(), Some(&serde_json::json!({"index": 2})));
+        assert_eq!(e.record(), Some("d"));
+        // An array that is never closed after a complete element is one error too.
+        let out = parse_records::<Lead>(&format!("[{A},"));
+        assert_eq!(ids(&out), [Some("a"), None]);
+    }
+
+    #[test]
+    fn content_after_the_array_is_an_error_entry() {
+        let out = parse_records::<Lead>(&format!("[\n{A}\n]\n{C}\n"));
+        assert_eq!(ids(&out), [Some("a"), None]);
+        assert_eq!(out[1].as_ref().unwrap_err().line(), Some(4));
+    }
+
+    #[test]
+    fn bom_is_stripped_before_lines_and_arrays() {
+        let lines = parse_records::<Lead>(&format!("\u{feff}{A}\n{C}\n"));
+        assert_eq!(ids(&lines), [Some("a"), Some("c")]);
+        let array = parse_records::<Lead>(&format!("\u{feff}[{A}, {C}]"));
+        assert_eq!(ids(&array), [Some("a"), Some("c")]);
+    }
+
+    #[test]
+    fn first_line_array_then_lines_is_json_lines() {
+        let out = parse_records::<Lead>(&format!("[1, 2]\n{A}\n{C}\n"));
+        assert_eq!(ids(&out), [None, Some("a"), Some("c")]);
+        assert!(
+            out[0]
+                .as_ref()
+                .unwrap_err()
+                .message()
+                .contains("JSON object")
+        );
+        // One line that is the whole text is still an array.
+        let out = parse_records::<Lead>(&format!("[{A}, {C}]\n\n"));
+        assert_eq!(ids(&out), [Some("a"), Some("c")]);
+    }
+
+    #[test]
+    fn non_utf8_line_is_one_error_naming_its_line() {
+        let mut bytes = format!("{A}\n").into_bytes();
+        bytes.extend_from_slice(b"{\"id\":\"b\",\"company\":\"Caf\xE9\"}\n");
+        bytes.extend_from_slice(format!("{C}\n").as_bytes());
+        let out: Vec<_> = RecordReader::new(&bytes[..])
+            .map(|r| r.unwrap().parse::<Lead>())
+            .collect();
+        assert_eq!(ids(&out), [Some("a"), None, Some("c")]);
+        let e = out[1].as_ref().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Parse);
+        assert_eq!((e.line(), e.column()), (Some(2), Some(25)));
+        assert_eq!(e.record(), Some("b"));
+        assert!(e.message().contains("UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn raw_record_parse_names_the_position_of_a_validation_error() {
+        let text = format!(
+            "{A}\n\n{{\"id\":\"b\",\"created_at\":\"2026-01-01T00:00:00Z\",\"employees\":-1}}\n"
+        );
+        let out: Vec<_> = RecordReader::new(text.as_bytes())
+            .map(|r| r.unwrap().parse::<Lead>())
+            .collect();
+        let e = out[1].as_ref().unwrap_err();
+        assert_eq!((e.record(), e.line()), (Some("b"), Some(3)));
+        let arr = format!("[{A}, 5]");
+        let out: Vec<_> = RecordReader::new(arr.as_bytes())
+            .map(|r| r.unwrap().parse::<Lead>())
+            .collect();
+        let e = out[1].as_ref().unwrap_err();
+        assert_eq!(e.details(), Some(&serde_json::json!({"index": 1})));
+    }
+
+    #[test]
+    fn pretty_array_and_empty_inputs() {
+        let out = parse_records::<Lead>(&format!("[\n  {A},\n  {C}\n]\n"));
+        assert_eq!(ids(&out), [Some("a"), Some("c")]);
+        assert!(parse_records::<Lead>("[]").is_empty());
+        assert!(parse_records::<Lead>(" \n\u{feff}").len() <= 1);
+        assert!(parse_records::<Lead>("").is_empty());
+        let out = parse_records::<Lead>(&format!("[{A},,{C},]"));
+        assert_eq!(ids(&out), [Some("a"), None, Some("c"), None]);
     }
 }
