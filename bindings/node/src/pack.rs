@@ -168,9 +168,9 @@ fn evaluate_all(
 /// The host's load options from `{ limits }` (absent: the safe defaults); unknown
 /// keys and out-of-range limits are a `ConfigError`.
 fn load_options(env: &Env, options: Option<Unknown>) -> napi::Result<LoadOptions> {
-    let Some(options) = options.filter(|o| {
-        !matches!(o.get_type(), Ok(ValueType::Undefined | ValueType::Null))
-    }) else {
+    let Some(options) =
+        options.filter(|o| !matches!(o.get_type(), Ok(ValueType::Undefined | ValueType::Null)))
+    else {
         return Ok(LoadOptions::default());
     };
     let text = values::stringify(env, &options)

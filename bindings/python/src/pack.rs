@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use leadflow::lifecycle::Pipeline;
 use leadflow::rules::{
-    LoadOptions,     Axis, CompiledPack, PackFormat, PackSources, RowFeed, RowScore, RuleKind, ScoreResult, Tier,
+    Axis, CompiledPack, LoadOptions, PackFormat, PackSources, RowFeed, RowScore, RuleKind,
+    ScoreResult, Tier,
 };
 use leadflow::sandbox::Limits;
 use leadflow::{Error, Lead};

@@ -2,6 +2,7 @@
 
 mod commands;
 mod io;
+mod limits;
 mod term;
 
 use std::process::ExitCode;

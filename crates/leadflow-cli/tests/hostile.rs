@@ -282,3 +282,52 @@ fn error_lines_escape_record_values() {
     assert!(!has_control(&out.stdout));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The host's limit flags: a pack runs under them and may only lower them.
+#[test]
+fn limit_flags_bind_the_pack_and_refuse_out_of_range_values() {
+    let dir = std::env::temp_dir().join(format!("leadflow-cli-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pack = dir.join("spin.toml");
+    std::fs::write(
+        &pack,
+        "name = \"spin\"\nversion = \"1\"\n[[rules]]\nname = \"spin\"\nscript = \"loop { score += 1.0; }\"\n",
+    )
+    .unwrap();
+    let leads = dir.join("leads.jsonl");
+    std::fs::write(
+        &leads,
+        "{\"id\": \"a\", \"created_at\": \"2026-01-01T00:00:00Z\"}\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["score", "--pack", pack.to_str().unwrap(), "--now", NOW];
+        args.extend_from_slice(extra);
+        args.push(leads.to_str().unwrap());
+        leadflow(&args)
+    };
+    let out = run(&["--max-operations", "50"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["error"]["kind"], "LimitExceeded", "{lines:?}");
+    let out = run(&["--max-operations", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ConfigError") && err.contains("max_operations"),
+        "{err}"
+    );
+    let out = run(&["--max-call-depth", "100000"]);
+    assert_eq!(out.status.code(), Some(2));
+    // A pack asking for more than the host's ceiling is refused.
+    std::fs::write(
+        &pack,
+        "name = \"spin\"\nversion = \"1\"\n[limits]\nmax_operations = 5000\n[[rules]]\nname = \"spin\"\nscript = \"loop { score += 1.0; }\"\n",
+    )
+    .unwrap();
+    let out = run(&["--max-operations", "100"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("limits.max_operations"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

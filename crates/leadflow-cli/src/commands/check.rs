@@ -25,10 +25,12 @@ pub struct Args {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub limits: crate::limits::LimitArgs,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
-    let pack = match CompiledPack::load(&args.pack) {
+    let pack = match CompiledPack::load_with(&args.pack, &args.limits.options()?) {
         Ok(p) => p,
         Err(e) => {
             println!(

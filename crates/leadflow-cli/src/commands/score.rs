@@ -60,6 +60,8 @@ pub struct Args {
     pub pipeline: Option<PathBuf>,
     /// Lead file, or `-` for standard input.
     pub input: PathBuf,
+    #[command(flatten)]
+    pub limits: crate::limits::LimitArgs,
 }
 
 /// Resolves `--now`: the given instant, else the wall clock (the core never reads it).
@@ -71,7 +73,7 @@ pub fn resolve_now(now: Option<&str>) -> Result<Timestamp> {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
-    let pack = CompiledPack::load(&args.pack)?;
+    let pack = CompiledPack::load_with(&args.pack, &args.limits.options()?)?;
     let now = resolve_now(args.now.as_deref())?;
     let pipeline = match &args.pipeline {
         Some(p) => Pipeline::from_path(p)?,
