@@ -54,7 +54,7 @@ fn hostile_leads(c: &mut Criterion) {
     }
     let p = pack(ATTACKS[0].1);
     g.bench_function("normal_lead", |b| {
-        b.iter(|| p.score(&normal, now).expect("score"))
+        b.iter(|| p.score(&normal, now).expect("score"));
     });
     g.finish();
 }
