@@ -602,6 +602,27 @@ export interface PackRange {
   max?: number
 }
 
+/** The host's sandbox ceilings (docs/sandbox.md); a pack's own `limits` may only lower them. */
+export interface Limits {
+  max_operations?: number
+  max_call_depth?: number
+  max_expr_depth?: number
+  max_string_size?: number
+  max_array_size?: number
+  max_map_size?: number
+  /** CPU time of one lead's script work, in microseconds. */
+  lead_time_us?: number
+  /** Wall time of one batch call's script work, in milliseconds (null: none). */
+  batch_time_ms?: number | null
+  max_file_bytes?: number
+  max_pack_bytes?: number
+}
+
+/** Options of `Pack.fromPath`, `Pack.fromString` and `Pack.fromObject`. */
+export interface PackOptions {
+  limits?: Limits
+}
+
 /**
  * A pack manifest (`pack.toml|json|yaml`) as an object, scripts inline. Unknown
  * keys are `ConfigError`s. See the pack format in the rules documentation.
@@ -634,6 +655,8 @@ export interface PackManifest {
     max_string_size?: number
     max_array_size?: number
     max_map_size?: number
+    /** CPU milliseconds one lead may spend in scripts. */
+    lead_time_ms?: number
   }
   qualification?: { framework: FrameworkInput; policy?: QualificationPolicy }
   lifecycle?: Array<{
@@ -938,16 +961,19 @@ export declare class MetricsAccumulator {
 export declare class Pack {
   /**
    * Loads and compiles a pack folder (with `pack.toml|json|yaml`) or a single
-   * manifest or `.rhai` file.
+   * manifest or `.rhai` file. `options.limits` are the host's sandbox ceilings
+   * (`docs/sandbox.md`); the pack's own `[limits]` may only lower them.
    */
-  static fromPath(path: string): Pack
+  static fromPath(path: string, options?: PackOptions): Pack
   /**
    * Compiles a pack given as text in `format`; `file` names it in errors.
    * Scripts must be inline.
    */
-  static fromString(text: string, format: PackFormat, file?: string): Pack
+  static fromString(text: string, format: PackFormat, file?: string, options?: PackOptions): Pack
   /** Compiles a pack given as a manifest object with inline scripts. */
-  static fromObject(manifest: PackManifest): Pack
+  static fromObject(manifest: PackManifest, options?: PackOptions): Pack
+  /** The sandbox limits the pack runs under: the host's, lowered by the pack. */
+  get limits(): Limits
   get name(): string
   get version(): string
   /** `name@version`, as stored in `lead.score.pack`. */

@@ -602,10 +602,6 @@ export interface PackRange {
   max?: number
 }
 
-/**
- * A pack manifest (`pack.toml|json|yaml`) as an object, scripts inline. Unknown
- * keys are `ConfigError`s. See the pack format in the rules documentation.
- */
 /** The host's sandbox ceilings (docs/sandbox.md); a pack's own `limits` may only lower them. */
 export interface Limits {
   max_operations?: number
@@ -627,6 +623,10 @@ export interface PackOptions {
   limits?: Limits
 }
 
+/**
+ * A pack manifest (`pack.toml|json|yaml`) as an object, scripts inline. Unknown
+ * keys are `ConfigError`s. See the pack format in the rules documentation.
+ */
 export interface PackManifest {
   name: string
   version: string

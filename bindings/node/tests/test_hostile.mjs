@@ -207,3 +207,14 @@ test('packs read nothing outside their folder', () => {
     assert.ok(!String(err.message).includes('leadflow_outside_secret_token'))
   }
 })
+
+test('a bad element of a text array is one entry', () => {
+  // A NaN is not JSON: before, the whole array was one ParseError.
+  const text = `[${JSON.stringify(GOOD[0])}, NaN, ${JSON.stringify(GOOD[1])}]`
+  const scores = pack.scoreMany(text, NOW)
+  assert.equal(scores.length, 3)
+  assert.equal(scores[1].error.kind, 'ParseError')
+  assert.deepStrictEqual([scores[0], scores[2]], pack.scoreMany(GOOD.slice(0, 2), NOW))
+  // A BOM before an array loses nothing.
+  assert.deepStrictEqual(lf.parseLeads(`\ufeff${JSON.stringify(GOOD.slice(0, 2))}`), lf.parseLeads(GOOD.slice(0, 2)))
+})

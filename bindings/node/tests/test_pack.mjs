@@ -87,5 +87,8 @@ test('packs from strings and objects; bad packs are ConfigErrors naming the file
   const bad = thrown(() => lf.Pack.fromString('name = "t"\nversion = "1"\ntypo = 1\n', 'toml', 'bad.toml'))
   assert.equal(bad.code, 'ConfigError')
   assert.equal(bad.file, 'bad.toml')
-  assert.equal(thrown(() => lf.Pack.fromPath('/no/such/pack')).code, 'ConfigError')
+  // A missing path is "no such file" (IoError), as in Python, not an unknown file type.
+  const missing = thrown(() => lf.Pack.fromPath('/no/such/pack'))
+  assert.equal(missing.code, 'IoError')
+  assert.match(missing.message, /no such file/)
 })

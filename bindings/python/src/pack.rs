@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use leadflow::lifecycle::Pipeline;
+use leadflow::model::RecordReader;
 use leadflow::rules::{
     Axis, CompiledPack, LoadOptions, PackFormat, PackSources, RowFeed, RowScore, RuleKind,
     ScoreResult, Tier,
@@ -12,7 +13,7 @@ use leadflow::rules::{
 use leadflow::sandbox::Limits;
 use leadflow::{Error, Lead};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use crate::errors::{self, IntoPyResult};
 use crate::lifecycle::PyPipeline;
@@ -75,6 +76,7 @@ impl PyPack {
     /// feature columns, the others as JSON values; each full chunk is scored on
     /// all cores by the feed's thread while the next one is read, and the rest
     /// without the GIL. Results equal scoring each lead on its own.
+    #[allow(clippy::too_many_lines)] // one pass over the records, in input order
     fn score_list<'py>(
         &self,
         leads: &Bound<'py, PyAny>,
@@ -86,7 +88,27 @@ impl PyPack {
         let mut keys = rows::KeyMap::new(feed.batch());
         // The id objects of fast rows (over all chunks), reused in their result dicts.
         let mut ids: Vec<Option<Bound<'py, PyAny>>> = Vec::new();
-        for item in leads.try_iter()? {
+        // A text (str or bytes) is records, not an iterable of characters: JSON Lines
+        // or an array, one entry per record (a bad one is its error entry).
+        let text = if let Ok(s) = leads.cast::<PyString>() {
+            Some(s.to_str()?.as_bytes().to_vec())
+        } else if let Ok(b) = leads.cast::<PyBytes>() {
+            Some(b.as_bytes().to_vec())
+        } else {
+            None
+        };
+        if let Some(bytes) = text {
+            for record in RecordReader::new(bytes.as_slice()) {
+                feed.batch().push_value(record.and_then(|r| r.value));
+                feed.end_record();
+            }
+        }
+        let items = if text_given(leads) {
+            None
+        } else {
+            Some(leads.try_iter()?)
+        };
+        for item in items.into_iter().flatten() {
             let item = item?;
             let batch = feed.batch();
             if let Ok(text) = item.cast::<PyString>() {
@@ -127,6 +149,11 @@ impl PyPack {
         }
         Ok(out)
     }
+}
+
+/// Whether a batch argument is a text of records (str or bytes).
+fn text_given(leads: &Bound<'_, PyAny>) -> bool {
+    leads.is_instance_of::<PyString>() || leads.is_instance_of::<PyBytes>()
 }
 
 /// The host's load options from a `limits` dict (None: the safe defaults).

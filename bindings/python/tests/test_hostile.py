@@ -249,3 +249,19 @@ def test_packs_read_nothing_outside_their_folder() -> None:
         assert info.value.field == "scripts"
         assert "leadflow_outside_secret_token" not in str(info.value)
     assert leadflow.Pack.from_path(REPO / "examples" / "packs" / "b2b-saas").name == PACK.name
+
+
+def test_a_bad_element_of_a_text_array_is_one_entry() -> None:
+    # A NaN is not JSON: before, the whole array was one ParseError.
+    text = "[" + json.dumps(GOOD[0]) + ", NaN, " + json.dumps(GOOD[1]) + "]"
+    out = leadflow.parse_leads(text)
+    assert len(out) == 3
+    assert isinstance(out[1], leadflow.ParseError)
+    strict_equal([out[0], out[2]], leadflow.parse_leads(GOOD[:2]))
+    scores = PACK.score_many(text, NOW)
+    assert len(scores) == 3
+    assert isinstance(scores[1], leadflow.ParseError)
+    strict_equal([scores[0], scores[2]], PACK.score_many(GOOD[:2], NOW))
+    strict_equal(PACK.score_many(text.encode(), NOW)[2], scores[2])
+    # A BOM before an array loses nothing.
+    assert leadflow.parse_leads("\ufeff" + json.dumps(GOOD[:2])) == leadflow.parse_leads(GOOD[:2])
