@@ -13,8 +13,8 @@ const ATTACKS: &[(&str, &str)] = &[
         r#"let s = "xy"; while s.len < 16000 { s += s; } loop { let p = s.split("y", 4000); }"#,
     ),
     (
-        "sort_2000_strings",
-        r"let a = []; for i in 0..2000 { a.push(`${i}x`); } loop { a.sort(); a.reverse(); }",
+        "sort_1000_strings",
+        r"let a = []; for i in 0..1000 { a.push(`${i}x`); } loop { a.sort(); a.reverse(); }",
     ),
     (
         "replace_16kb",
