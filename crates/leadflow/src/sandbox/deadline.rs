@@ -187,9 +187,19 @@ pub(crate) fn take_stop() -> Option<Stop> {
 mod tests {
     use super::*;
 
+    /// Spends `d` of wall time and, where the platform has a thread clock, of CPU
+    /// time too (a loaded machine must not make the test flaky).
     fn spin(d: Duration) {
         let start = Instant::now();
-        while start.elapsed() < d {
+        let cpu = cpu_now();
+        loop {
+            let cpu_done = match (cpu, cpu_now()) {
+                (Some(a), Some(b)) => b.saturating_sub(a) >= d,
+                _ => true,
+            };
+            if cpu_done && start.elapsed() >= d {
+                return;
+            }
             std::hint::spin_loop();
         }
     }
