@@ -224,11 +224,8 @@ fn with_position(err: Error, pos: Position) -> Error {
 
 /// Sandbox limits map to `LimitExceeded`, everything else to `ScriptError`.
 fn runtime_error(e: &EvalAltResult) -> Error {
-    if let EvalAltResult::ErrorTerminated(..) = e.unwrap_inner()
-        && let Some(stop) = deadline::take_stop()
-    {
-        // No position: where a time budget runs out depends on the machine.
-        return Error::new(ErrorKind::LimitExceeded, stop.message()).with_details(stop.details());
+    if let EvalAltResult::ErrorTerminated(..) = e.unwrap_inner() {
+        return deadline::stop_error();
     }
     let limit = matches!(
         e.unwrap_inner(),

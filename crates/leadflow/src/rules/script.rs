@@ -160,13 +160,8 @@ pub(crate) fn compile_error(e: &ParseError, file: &str, line_offset: u32) -> Err
 /// A runtime error of a script for one lead; sandbox limits map to `LimitExceeded`.
 pub(crate) fn runtime_error(e: &EvalAltResult, file: &str, line_offset: u32) -> Error {
     if let EvalAltResult::ErrorTerminated(..) = e.unwrap_inner() {
-        // No line or column: where a time budget runs out depends on the machine,
-        // not on the input (the rule is named by the caller).
-        let stop =
-            deadline::take_stop().unwrap_or(deadline::Stop::Lead(Limits::default().lead_time()));
-        return Error::new(ErrorKind::LimitExceeded, stop.message())
-            .with_file(file)
-            .with_details(stop.details());
+        // The rule is named by the caller, from rhai's position.
+        return deadline::stop_error().with_file(file);
     }
     let kind = match e.unwrap_inner() {
         EvalAltResult::ErrorTooManyOperations(_)

@@ -15,6 +15,8 @@
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
+use crate::error::{Error, ErrorKind};
+
 /// Operations between two clock reads: at most a few microseconds of normal script
 /// work, and a bound on how far a run of expensive operations overshoots.
 pub(crate) const CHECK_EVERY: u64 = 16;
@@ -23,28 +25,32 @@ pub(crate) const CHECK_EVERY: u64 = 16;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stop {
     /// The lead's CPU budget is spent.
-    Lead(Duration),
+    Lead,
     /// The batch's wall-clock budget is spent.
-    Batch(Duration),
+    Batch,
 }
 
 impl Stop {
-    /// The message of the `LimitExceeded` error. It names no duration: the default
-    /// differs between debug and release builds, and fixtures compare messages.
-    pub(crate) fn message(self) -> &'static str {
-        match self {
-            Stop::Lead(_) => "sandbox limit exceeded: the lead's time budget is spent",
-            Stop::Batch(_) => "sandbox limit exceeded: the batch's time budget is spent",
-        }
+    /// The `LimitExceeded` error. It names no duration (the default differs between
+    /// debug and release builds, and fixtures compare messages) and no position
+    /// (where a budget runs out depends on the machine, not on the input).
+    pub(crate) fn error(self) -> Error {
+        let (message, limit) = match self {
+            Stop::Lead => ("the lead's time budget is spent", "lead_time_us"),
+            Stop::Batch => ("the batch's time budget is spent", "batch_time_ms"),
+        };
+        Error::new(
+            ErrorKind::LimitExceeded,
+            format!("sandbox limit exceeded: {message}"),
+        )
+        .with_details(serde_json::json!({ "limit": limit }))
     }
+}
 
-    /// The `details` of the `LimitExceeded` error: which budget.
-    pub(crate) fn details(self) -> serde_json::Value {
-        match self {
-            Stop::Lead(_) => serde_json::json!({"limit": "lead_time_us"}),
-            Stop::Batch(_) => serde_json::json!({"limit": "batch_time_ms"}),
-        }
-    }
+/// The error for a script run that the progress callback terminated: the budget
+/// the last check on this thread found spent (and forgets it).
+pub(crate) fn stop_error() -> Error {
+    STOPPED.take().unwrap_or(Stop::Lead).error()
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -55,15 +61,10 @@ struct Lead {
     cpu_mark: Option<Duration>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Batch {
-    budget: Duration,
-    end: Instant,
-}
-
 thread_local! {
     static LEAD: Cell<Option<Lead>> = const { Cell::new(None) };
-    static BATCH: Cell<Option<Batch>> = const { Cell::new(None) };
+    /// The wall-clock end of the batch this thread works for.
+    static BATCH: Cell<Option<Instant>> = const { Cell::new(None) };
     /// The reason the last check stopped a run on this thread.
     static STOPPED: Cell<Option<Stop>> = const { Cell::new(None) };
 }
@@ -111,17 +112,17 @@ impl Drop for LeadGuard {
 }
 
 /// The wall-clock end of a batch that starts now, if it has a budget.
-pub(crate) fn batch_end(budget: Option<Duration>) -> Option<(Duration, Instant)> {
-    budget.and_then(|b| Some((b, Instant::now().checked_add(b)?)))
+pub(crate) fn batch_end(budget: Option<Duration>) -> Option<Instant> {
+    budget.and_then(|b| Instant::now().checked_add(b))
 }
 
 /// Enters a batch's budget on this thread (each worker task of a batch enters it);
 /// it ends when the guard drops.
 #[must_use]
-pub(crate) fn enter_batch(end: Option<(Duration, Instant)>) -> BatchGuard {
+pub(crate) fn enter_batch(end: Option<Instant>) -> BatchGuard {
     let outer = BATCH.get();
-    if let Some((budget, end)) = end {
-        BATCH.set(Some(Batch { budget, end }));
+    if end.is_some() {
+        BATCH.set(end);
     }
     BatchGuard { outer }
 }
@@ -129,7 +130,7 @@ pub(crate) fn enter_batch(end: Option<(Duration, Instant)>) -> BatchGuard {
 /// Leaves a batch's budget.
 #[derive(Debug)]
 pub(crate) struct BatchGuard {
-    outer: Option<Batch>,
+    outer: Option<Instant>,
 }
 
 impl Drop for BatchGuard {
@@ -151,10 +152,10 @@ pub(crate) fn expired(operations: u64) -> bool {
 /// Checks both budgets now; remembers and returns the reason to stop.
 pub(crate) fn check() -> Option<Stop> {
     let now = Instant::now();
-    if let Some(b) = BATCH.get()
-        && now >= b.end
+    if let Some(end) = BATCH.get()
+        && now >= end
     {
-        STOPPED.set(Some(Stop::Batch(b.budget)));
+        STOPPED.set(Some(Stop::Batch));
         return STOPPED.get();
     }
     let mut lead = LEAD.get()?;
@@ -163,7 +164,7 @@ pub(crate) fn check() -> Option<Stop> {
     }
     let Some(cpu) = cpu_now() else {
         // No thread clock on this platform: the wall clock decides.
-        STOPPED.set(Some(Stop::Lead(lead.budget)));
+        STOPPED.set(Some(Stop::Lead));
         return STOPPED.get();
     };
     let Some(mark) = lead.cpu_mark else {
@@ -174,13 +175,8 @@ pub(crate) fn check() -> Option<Stop> {
     if cpu.saturating_sub(mark) < lead.budget / 10 {
         return None;
     }
-    STOPPED.set(Some(Stop::Lead(lead.budget)));
+    STOPPED.set(Some(Stop::Lead));
     STOPPED.get()
-}
-
-/// The reason the last run on this thread was stopped by a budget (and forgets it).
-pub(crate) fn take_stop() -> Option<Stop> {
-    STOPPED.take()
 }
 
 #[cfg(test)]
@@ -216,7 +212,7 @@ mod tests {
         }
         // ... until it spends a tenth of the budget more.
         assert!(expired(CHECK_EVERY));
-        assert_eq!(take_stop(), Some(Stop::Lead(Duration::from_millis(2))));
+        assert_eq!(STOPPED.take(), Some(Stop::Lead));
         assert!(
             !expired(CHECK_EVERY + 1),
             "checks only every CHECK_EVERY operations"
@@ -240,7 +236,7 @@ mod tests {
         let batch = enter_batch(end);
         spin(Duration::from_millis(2));
         let guard = lead(Duration::from_secs(10));
-        assert_eq!(check(), Some(Stop::Batch(Duration::from_millis(1))));
+        assert_eq!(check(), Some(Stop::Batch));
         drop(guard);
         drop(batch);
         let _g = lead(Duration::from_secs(10));
