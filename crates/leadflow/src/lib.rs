@@ -15,6 +15,7 @@
 //! - [`routing`]: assignment, touch status, speed-to-lead SLAs and triggers.
 //! - [`sandbox`]: the host-owned limits, time budgets and file access of every script.
 //! - [`metrics`]: funnel, velocity and pipeline metrics from history.
+//! - [`boundary`]: catching panics at the Python and Node boundaries, quietly.
 //! - [`synth`]: the seeded reference scoring workload (synthetic leads and feature
 //!   rows) and its hand-written scorer, shared by tests and benchmarks.
 //!
@@ -25,6 +26,7 @@
 //! - Batch functions return one result per record; one bad record never fails a batch.
 #![forbid(unsafe_code)]
 
+pub mod boundary;
 pub mod convert;
 pub mod error;
 pub mod lifecycle;
