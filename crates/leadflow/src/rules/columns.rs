@@ -449,29 +449,30 @@ impl CompiledPack {
         let mut block = Block::new(program, ft.n_num, ft.n_str);
         // Native-only packs run a block at a time; packs with scripts run row by row.
         let vectorized = vector::supports(program);
-        let mut scratch = (!vectorized).then(|| self.scratch(now));
+        let mut scratch = None;
         let mut errors = Vec::new();
         let len = out.total.len();
-        let mut bad = Vec::new();
+        // The rows of a block that run row by row: all of them for packs with scripts,
+        // only the rows whose points are not finite for vectorized packs (for the
+        // error naming the rule).
+        let mut rows = Vec::new();
         for first in (0..len).step_by(BLOCK) {
             block.n = BLOCK.min(len - first);
             load_block(cols, plan, ft, out.start + first, &mut block);
-            let rows: Box<dyn Iterator<Item = usize>> = if vectorized {
-                bad.clear();
+            rows.clear();
+            if vectorized {
                 program.run_block(&mut block, |i, s| match s {
                     Some(s) => out.put(self, first + i, s),
-                    None => bad.push(i),
+                    None => rows.push(i),
                 });
-                if bad.is_empty() {
+                if rows.is_empty() {
                     continue;
                 }
-                // Rows whose points are not finite: row by row, for the error naming the rule.
-                Box::new(std::mem::take(&mut bad).into_iter())
             } else {
-                Box::new(0..block.n)
-            };
+                rows.extend(0..block.n);
+            }
             let x = scratch.get_or_insert_with(|| self.scratch(now));
-            for i in rows {
+            for &i in &rows {
                 for f in &ft.used {
                     if f.ty == FeatureType::Str {
                         x.strs[f.slot] = std::mem::take(&mut block.strs[f.slot][i]);

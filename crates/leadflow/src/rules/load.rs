@@ -58,14 +58,7 @@ const MANIFESTS: &[&str] = &["pack.toml", "pack.json", "pack.yaml", "pack.yml"];
 /// with the host's size caps.
 pub(crate) fn from_path(path: &Path, limits: &Limits) -> Result<PackSource> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| {
-        let what = if e.kind() == std::io::ErrorKind::NotFound {
-            "no such file or folder".to_owned()
-        } else {
-            e.to_string()
-        };
-        Error::new(ErrorKind::Io, format!("cannot read pack: {what}")).with_file(shown.clone())
-    })?;
+    let meta = std::fs::metadata(path).map_err(|e| files::io_error(&e, path))?;
     if meta.is_dir() {
         let mut dir = PackDir::open(path, limits.max_file_bytes, limits.max_pack_bytes)?;
         let manifest = MANIFESTS

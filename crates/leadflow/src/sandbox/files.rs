@@ -151,7 +151,8 @@ fn refused(name: &str, why: &str) -> Error {
         .with_field("scripts")
 }
 
-fn io_error(e: &std::io::Error, path: &Path) -> Error {
+/// An I/O error reading a pack, in the user's words ("no such file or folder").
+pub(crate) fn io_error(e: &std::io::Error, path: &Path) -> Error {
     let what = match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
