@@ -69,7 +69,8 @@ impl CompiledPack {
     /// [`load`](Self::load) under the host's options (limits).
     pub fn load_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<Self> {
         options.limits.validate()?;
-        let src = load::from_path(path.as_ref(), &options.limits)?;
+        // Parsing recurses like scripts do: the same known stack (see `from_str_with`).
+        let src = stack::with_stack(|| load::from_path(path.as_ref(), &options.limits))?;
         Self::compile(src, options)
     }
 

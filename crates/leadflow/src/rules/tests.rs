@@ -477,3 +477,24 @@ fn a_spent_batch_budget_ends_the_batch_lead_by_lead() {
         }
     }
 }
+
+#[test]
+fn deeply_nested_manifest_values_on_a_small_stack_are_typed_errors() {
+    // `qualification.framework` holds any value: the manifest's non-finite walk and
+    // the parsers must not overflow the stack on deep nesting.
+    let depth = 5_000;
+    let toml = format!(
+        "name = \"x\"\nversion = \"1\"\n[qualification]\nframework = {}1{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let yaml = format!(
+        "name: x\nversion: \"1\"\nqualification:\n  framework: {}1{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    for (text, format) in [(toml, PackFormat::Toml), (yaml, PackFormat::Yaml)] {
+        let r = on_small_stack(move || CompiledPack::from_str(&text, format, "deep").map(|_| ()));
+        assert!(r.is_err(), "{format:?}");
+    }
+}
