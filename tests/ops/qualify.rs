@@ -1,8 +1,8 @@
 //! `derive`, `enrich`, `qualify`, `qualify_lead`.
 
+use leadflow::enrich;
 use leadflow::model::Record;
-use leadflow::rules::enrich;
-use leadflow::rules::qualify::{self, Evidence, Framework};
+use leadflow::qualify::{self, Evidence, Framework};
 use leadflow::{Lead, Result};
 use serde_json::{Value, json};
 

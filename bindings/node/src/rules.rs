@@ -1,8 +1,8 @@
 //! Rules: enrichment (derived fields, provider data) and qualification
 //! frameworks (BANT, CHAMP, MEDDIC, MEDDPICC or your own). Rule packs: `pack.rs`.
 
-use leadflow::rules::enrich::{self, EnrichmentData};
-use leadflow::rules::qualify::{self, Evidence, Framework, Policy};
+use leadflow::enrich::{self, EnrichmentData};
+use leadflow::qualify::{self, Evidence, Framework, Policy};
 use leadflow::{Lead, Timestamp};
 use napi::Env;
 use napi::bindgen_prelude::{Either, Unknown};

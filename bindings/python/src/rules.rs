@@ -2,10 +2,8 @@
 //! (`qualify`, `qualification_evidence`, `qualification_state`).
 
 use leadflow::Lead;
-use leadflow::rules::enrich::{self as enrich_core, EnrichmentData};
-use leadflow::rules::qualify::{
-    self as qualify_core, Evidence, Framework, Policy, QualificationResult,
-};
+use leadflow::enrich::{self as enrich_core, EnrichmentData};
+use leadflow::qualify::{self as qualify_core, Evidence, Framework, Policy, QualificationResult};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 

@@ -11,7 +11,10 @@
 //! - [`normalize`]: e-mail, domain and company-name normalization used for matching.
 //! - [`convert`]: plan and apply the conversion of a lead into account, contact
 //!   and opportunity, with matching against existing records.
-//! - [`rules`]: sandboxed rule packs that score, explain and qualify leads.
+//! - [`rules`]: sandboxed rule packs that score and explain leads, by stage:
+//!   `define` (what a pack is), `compile`, `exec` (the evaluators), `input` (every reader).
+//! - [`enrich`]: derived fields (domains, bands, title seniority and role) and enrichment hooks.
+//! - [`qualify`]: qualification frameworks (BANT, MEDDIC, ...) and their verdicts.
 //! - [`routing`]: assignment, touch status, speed-to-lead SLAs and triggers.
 //! - [`sandbox`]: the host-owned limits, time budgets and file access of every script.
 //! - [`metrics`]: funnel, velocity and pipeline metrics from history.
@@ -28,11 +31,13 @@
 
 pub mod boundary;
 pub mod convert;
+pub mod enrich;
 pub mod error;
 pub mod lifecycle;
 pub mod metrics;
 pub mod model;
 pub mod normalize;
+pub mod qualify;
 pub mod routing;
 pub mod rules;
 pub mod sandbox;

@@ -52,11 +52,11 @@ pub enum Condition {
     /// The condition does not hold.
     Not(Box<Condition>),
     /// A rhai script returning a bool, run by a [`ScriptHost`] (by default the
-    /// sandboxed [`crate::rules::ScriptConditions`], compiled once at load).
+    /// sandboxed [`crate::routing::ScriptConditions`], compiled once at load).
     Script(String),
 }
 
-/// Runs `Condition::Script` expressions. [`crate::rules::ScriptConditions`] is
+/// Runs `Condition::Script` expressions. [`crate::routing::ScriptConditions`] is
 /// the sandboxed rhai implementation the default constructors use; bring your
 /// own through `Router::with_scripts` (and friends).
 pub trait ScriptHost: Send + Sync {

@@ -11,6 +11,7 @@ pub mod assign;
 pub mod condition;
 pub mod config;
 mod load;
+mod script_host;
 mod scripts;
 pub mod sla;
 pub mod state;
@@ -26,6 +27,7 @@ pub use assign::{
 pub use condition::{Condition, LeadFacts, LeadView, ScriptHost};
 pub use config::{Ownership, Rep, RoutingConfig, Rule, Strategy, Target, Team};
 pub use load::ConfigFormat;
+pub use script_host::ScriptConditions;
 pub use sla::{SlaConfig, SlaReport, SlaState, SlaStatus};
 pub use state::RoutingState;
 pub use territory::Segmentation;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::*;
 use crate::error::ErrorKind;
 use crate::model::Lead;
-use crate::rules::ScriptConditions;
+use crate::routing::ScriptConditions;
 use crate::time::{Timestamp, parse_timestamp};
 
 fn ts(s: &str) -> Timestamp {

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::condition::{LeadView, ScriptHost};
 use crate::error::Result;
-use crate::rules::ScriptConditions;
+use crate::routing::ScriptConditions;
 
 /// Shared by clones (scripts compiled once serve every clone); ignored by
 /// equality and serialization.

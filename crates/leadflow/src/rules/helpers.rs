@@ -1,8 +1,8 @@
 //! Derived-field helpers shared by the native tier, the columnar path and the
 //! rhai helper API. They delegate to [`crate::normalize`] and
-//! [`super::enrich`], so scripts, features and enrichment agree.
+//! [`crate::enrich`], so scripts, features and enrichment agree.
 
-use super::enrich::{EmployeeBand, parse_title};
+use crate::enrich::{EmployeeBand, parse_title};
 use crate::normalize;
 
 /// Lower-cased domain of an email address (`Jo@Acme.COM` -> `acme.com`); "" when invalid.

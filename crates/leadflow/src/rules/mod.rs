@@ -1,4 +1,4 @@
-//! The rules engine: sandboxed rule packs that score, explain and qualify leads.
+//! The rules engine: sandboxed rule packs that score and explain leads.
 //!
 //! A pack (manifest + rhai scripts) is compiled once into a [`CompiledPack`].
 //! Rules run in two tiers: simple rules (field tests, comparisons, string tests,
@@ -6,48 +6,36 @@
 //! or recognised in the rhai source, run as native predicates over a
 //! pre-extracted feature row; everything else runs in a sandboxed rhai engine.
 //! See `docs/rules.md` for the pack format, the helper API and the limits.
+//!
+//! The wing is split by stage:
+//! - `define`: what a pack is (manifest, loading, sources, features, lint);
+//! - `compile`: the front-ends (declarative rules, rules recognised in rhai
+//!   source, scripts lowered to closures) that produce one program;
+//! - `exec`: the evaluators (native rows and blocks, compiled closures, the
+//!   rhai interpreter) and the lifecycle moves a score triggers;
+//! - `input`: the one way leads, rows and columns become feature values.
 
-mod activity;
-mod columns;
-mod compile;
-mod conditions;
-mod declarative;
-pub mod enrich;
-mod evaluate;
-mod extract;
-mod features;
+pub(crate) mod compile;
+pub(crate) mod define;
+pub(crate) mod exec;
 pub mod helpers;
-mod lint;
-mod load;
-mod lower;
-pub mod manifest;
-mod native;
+pub(crate) mod input;
 mod pack;
-mod program;
-pub mod qualify;
-mod recognize;
-mod render;
 mod result;
-mod row_feed;
-mod rows;
-mod script;
-mod sources;
-mod vector;
 
-pub use columns::{Bitmap, Column, ColumnScores, Columns, Offsets};
-pub use conditions::ScriptConditions;
-pub use evaluate::Evaluation;
-pub use features::{Axis, BUILTIN_FEATURES, FeatureType};
-pub use lint::{Lint, LintKind};
-pub use load::PackFormat;
-pub use manifest::Manifest;
+pub use define::features::{Axis, BUILTIN_FEATURES, FeatureType};
+pub use define::lint::{Lint, LintKind};
+pub use define::load::PackFormat;
+pub use define::manifest::{self, Manifest};
+pub use define::sources::{PackSources, ScriptText};
+pub use exec::evaluate::Evaluation;
+pub use exec::program::{RuleInfo, RuleKind};
+pub use exec::script::ScriptLog;
+pub use input::columns::{Bitmap, Column, ColumnScores, Columns, Offsets};
+pub use input::row_feed::{CHUNK_ROWS, RowFeed};
+pub use input::rows::{Cell, RowBatch, RowScore, RowScores};
 pub use pack::{CompiledPack, LoadOptions};
-pub use program::{RuleInfo, RuleKind};
 pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Temperature, Tier};
-pub use row_feed::{CHUNK_ROWS, RowFeed};
-pub use rows::{Cell, RowBatch, RowScore, RowScores};
-pub use script::ScriptLog;
-pub use sources::{PackSources, ScriptText};
 
 #[cfg(test)]
 mod reason_tests;

@@ -6,16 +6,16 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rhai::Engine;
 
-use super::activity::Aggregate;
 use super::compile;
-use super::extract;
-use super::features::FeatureTable;
-use super::load::{self, PackFormat, PackSource};
-use super::manifest::{GradesSpec, Manifest, TemperatureSpec};
-use super::program::{Program, RuleInfo, Scratch, Sums, Trace};
-use super::render;
+use super::compile::render;
+use super::define::features::FeatureTable;
+use super::define::load::{self, PackFormat, PackSource};
+use super::define::manifest::{GradesSpec, Manifest, TemperatureSpec};
+use super::exec::program::{Program, RuleInfo, Scratch, Sums, Trace};
+use super::exec::script::{self, ScriptLog};
+use super::input::activity::Aggregate;
+use super::input::extract;
 use super::result::{Explanation, Grade, ScoreResult, Temperature};
-use super::script::{self, ScriptLog};
 use crate::error::Result;
 use crate::model::Lead;
 use crate::sandbox::{Limits, deadline, stack};
@@ -35,8 +35,8 @@ pub(crate) struct Inner {
     pub program: Program,
     pub engine: Engine,
     pub log: ScriptLog,
-    pub qualification: Option<super::evaluate::Qualification>,
-    pub sources: super::sources::PackSources,
+    pub qualification: Option<super::exec::evaluate::Qualification>,
+    pub sources: super::define::sources::PackSources,
     /// The limits the pack runs under: the host's, lowered by the pack.
     pub limits: Limits,
 }
@@ -132,12 +132,13 @@ impl CompiledPack {
             stack::with_stack(|| compile::program(&src, &mut features, &engine, &limits))?;
         let (aggs, agg_owners) = extract::aggregates(&features);
         let qualification = match &m.qualification {
-            Some(q) => {
-                Some(super::evaluate::qualification(q).map_err(|e| e.with_file(src.file.clone()))?)
-            }
+            Some(q) => Some(
+                super::exec::evaluate::qualification(q)
+                    .map_err(|e| e.with_file(src.file.clone()))?,
+            ),
             None => None,
         };
-        let sources = super::sources::PackSources::of(&src, options.limits);
+        let sources = super::define::sources::PackSources::of(&src, options.limits);
         Ok(CompiledPack(Arc::new(Inner {
             id: format!("{}@{}", m.name, m.version),
             manifest: src.manifest,

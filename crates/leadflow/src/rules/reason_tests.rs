@@ -3,6 +3,7 @@
 //! and the rhai tier give identical scores).
 
 use super::*;
+use crate::rules::compile::render;
 use crate::{Activity, Lead, parse_timestamp};
 
 fn now() -> crate::Timestamp {

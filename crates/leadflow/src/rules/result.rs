@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::features::Axis;
+use super::define::features::Axis;
 use crate::model::{Lead, ScoreState};
 use crate::time::Timestamp;
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::rules::manifest::LimitsSpec;
+use crate::rules::define::manifest::LimitsSpec;
 
 /// What the host allows a pack to spend, per lead unless said otherwise.
 ///

@@ -42,7 +42,7 @@ use super::config::{Rep, RoutingConfig, Strategy, Target, Team};
 use super::state::RoutingState;
 use crate::error::Result;
 use crate::model::Lead;
-use crate::rules::ScriptConditions;
+use crate::routing::ScriptConditions;
 use crate::time::Timestamp;
 
 /// A validated routing config, ready to assign leads. Cheap to share across threads.

@@ -103,7 +103,7 @@ struct Run<'a> {
 
 impl TriggerEngine {
     /// Validates `config`; `script` conditions are compiled here, once, for the
-    /// rules engine's sandbox ([`crate::rules::ScriptConditions`]).
+    /// rules engine's sandbox ([`crate::routing::ScriptConditions`]).
     pub fn new(config: TriggerConfig) -> Result<Self> {
         Self::build(config, Scripts::default())
     }
