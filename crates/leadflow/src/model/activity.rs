@@ -1,7 +1,9 @@
 //! Activities: the touches and engagement events recorded on a lead.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use super::compact_map::CompactMap;
 
 use crate::time::Timestamp;
 
@@ -20,17 +22,20 @@ pub mod kinds {
 }
 
 /// One event on a lead: `{"type": "page_view", "at": "...", "meta": {"url": "/pricing"}}`.
+///
+/// `meta` and unknown fields are [`CompactMap`]s: a lead carries many activities,
+/// and a B-tree map per activity would be most of a parsed lead's memory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Activity {
     /// Activity type; unknown types are kept, not rejected.
     #[serde(rename = "type")]
     pub kind: String,
     pub at: Timestamp,
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    pub meta: Map<String, Value>,
+    #[serde(default, skip_serializing_if = "CompactMap::is_empty")]
+    pub meta: CompactMap,
     /// Fields this version does not know, kept for round-trips.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: CompactMap,
 }
 
 impl Activity {
@@ -38,20 +43,20 @@ impl Activity {
         Activity {
             kind: kind.into(),
             at,
-            meta: Map::new(),
-            extra: Map::new(),
+            meta: CompactMap::new(),
+            extra: CompactMap::new(),
         }
     }
 
     /// Adds a `meta` entry (builder style).
     #[must_use]
     pub fn with_meta(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.meta.insert(key.to_owned(), value.into());
+        self.meta.insert(key, value.into());
         self
     }
 
     /// A `meta` value as a string, if it is one.
     pub fn meta_str(&self, key: &str) -> Option<&str> {
-        self.meta.get(key).and_then(Value::as_str)
+        self.meta.get_str(key)
     }
 }

@@ -3,6 +3,7 @@
 
 mod account;
 mod activity;
+mod compact_map;
 mod history;
 mod lead;
 mod opportunity;
@@ -11,6 +12,7 @@ mod records;
 
 pub use account::{Account, Contact};
 pub use activity::{Activity, kinds as activity_kinds};
+pub use compact_map::CompactMap;
 pub use history::{Dimension, Transition, TransitionKind};
 pub use lead::{ConversionRef, Lead, QualificationState, ScoreState};
 pub use opportunity::{ForecastCategory, MAX_AMOUNT, Opportunity};

@@ -13,7 +13,7 @@ use super::define::load::{self, PackFormat, PackSource};
 use super::define::manifest::{GradesSpec, Manifest, TemperatureSpec};
 use super::exec::program::{Program, RuleInfo, Scratch, Sums, Trace};
 use super::exec::script::{self, ScriptLog};
-use super::input::activity::Aggregate;
+use super::input::activity_plan::ActivityPlan;
 use super::input::extract;
 use super::result::{Explanation, Grade, ScoreResult, Temperature};
 use crate::error::Result;
@@ -30,7 +30,7 @@ pub(crate) struct Inner {
     pub id: String,
     pub manifest: Manifest,
     pub features: FeatureTable,
-    pub aggs: Vec<Aggregate>,
+    pub aggs: ActivityPlan,
     pub agg_owners: Vec<usize>,
     pub program: Program,
     pub engine: Engine,
@@ -131,6 +131,7 @@ impl CompiledPack {
         let program =
             stack::with_stack(|| compile::program(&src, &mut features, &engine, &limits))?;
         let (aggs, agg_owners) = extract::aggregates(&features);
+        let aggs = ActivityPlan::new(&aggs);
         let qualification = match &m.qualification {
             Some(q) => Some(
                 super::exec::evaluate::qualification(q)

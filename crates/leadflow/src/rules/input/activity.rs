@@ -102,18 +102,30 @@ pub fn aggregate(lead: &Lead, now: Timestamp, aggs: &[Aggregate], out: &mut [f64
         }
     }
     for (agg, slot) in aggs.iter().zip(out.iter_mut()) {
-        match agg {
-            Aggregate::DaysSinceLast => {
-                *slot = whole_days_between(latest.unwrap_or(lead.created_at), now) as f64;
-            }
-            Aggregate::DaysSincePath(path) => {
-                *slot = lookup_path(lead, path)
-                    .and_then(Value::as_str)
-                    .and_then(|s| parse_timestamp(s).ok())
-                    .map_or(0.0, |t| whole_days_between(t, now) as f64);
-            }
-            _ => {}
+        after_pass(agg, lead, latest, now, slot);
+    }
+}
+
+/// The aggregates computed after the activity pass: days since the `latest`
+/// activity (else since `created_at`), or since a timestamp at a record path.
+pub(crate) fn after_pass(
+    agg: &Aggregate,
+    lead: &Lead,
+    latest: Option<Timestamp>,
+    now: Timestamp,
+    slot: &mut f64,
+) {
+    match agg {
+        Aggregate::DaysSinceLast => {
+            *slot = whole_days_between(latest.unwrap_or(lead.created_at), now) as f64;
         }
+        Aggregate::DaysSincePath(path) => {
+            *slot = lookup_path(lead, path)
+                .and_then(Value::as_str)
+                .and_then(|s| parse_timestamp(s).ok())
+                .map_or(0.0, |t| whole_days_between(t, now) as f64);
+        }
+        _ => {}
     }
 }
 

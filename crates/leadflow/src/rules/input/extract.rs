@@ -9,6 +9,7 @@ use crate::rules::define::features::{Derived, FeatureTable, FeatureType, LeadFie
 use crate::rules::exec::program::Scratch;
 use crate::rules::helpers;
 use crate::rules::input::activity::{self, Aggregate};
+use crate::rules::input::activity_plan::ActivityPlan;
 use crate::time::Timestamp;
 
 /// The activity aggregates of a table, in one list (computed in one pass per lead).
@@ -79,14 +80,14 @@ fn value_str(v: &Value) -> Cow<'_, str> {
 /// Fills `x.num` / `x.strs` for `lead` as of `now`. Missing numbers are 0, missing strings "".
 pub(crate) fn fill<'a>(
     ft: &FeatureTable,
-    aggs: &[Aggregate],
+    plan: &ActivityPlan,
     owners: &[usize],
     lead: &'a Lead,
     now: Timestamp,
     x: &mut Scratch<'a>,
 ) {
-    if !aggs.is_empty() {
-        activity::aggregate(lead, now, aggs, &mut x.aggs);
+    if !plan.is_empty() {
+        plan.run(lead, now, &mut x.aggs);
         for (k, &i) in owners.iter().enumerate() {
             let f = &ft.used[i];
             x.num[f.slot] = x.aggs[k];

@@ -3,6 +3,7 @@
 //! `row_feed` for flat records, `columns` for borrowed columnar buffers).
 
 pub(crate) mod activity;
+pub(crate) mod activity_plan;
 pub(crate) mod columns;
 pub(crate) mod extract;
 pub(crate) mod row_feed;
