@@ -18,6 +18,14 @@ pub enum Grade {
 }
 
 impl Grade {
+    /// Every grade, best first; a grade's index here is its [`Grade::code`].
+    pub const ALL: [Grade; 6] = [Grade::A, Grade::B, Grade::C, Grade::D, Grade::E, Grade::F];
+
+    /// The grade's code in columnar results (`A` = 0 .. `F` = 5), the same in every binding.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Grade::A => "A",
@@ -52,6 +60,14 @@ pub enum Temperature {
 }
 
 impl Temperature {
+    /// Every temperature, coldest first; an index here is its [`Temperature::code`].
+    pub const ALL: [Temperature; 3] = [Temperature::Cold, Temperature::Warm, Temperature::Hot];
+
+    /// The temperature's code in columnar results (`cold` = 0, `warm` = 1, `hot` = 2).
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Temperature::Cold => "cold",
@@ -59,6 +75,19 @@ impl Temperature {
             Temperature::Hot => "hot",
         }
     }
+}
+
+#[cfg(test)]
+#[test]
+fn codes_are_the_positions_in_all() {
+    for (i, g) in Grade::ALL.iter().enumerate() {
+        assert_eq!(usize::from(g.code()), i);
+        assert_eq!(Grade::parse(g.as_str()), Some(*g));
+    }
+    for (i, t) in Temperature::ALL.iter().enumerate() {
+        assert_eq!(usize::from(t.code()), i);
+    }
+    assert_eq!((Grade::F.code(), Temperature::Hot.code()), (5, 2));
 }
 
 /// Which tier ran a rule.
