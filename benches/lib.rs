@@ -1,1 +1,3 @@
 //! Shared pieces of the leadflow benchmarks.
+
+pub mod lead_input;

@@ -11,6 +11,8 @@
 //                               scoreAll() scores every lead, returns (a promise of) the sum
 //   count(data) -> number       leads loaded
 //   notes() -> string           optional
+//   latency(data) -> number     optional: the median µs of one call, measured after
+//                               the timed runs (single-lead engines)
 import { parseArgs } from 'node:util';
 
 const { values: a } = parseArgs({
@@ -41,6 +43,7 @@ for (let i = 0; i < Number(a.repeat); i++) {
   checksum = await scoreAll();
   times.push(Number(process.hrtime.bigint() - t) / 1e9);
 }
+const latency = mod.latency ? { median_call_us: await mod.latency(data) } : {};
 console.log(JSON.stringify({
   engine: a.engine,
   n: mod.count(data),
@@ -49,4 +52,5 @@ console.log(JSON.stringify({
   checksum,
   version: mod.VERSION,
   notes: mod.notes ? mod.notes() : '',
+  ...latency,
 }));

@@ -9,7 +9,8 @@ An engine module defines:
     load(inputs: Inputs) -> data           untimed: read the workload into the engine's natural form
     build(data) -> Callable[[], float]     timed separately as build_s: rules built once;
                                            the callable scores every lead and returns the sum
-and may define NOTES: str.
+and may define NOTES: str, count(data) -> int, and latency(data) -> float (the median
+µs of one call, measured after the timed runs, for single-lead engines).
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ def main() -> int:
         "version": getattr(mod, "VERSION", ""),
         "notes": getattr(mod, "NOTES", ""),
     }
+    if hasattr(mod, "latency"):
+        out["median_call_us"] = mod.latency(data)
     print(json.dumps(out))
     return 0
 

@@ -8,7 +8,10 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use leadflow::Timestamp;
+
 use leadflow::synth::{FeatureRow, features_of, reference_score};
+use leadflow_benches::lead_input::{borrowed, json_lines, leadflow_json_lines, reference_pack};
 
 mod leadflow_engines;
 use leadflow_engines::{OwnedColumns, columns_engine, leads_engine, load_leads};
@@ -106,8 +109,40 @@ fn measure_built<'a>(
     Ok((build_s, times, checksum))
 }
 
+/// Builds an engine over leads as JSON text lines (parsing in the timed region).
+fn build_json<'a>(
+    name: &str,
+    lines: &'a [&'a str],
+    now: Timestamp,
+) -> Result<Option<ScoreAll<'a>>, String> {
+    Ok(match name {
+        // The limit for JSON text: a borrowed serde parse, the features, the rules.
+        "rust-hand-json-leads" => Some(Box::new(move || {
+            black_box(lines)
+                .iter()
+                .map(|l| borrowed::score_json(l, now))
+                .sum()
+        })),
+        "leadflow-rust-json-leads" => {
+            let pack = reference_pack()?;
+            Some(Box::new(move || {
+                leadflow_json_lines(&pack, black_box(lines), now)
+            }))
+        }
+        _ => None,
+    })
+}
+
 fn run(opts: &Opts) -> Result<serde_json::Value, String> {
     let now = leadflow::parse_timestamp(&opts.now).map_err(|e| e.to_string())?;
+    if opts.engine.ends_with("-json-leads") {
+        let text = std::fs::read_to_string(&opts.leads)
+            .map_err(|e| format!("{}: {e}", opts.leads.display()))?;
+        let lines = json_lines(&text, opts.n);
+        let (build_s, times, checksum) =
+            measure_built(opts, || build_json(&opts.engine, &lines, now))?;
+        return Ok(result(opts, lines.len(), build_s, &times, checksum));
+    }
     if opts.engine.ends_with("-leads") {
         let leads = load_leads(&opts.leads, opts.n)?;
         let (build_s, times, checksum) = measure_built(opts, || {

@@ -52,3 +52,15 @@ export function sum(values) {
 }
 
 export const bindingVersion = (lf) => `leadflow ${lf.version()} (Node ${process.versions.node}, napi)`;
+
+/** The median wall time of `call(item)` over `items`, in µs (one timed call each). */
+export function medianCallUs(call, items) {
+  const times = new Float64Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const t = process.hrtime.bigint();
+    call(items[i]);
+    times[i] = Number(process.hrtime.bigint() - t) / 1e3;
+  }
+  times.sort();
+  return times.length ? times[Math.floor(times.length / 2)] : 0;
+}

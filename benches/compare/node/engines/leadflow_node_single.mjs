@@ -1,6 +1,6 @@
 // leadflow, Node binding, one call per lead: `pack.score(row-as-lead, now)` in
 // a loop. Measures the per-call JS/Rust crossing (latency), not throughput.
-import { leadflow, loadRows, bindingVersion } from './common.mjs';
+import { leadflow, loadRows, bindingVersion, medianCallUs } from './common.mjs';
 
 const { lf, pack } = await leadflow();
 export const VERSION = bindingVersion(lf);
@@ -19,3 +19,4 @@ export function build({ leads, now }) {
     return total;
   };
 }
+export const latency = ({ leads, now }) => medianCallUs((l) => pack.score(l, now), leads);

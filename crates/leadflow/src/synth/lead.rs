@@ -60,7 +60,7 @@ fn secs(n: u64) -> TimeDelta {
     TimeDelta::seconds(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
-fn fill_fields(lead: &mut Lead, row: &FeatureRow) {
+pub(crate) fn fill_fields(lead: &mut Lead, row: &FeatureRow) {
     lead.title = Some(row.title.clone());
     lead.employees = Some(row.employees);
     lead.annual_revenue = Some(row.revenue);

@@ -21,6 +21,7 @@
 //! ```
 
 mod features;
+mod history;
 mod lead;
 mod row;
 mod sampler;
@@ -88,6 +89,26 @@ pub fn reference_leads(n: usize, seed: u64, now: Timestamp) -> impl Iterator<Ite
     reference_row_iter(n, seed)
         .enumerate()
         .map(move |(i, row)| lead::lead_from_row(i as u64, &row, now, &mut details))
+}
+
+/// The same `n` samples as [`reference_leads`], each with exactly `activities`
+/// activities in the reference leads' mix of kinds (the activities-per-lead
+/// curve of the benchmarks). The fields and the latest activity's day come
+/// from the row; the counts come from the drawn history, so score these leads
+/// through [`features_of`], not through the rows. Drawn from a third
+/// `ChaCha8` stream: [`reference_leads`] is unchanged.
+pub fn reference_leads_with_activities(
+    n: usize,
+    seed: u64,
+    now: Timestamp,
+    activities: usize,
+) -> impl Iterator<Item = Lead> {
+    let mut drawn = Sampler::new(seed, 2);
+    reference_row_iter(n, seed)
+        .enumerate()
+        .map(move |(i, row)| {
+            history::lead_with_history(i as u64, &row, now, activities, &mut drawn)
+        })
 }
 
 #[cfg(test)]

@@ -141,3 +141,43 @@ fn distributions_are_roughly_right() {
             > 0.5
     );
 }
+
+#[test]
+fn fixed_histories_have_exactly_k_activities_and_the_rows_fields() {
+    let rows = reference_rows(300, 4);
+    for k in [0, 1, 10, 200] {
+        let leads: Vec<Lead> = reference_leads_with_activities(300, 4, now(), k).collect();
+        let again: Vec<Lead> = reference_leads_with_activities(300, 4, now(), k).collect();
+        assert_eq!(leads, again, "deterministic for k = {k}");
+        for (lead, row) in leads.iter().zip(&rows) {
+            assert_eq!(lead.activities.len(), k, "lead {}", lead.id);
+            assert!(lead.activities.is_sorted_by_key(|a| a.at));
+            assert!(lead.activities.iter().all(|a| a.at >= lead.created_at));
+            let derived = features_of(lead, now());
+            assert_eq!(
+                (&derived.title, derived.employees, &derived.email),
+                (&row.title, row.employees, &row.email)
+            );
+            // The latest activity at or before now is on the row's day
+            // whenever one exists (a history of only future meetings has none).
+            if lead.activities.iter().any(|a| a.at <= now()) {
+                assert_eq!(derived.days_since_activity, row.days_since_activity);
+            }
+        }
+    }
+}
+
+#[test]
+fn fixed_histories_keep_the_reference_mix_of_kinds() {
+    let leads: Vec<Lead> = reference_leads_with_activities(500, 8, now(), 40).collect();
+    let rows: Vec<FeatureRow> = leads.iter().map(|l| features_of(l, now())).collect();
+    let mean = |f: fn(&FeatureRow) -> u32| {
+        rows.iter().map(|r| f64::from(f(r))).sum::<f64>() / rows.len() as f64
+    };
+    // 40 activities at the reference leads' proportions (~36 per lead).
+    close(mean(|r| r.page_views), 40.0 * 0.537, 0.6);
+    close(mean(|r| r.pricing_visits), 40.0 * 0.069, 0.2);
+    close(mean(|r| r.email_opens), 40.0 * 0.331, 0.6);
+    close(mean(|r| r.form_fills), 40.0 * 0.029, 0.15);
+    assert!(share(&rows, |r| r.demo_requested) > 0.02);
+}
