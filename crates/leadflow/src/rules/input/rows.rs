@@ -22,6 +22,8 @@ use crate::rules::exec::program::LeadKey;
 use crate::rules::helpers;
 use crate::rules::input::activity::Aggregate;
 use crate::rules::input::columns::{Column, ColumnScores, Columns, Offsets};
+use crate::rules::input::schema::{InputOptions, field_name, fold};
+use crate::rules::input::spelling;
 use crate::rules::pack::CompiledPack;
 use crate::rules::result::ScoreResult;
 use crate::sandbox::deadline;
@@ -142,6 +144,11 @@ pub struct RowBatch {
     pending_created: Vec<Timestamp>,
     row_slow: bool,
     created: Option<(String, Timestamp)>,
+    /// Explicit renames (input key -> name) and every name by its folded spelling.
+    mapping: HashMap<String, String>,
+    known: HashMap<String, String>,
+    /// Keys seen so far that read as another name (`Title` -> `title`), or as themselves.
+    alias: HashMap<String, Option<String>>,
 }
 
 /// Fast rows kept before their features are computed: more than a
@@ -177,27 +184,6 @@ const NESTED_FIELDS: &[&str] = &[
     "conversion",
     "provenance",
 ];
-
-fn field_name(f: LeadField) -> &'static str {
-    match f {
-        LeadField::Title => "title",
-        LeadField::Employees => "employees",
-        LeadField::Revenue => "annual_revenue",
-        LeadField::Industry => "industry",
-        LeadField::Country => "country",
-        LeadField::Email => "email",
-        LeadField::Source => "source",
-        LeadField::Company => "company",
-        LeadField::Website => "website",
-        LeadField::FirstName => "first_name",
-        LeadField::LastName => "last_name",
-        LeadField::Phone => "phone",
-        LeadField::Campaign => "campaign",
-        LeadField::Owner => "owner",
-        LeadField::Stage => "stage",
-        LeadField::Status => "status",
-    }
-}
 
 /// True for a name the lead parser reads into a typed field (never into `extra`).
 fn is_lead_field(name: &str) -> bool {
@@ -241,6 +227,19 @@ impl RowBatch {
     /// An empty batch for `pack` as of `now`. With `explain`, or for a pack
     /// whose scripts read the `custom`/`extra` maps, every row takes the slow path.
     pub fn new(pack: &CompiledPack, now: Timestamp, explain: bool) -> Self {
+        Self::with_options(pack, now, explain, &InputOptions::default())
+    }
+
+    /// [`new`](Self::new) with the input's names resolved as the schema check
+    /// resolves them ([`CompiledPack::input_schema`]): `Title` reads as `title`,
+    /// `opts.columns` renames keys explicitly. Two keys of one record that read
+    /// as one name are that record's error.
+    pub fn with_options(
+        pack: &CompiledPack,
+        now: Timestamp,
+        explain: bool,
+        opts: &InputOptions,
+    ) -> Self {
         let inner = &pack.0;
         let reads_maps = inner
             .program
@@ -267,6 +266,9 @@ impl RowBatch {
             pending_created: Vec::new(),
             row_slow: false,
             created: None,
+            mapping: opts.columns.iter().cloned().collect(),
+            known: pack.known_names(),
+            alias: HashMap::new(),
         };
         b.key("id");
         b.key("created_at");
@@ -380,7 +382,8 @@ impl RowBatch {
         let Some((_, role)) = self.keys.get(key) else {
             return;
         };
-        if self.row_slow || !accepts(*role, cell) {
+        // A second value for one key: two keys read as one name (the slow path names them).
+        if self.row_slow || !accepts(*role, cell) || self.row[key].is_some() {
             self.row_slow = true;
             return;
         }
@@ -406,6 +409,15 @@ impl RowBatch {
             self.set(i, cell);
             return;
         }
+        let alias = self.alias_of(name).map(str::to_owned);
+        if let Some(to) = &alias
+            && let Some(&i) = self.by_name.get(to)
+        {
+            self.set(i, cell);
+            return;
+        }
+        // Any other key is checked under the name it reads as.
+        let name = alias.as_deref().unwrap_or(name);
         let ok = match name {
             n if NESTED_FIELDS.contains(&n) => false,
             "attempts" => match cell {
@@ -418,6 +430,77 @@ impl RowBatch {
         if !ok {
             self.row_slow = true;
         }
+    }
+
+    /// The name key `name` reads as, when not itself (cached per distinct key).
+    fn alias_of(&mut self, name: &str) -> Option<&str> {
+        if !self.alias.contains_key(name) {
+            let to = self.mapping.get(name).cloned().or_else(|| {
+                let to = self.known.get(&fold(name))?;
+                // A mapped name is taken by its mapping.
+                (to != name && !self.mapping.values().any(|m| m == to)).then(|| to.clone())
+            });
+            self.alias.insert(name.to_owned(), to);
+        }
+        self.alias.get(name).and_then(|a| a.as_deref())
+    }
+
+    /// A record's keys renamed to the names they read as; two keys reading as
+    /// one name are an error naming both.
+    fn renamed(&mut self, map: Map<String, Value>) -> Result<Map<String, Value>> {
+        if self.mapping.is_empty() && map.keys().all(|k| self.alias_of(k).is_none()) {
+            return Ok(map);
+        }
+        let mut out = Map::new();
+        let mut from: HashMap<String, String> = HashMap::new();
+        let id = map.get("id").and_then(Value::as_str).map(str::to_owned);
+        for (k, v) in map {
+            let to = self.alias_of(&k).map_or_else(|| k.clone(), str::to_owned);
+            if let Some(other) = from.get(&to) {
+                let e = Error::validation(format!(
+                    "keys `{other}` and `{k}` both read as `{to}`: rename one or map it explicitly"
+                ))
+                .with_field(k.clone());
+                return Err(match id {
+                    Some(id) => e.with_record(id),
+                    None => e,
+                });
+            }
+            from.insert(to.clone(), k);
+            out.insert(to, v);
+        }
+        Ok(out)
+    }
+
+    /// True when the flat values the features read are readable as their types
+    /// (else the lead path gives the record its error).
+    fn readable_row(&self) -> bool {
+        let held = |k: Option<usize>| k.and_then(|k| self.row.get(k).copied().flatten());
+        for (calc, f) in self.calcs.iter().zip(&self.pack.0.features.used) {
+            if !f.ty.is_num() {
+                continue;
+            }
+            let k = match *calc {
+                Calc::Revenue(main, flat) => match held(Some(main)) {
+                    Some(Held::Null) | None => flat,
+                    Some(_) => continue,
+                },
+                Calc::FlatNum(k) | Calc::Activity(k, _) => k,
+                _ => continue,
+            };
+            let cell = match held(k) {
+                None | Some(Held::Null) => continue,
+                Some(Held::Bool(b)) => Cell::Bool(b),
+                Some(Held::Int(n)) => Cell::Int(n),
+                Some(Held::UInt(n)) => Cell::UInt(n),
+                Some(Held::Float(v)) => Cell::Float(v),
+                Some(Held::Str(..)) => Cell::Str(""),
+            };
+            if spelling::feature_num(f.ty, cell).is_err() {
+                return false;
+            }
+        }
+        true
     }
 
     /// Marks the current record for the slow path.
@@ -443,6 +526,9 @@ impl RowBatch {
         let Some(created_at) = self.created_at(c0, c1) else {
             return false;
         };
+        if !self.readable_row() {
+            return false;
+        }
         self.pending.extend_from_slice(&self.row);
         self.pending_created.push(created_at);
         self.ids.1.push_str(&self.text[i0..i1]);
@@ -494,6 +580,10 @@ impl RowBatch {
     /// Adds a record (any JSON value) for the slow path; a conversion error
     /// becomes that row's error entry.
     pub fn push_value(&mut self, value: Result<Value>) {
+        let value = match value {
+            Ok(Value::Object(map)) => self.renamed(map).map(Value::Object),
+            other => other,
+        };
         self.order.push(Entry::Slow);
         self.slow.push(SlowRow::Value(value));
     }
