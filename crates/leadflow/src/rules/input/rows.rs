@@ -940,6 +940,13 @@ impl<'r> RowView<'r> {
 }
 
 impl CompiledPack {
+    /// True when [`evaluate`](Self::evaluate) only scores (no qualification
+    /// framework, no lifecycle thresholds): a flat record's evaluation is then
+    /// its row-batch score, with its stage unchanged.
+    pub fn only_scores(&self) -> bool {
+        self.0.qualification.is_none() && self.0.manifest.lifecycle.is_empty()
+    }
+
     /// Scores parsed JSON records (objects as a host's plain dicts or objects
     /// would give them) on all cores: flat records through the columnar path,
     /// the others as full leads; one result per record, identical either way.

@@ -168,8 +168,15 @@ impl CompiledPack {
         known
     }
 
-    /// [`input_schema`](Self::input_schema) without the missing-feature check,
-    /// for one record of many (a record may omit optional fields).
+    /// [`input_schema`](Self::input_schema) for the keys of JSON records, dicts
+    /// and objects: names resolve alike, but there is no missing-feature check,
+    /// since each record may omit a field (that record's value is missing); a
+    /// tabular input (CSV, DataFrame, columns) lacking a column lacks it for
+    /// every row, which is what the check is for.
+    pub fn record_schema(&self, keys: &[&str], opts: &InputOptions) -> Result<Schema> {
+        self.resolve_names(keys, opts, false)
+    }
+
     pub(crate) fn resolve_names(
         &self,
         columns: &[&str],

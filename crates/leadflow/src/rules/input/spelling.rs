@@ -59,7 +59,7 @@ pub fn feature_num(ty: FeatureType, cell: Cell<'_>) -> Result<Option<f64>, ()> {
 }
 
 /// A JSON value as a [`Cell`] (`None` for arrays and objects).
-pub(crate) fn value_cell(v: &Value) -> Option<Cell<'_>> {
+pub fn value_cell(v: &Value) -> Option<Cell<'_>> {
     Some(match v {
         Value::Null => Cell::Null,
         Value::Bool(b) => Cell::Bool(*b),
