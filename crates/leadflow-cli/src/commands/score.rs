@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use leadflow::lifecycle::Pipeline;
-use leadflow::model::{RawRecord, RecordText};
+use leadflow::model::{RawRecord, RecordReader, RecordText};
 use leadflow::rules::{
-    Cell, CompiledPack, InputOptions, RowBatch, RowScore, Schema, fold_column_name, text_cell,
+    Cell, CompiledPack, InputOptions, KeyNames, RowBatch, RowScore, fold_column_name, text_cell,
     value_cell,
 };
 use leadflow::{Error, Lead, Result, Timestamp};
@@ -128,9 +128,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         opts: &opts,
     };
     let mut failed = 0usize;
-    let mut chunk = scorer.chunk();
-    let mut flush = |chunk: Chunk, sink: &mut Sink| -> Result<()> {
-        let rows = scorer.flush(chunk);
+    let input = crate::io::open_input(&args.input)?;
+    let file = args.input.display().to_string();
+    let warnings = scorer.stream(format, input, &file, &mut |rows: Vec<Value>| {
         for r in &rows {
             if r.get("error").is_some() {
                 failed += 1;
@@ -141,66 +141,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             bar.inc(rows.len() as u64);
         }
         Ok(())
-    };
-    match format {
-        // Both read the same way: the layout is decided from the text itself.
-        InFormat::Json | InFormat::Jsonl => {
-            // Records stay unparsed text until the workers parse a chunk of them.
-            let mut texts: Vec<RecordText> = Vec::with_capacity(CHUNK);
-            // A JSON record may omit any field: only the mapping is checked here.
-            let mapped: Vec<&str> = opts.columns.iter().map(|(c, _)| c.as_str()).collect();
-            pack.record_schema(&mapped, &opts)?;
-            let mut records = crate::io::records(&args.input)?;
-            loop {
-                let next = records.next().transpose()?;
-                let done = next.is_none();
-                texts.extend(next);
-                if texts.len() < CHUNK && !done {
-                    continue;
-                }
-                let raws: Vec<RawRecord> =
-                    texts.par_drain(..).map(RecordText::into_record).collect();
-                for raw in raws {
-                    scorer.add_value(&mut chunk, raw);
-                }
-                if chunk.items.len() >= CHUNK || done {
-                    flush(std::mem::replace(&mut chunk, scorer.chunk()), &mut sink)?;
-                }
-                if done {
-                    break;
-                }
-            }
-        }
-        InFormat::Csv => {
-            let mut reader = csv::ReaderBuilder::new()
-                .flexible(false)
-                .from_reader(crate::io::open_input(&args.input)?);
-            let headers = reader.headers().map_err(csv_error)?.clone();
-            let header: Vec<&str> = headers.iter().collect();
-            let schema = pack.input_schema(&header, &opts)?;
-            warn(&schema);
-            let names: Vec<String> = schema.names().map(str::to_owned).collect();
-            let csv = CsvRows::new(&names, &chunk, now);
-            let mut row = csv::StringRecord::new();
-            for i in 0.. {
-                let line = i + 2;
-                match reader.read_record(&mut row) {
-                    Ok(false) => break,
-                    Ok(true) => csv.add(&mut chunk, &row, line),
-                    Err(e) => chunk.items.push(Item::Slow(RawRecord {
-                        index: i,
-                        line: u32::try_from(line).unwrap_or(u32::MAX),
-                        column: 1,
-                        in_array: false,
-                        value: Err(csv_error(e)),
-                    })),
-                }
-                if chunk.items.len() >= FLAT_CHUNK {
-                    flush(std::mem::replace(&mut chunk, scorer.chunk()), &mut sink)?;
-                }
-            }
-            flush(chunk, &mut sink)?;
-        }
+    })?;
+    for w in &warnings {
+        eprintln!("leadflow: warning: {w}");
     }
     sink.finish()?;
     if let Some(bar) = progress {
@@ -225,13 +168,6 @@ fn parse_maps(maps: &[String]) -> Result<Vec<(String, String)>> {
             ))),
         })
         .collect()
-}
-
-/// The lenient schema check's warnings, one stderr line each.
-fn warn(schema: &Schema) {
-    for w in &schema.warnings {
-        eprintln!("leadflow: warning: {w}");
-    }
 }
 
 fn guess_format(path: &Path) -> InFormat {
@@ -422,20 +358,99 @@ enum Item {
 struct Chunk {
     batch: Option<RowBatch>,
     items: Vec<Item>,
+    /// JSON records' keys read as the schema check reads them, on every path.
+    names: KeyNames,
 }
 
 impl Scorer<'_> {
+    /// Reads, scores and emits every record of `input` in chunks, in input
+    /// order; gives the lenient schema check's warnings. Errors: a bad pack
+    /// input schema (CSV), an unreadable file.
+    fn stream(
+        &self,
+        format: InFormat,
+        input: Box<dyn std::io::BufRead>,
+        file: &str,
+        emit: &mut dyn FnMut(Vec<Value>) -> Result<()>,
+    ) -> Result<Vec<String>> {
+        let mut chunk = self.chunk();
+        let mut warnings = Vec::new();
+        let mut flush = |chunk: Chunk| emit(self.flush(chunk));
+        match format {
+            // Both read the same way: the layout is decided from the text itself.
+            InFormat::Json | InFormat::Jsonl => {
+                // Records stay unparsed text until the workers parse a chunk of them.
+                let mut texts: Vec<RecordText> = Vec::with_capacity(CHUNK);
+                // A JSON record may omit any field: only the mapping is checked here.
+                let mapped: Vec<&str> = self.opts.columns.iter().map(|(c, _)| c.as_str()).collect();
+                self.pack.record_schema(&mapped, self.opts)?;
+                let mut records = RecordReader::new(input)
+                    .texts()
+                    .map(|r| r.map_err(|e| e.with_file(file.to_owned())));
+                loop {
+                    let next = records.next().transpose()?;
+                    let done = next.is_none();
+                    texts.extend(next);
+                    if texts.len() < CHUNK && !done {
+                        continue;
+                    }
+                    let raws: Vec<RawRecord> =
+                        texts.par_drain(..).map(RecordText::into_record).collect();
+                    for raw in raws {
+                        self.add_value(&mut chunk, raw);
+                    }
+                    if chunk.items.len() >= CHUNK || done {
+                        flush(std::mem::replace(&mut chunk, self.chunk()))?;
+                    }
+                    if done {
+                        break;
+                    }
+                }
+            }
+            InFormat::Csv => {
+                let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+                let headers = reader.headers().map_err(csv_error)?.clone();
+                let header: Vec<&str> = headers.iter().collect();
+                let schema = self.pack.input_schema(&header, self.opts)?;
+                warnings.clone_from(&schema.warnings);
+                let names: Vec<String> = schema.names().map(str::to_owned).collect();
+                let csv = CsvRows::new(&names, &chunk, self.now);
+                let mut row = csv::StringRecord::new();
+                for i in 0.. {
+                    let line = i + 2;
+                    match reader.read_record(&mut row) {
+                        Ok(false) => break,
+                        Ok(true) => csv.add(&mut chunk, &row, line),
+                        Err(e) => chunk.items.push(Item::Slow(RawRecord {
+                            index: i,
+                            line: u32::try_from(line).unwrap_or(u32::MAX),
+                            column: 1,
+                            in_array: false,
+                            value: Err(csv_error(e)),
+                        })),
+                    }
+                    if chunk.items.len() >= FLAT_CHUNK {
+                        flush(std::mem::replace(&mut chunk, self.chunk()))?;
+                    }
+                }
+                flush(chunk)?;
+            }
+        }
+        Ok(warnings)
+    }
+
     fn chunk(&self) -> Chunk {
         Chunk {
             batch: self
                 .rows
                 .then(|| RowBatch::with_options(self.pack, self.now, false, self.opts)),
             items: Vec::new(),
+            names: KeyNames::new(self.pack, self.opts),
         }
     }
 
     /// Adds a parsed JSON record: flat ones to the row batch, when it takes them.
-    fn add_value(&self, chunk: &mut Chunk, raw: RawRecord) {
+    fn add_value(&self, chunk: &mut Chunk, mut raw: RawRecord) {
         if let (Some(batch), Ok(Value::Object(map))) = (&mut chunk.batch, &raw.value) {
             batch.begin_row();
             for (k, v) in map {
@@ -452,6 +467,9 @@ impl Scorer<'_> {
                 });
                 return;
             }
+        }
+        if let Ok(Value::Object(map)) = &mut raw.value {
+            raw.value = chunk.names.rename(std::mem::take(map)).map(Value::Object);
         }
         chunk.items.push(Item::Slow(raw));
     }
@@ -479,7 +497,7 @@ impl Scorer<'_> {
     /// Scores a chunk (the row batch and the full leads, each on all cores)
     /// and gives its output rows in input order.
     fn flush(&self, chunk: Chunk) -> Vec<Value> {
-        let Chunk { batch, items } = chunk;
+        let Chunk { batch, items, .. } = chunk;
         let scores = batch.map(RowBatch::score_split);
         // Full leads are evaluated on all cores; fast rows wait for their scores.
         let done: Vec<Result<Value, (u32, Option<String>)>> = items
@@ -645,3 +663,7 @@ impl Sink {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "score_tests.rs"]
+mod tests;

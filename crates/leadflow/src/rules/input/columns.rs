@@ -709,8 +709,8 @@ fn readable(cell: Cell<'_>, check: &Check, text: bool) -> bool {
     }
     match (check.ty, cell) {
         // Typed number columns are how arrays carry booleans: 0 and 1 only.
-        (FeatureType::Bool, Cell::Float(v)) => v == 0.0 || v == 1.0,
-        (FeatureType::Bool, Cell::Int(n)) => n == 0 || n == 1,
+        (FeatureType::Bool, Cell::Float(v)) if !text => v == 0.0 || v == 1.0,
+        (FeatureType::Bool, Cell::Int(n)) if !text => n == 0 || n == 1,
         _ => spelling::feature_num(check.ty, cell).is_ok(),
     }
 }

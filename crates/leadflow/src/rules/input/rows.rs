@@ -22,7 +22,7 @@ use crate::rules::exec::program::LeadKey;
 use crate::rules::helpers;
 use crate::rules::input::activity::Aggregate;
 use crate::rules::input::columns::{Column, ColumnScores, Columns, Offsets};
-use crate::rules::input::schema::{InputOptions, field_name, fold};
+use crate::rules::input::schema::{InputOptions, KeyNames, field_name};
 use crate::rules::input::spelling;
 use crate::rules::pack::CompiledPack;
 use crate::rules::result::ScoreResult;
@@ -144,11 +144,8 @@ pub struct RowBatch {
     pending_created: Vec<Timestamp>,
     row_slow: bool,
     created: Option<(String, Timestamp)>,
-    /// Explicit renames (input key -> name) and every name by its folded spelling.
-    mapping: HashMap<String, String>,
-    known: HashMap<String, String>,
-    /// Keys seen so far that read as another name (`Title` -> `title`), or as themselves.
-    alias: HashMap<String, Option<String>>,
+    /// The name each key reads as (`Title` -> `title`).
+    names: KeyNames,
 }
 
 /// Fast rows kept before their features are computed: more than a
@@ -266,9 +263,7 @@ impl RowBatch {
             pending_created: Vec::new(),
             row_slow: false,
             created: None,
-            mapping: opts.columns.iter().cloned().collect(),
-            known: pack.known_names(),
-            alias: HashMap::new(),
+            names: KeyNames::new(pack, opts),
         };
         b.key("id");
         b.key("created_at");
@@ -409,7 +404,7 @@ impl RowBatch {
             self.set(i, cell);
             return;
         }
-        let alias = self.alias_of(name).map(str::to_owned);
+        let alias = self.names.alias_of(name).map(str::to_owned);
         if let Some(to) = &alias
             && let Some(&i) = self.by_name.get(to)
         {
@@ -430,46 +425,6 @@ impl RowBatch {
         if !ok {
             self.row_slow = true;
         }
-    }
-
-    /// The name key `name` reads as, when not itself (cached per distinct key).
-    fn alias_of(&mut self, name: &str) -> Option<&str> {
-        if !self.alias.contains_key(name) {
-            let to = self.mapping.get(name).cloned().or_else(|| {
-                let to = self.known.get(&fold(name))?;
-                // A mapped name is taken by its mapping.
-                (to != name && !self.mapping.values().any(|m| m == to)).then(|| to.clone())
-            });
-            self.alias.insert(name.to_owned(), to);
-        }
-        self.alias.get(name).and_then(|a| a.as_deref())
-    }
-
-    /// A record's keys renamed to the names they read as; two keys reading as
-    /// one name are an error naming both.
-    fn renamed(&mut self, map: Map<String, Value>) -> Result<Map<String, Value>> {
-        if self.mapping.is_empty() && map.keys().all(|k| self.alias_of(k).is_none()) {
-            return Ok(map);
-        }
-        let mut out = Map::new();
-        let mut from: HashMap<String, String> = HashMap::new();
-        let id = map.get("id").and_then(Value::as_str).map(str::to_owned);
-        for (k, v) in map {
-            let to = self.alias_of(&k).map_or_else(|| k.clone(), str::to_owned);
-            if let Some(other) = from.get(&to) {
-                let e = Error::validation(format!(
-                    "keys `{other}` and `{k}` both read as `{to}`: rename one or map it explicitly"
-                ))
-                .with_field(k.clone());
-                return Err(match id {
-                    Some(id) => e.with_record(id),
-                    None => e,
-                });
-            }
-            from.insert(to.clone(), k);
-            out.insert(to, v);
-        }
-        Ok(out)
     }
 
     /// True when the flat values the features read are readable as their types
@@ -581,7 +536,7 @@ impl RowBatch {
     /// becomes that row's error entry.
     pub fn push_value(&mut self, value: Result<Value>) {
         let value = match value {
-            Ok(Value::Object(map)) => self.renamed(map).map(Value::Object),
+            Ok(Value::Object(map)) => self.names.rename(map).map(Value::Object),
             other => other,
         };
         self.order.push(Entry::Slow);

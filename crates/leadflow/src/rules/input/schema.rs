@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use serde_json::{Map, Value};
+
 use crate::error::{Error, Result};
 use crate::rules::define::features::{Derived, LeadField, Source};
 use crate::rules::pack::CompiledPack;
@@ -46,6 +48,67 @@ impl Schema {
     /// Every resolved name, in input order.
     pub fn names(&self) -> impl ExactSizeIterator<Item = &str> {
         self.names.iter().map(String::as_str)
+    }
+}
+
+/// The names the keys of JSON records, dicts and objects read as, resolved as
+/// [`CompiledPack::record_schema`] resolves them, one key at a time (cached
+/// per distinct key).
+#[derive(Debug, Clone)]
+pub struct KeyNames {
+    /// Explicit renames (input key -> name) and every name by its folded spelling.
+    mapping: HashMap<String, String>,
+    known: HashMap<String, String>,
+    alias: HashMap<String, Option<String>>,
+}
+
+impl KeyNames {
+    pub fn new(pack: &CompiledPack, opts: &InputOptions) -> Self {
+        KeyNames {
+            mapping: opts.columns.iter().cloned().collect(),
+            known: pack.known_names(),
+            alias: HashMap::new(),
+        }
+    }
+
+    /// The name key `name` reads as, when not itself.
+    pub fn alias_of(&mut self, name: &str) -> Option<&str> {
+        if !self.alias.contains_key(name) {
+            let to = self.mapping.get(name).cloned().or_else(|| {
+                let to = self.known.get(&fold(name))?;
+                // A mapped name is taken by its mapping.
+                (to != name && !self.mapping.values().any(|m| m == to)).then(|| to.clone())
+            });
+            self.alias.insert(name.to_owned(), to);
+        }
+        self.alias.get(name).and_then(|a| a.as_deref())
+    }
+
+    /// A record's keys renamed to the names they read as; two keys reading as
+    /// one name are the record's error, naming both.
+    pub fn rename(&mut self, map: Map<String, Value>) -> Result<Map<String, Value>> {
+        if self.mapping.is_empty() && map.keys().all(|k| self.alias_of(k).is_none()) {
+            return Ok(map);
+        }
+        let id = map.get("id").and_then(Value::as_str).map(str::to_owned);
+        let mut out = Map::new();
+        let mut from: HashMap<String, String> = HashMap::new();
+        for (k, v) in map {
+            let to = self.alias_of(&k).map_or_else(|| k.clone(), str::to_owned);
+            if let Some(other) = from.get(&to) {
+                let e = Error::validation(format!(
+                    "keys `{other}` and `{k}` both read as `{to}`: rename one or map it explicitly"
+                ))
+                .with_field(k.clone());
+                return Err(match id {
+                    Some(id) => e.with_record(id),
+                    None => e,
+                });
+            }
+            from.insert(to.clone(), k);
+            out.insert(to, v);
+        }
+        Ok(out)
     }
 }
 
