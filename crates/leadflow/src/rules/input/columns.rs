@@ -686,10 +686,10 @@ fn check_block(
             };
             let text = matches!(col, Column::Utf8 { .. });
             if !readable(cell, check, text) {
-                let shown = spelling::shown(cell);
+                let value = spelling::cell_value(cell);
                 bad.push((
                     i,
-                    spelling::unreadable(&cols.id(row), name, check.ty, &shown),
+                    spelling::unreadable(&cols.id(row), name, check.ty, value),
                 ));
             }
         }

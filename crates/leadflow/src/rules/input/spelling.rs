@@ -83,13 +83,13 @@ fn type_name(ty: FeatureType) -> &'static str {
 }
 
 /// The error entry for a value that `ty` cannot read: names the field and the value.
-pub(crate) fn unreadable(record: &str, field: &str, ty: FeatureType, shown: &str) -> Error {
+pub(crate) fn unreadable(record: &str, field: &str, ty: FeatureType, value: Value) -> Error {
     let e = Error::validation(format!(
-        "`{field}` is {shown}, which is not a {}",
+        "`{field}` is {value}, which is not a {}",
         type_name(ty)
     ))
     .with_field(field)
-    .with_details(serde_json::json!({"value": shown}));
+    .with_details(serde_json::json!({ "value": value }));
     if record.is_empty() {
         e
     } else {
@@ -97,15 +97,15 @@ pub(crate) fn unreadable(record: &str, field: &str, ty: FeatureType, shown: &str
     }
 }
 
-/// How a cell is shown in an error (as JSON: strings quoted).
-pub(crate) fn shown(cell: Cell<'_>) -> String {
+/// A cell as the JSON value an error shows.
+pub(crate) fn cell_value(cell: Cell<'_>) -> Value {
     match cell {
-        Cell::Null => "null".to_owned(),
-        Cell::Bool(b) => b.to_string(),
-        Cell::Int(n) => n.to_string(),
-        Cell::UInt(n) => n.to_string(),
-        Cell::Float(v) => v.to_string(),
-        Cell::Str(s) => Value::String(s.to_owned()).to_string(),
+        Cell::Null => Value::Null,
+        Cell::Bool(b) => Value::Bool(b),
+        Cell::Int(n) => Value::from(n),
+        Cell::UInt(n) => Value::from(n),
+        Cell::Float(v) => serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
+        Cell::Str(s) => Value::String(s.to_owned()),
     }
 }
 
@@ -129,7 +129,7 @@ pub(crate) fn check_lead(ft: &FeatureTable, lead: &Lead) -> Result<()> {
         let Some(v) = v else { continue };
         let readable = value_cell(v).is_some_and(|c| feature_num(f.ty, c).is_ok());
         if !readable {
-            return Err(unreadable(&lead.id, &f.name, f.ty, &v.to_string()));
+            return Err(unreadable(&lead.id, &f.name, f.ty, v.clone()));
         }
     }
     Ok(())
