@@ -13,8 +13,8 @@ use std::process::ExitCode;
 use leadflow::lifecycle::Pipeline;
 use leadflow::model::{RawRecord, RecordReader, RecordText};
 use leadflow::rules::{
-    Cell, CompiledPack, InputOptions, KeyNames, RowBatch, RowScore, fold_column_name, text_cell,
-    value_cell,
+    Cell, CompiledPack, InputOptions, KeyNames, RowBatch, RowScore, RowScores, fold_column_name,
+    text_cell, value_cell,
 };
 use leadflow::{Error, Lead, Result, Timestamp};
 use rayon::prelude::*;
@@ -507,7 +507,7 @@ impl Scorer<'_> {
                 Item::Slow(raw) => Ok(self.one(raw)),
             })
             .collect();
-        let mut fast = scores.as_ref().map(|s| s.iter());
+        let mut fast = scores.as_ref().map(RowScores::iter);
         done.into_iter()
             .map(|d| {
                 let (line, stage) = match d {
@@ -520,22 +520,20 @@ impl Scorer<'_> {
                     let lost = Error::validation("row batch lost a result");
                     return json!({"line": line, "error": lost});
                 };
-                match error {
-                    Some(e) => json!({"id": scores.id(row), "line": line, "error": e}),
-                    None => {
-                        let r = scores.result(row);
-                        json!({
-                            "id": r.lead_id,
-                            "score": r.total,
-                            "fit": r.fit,
-                            "engagement": r.engagement,
-                            "grade": r.grade,
-                            "temperature": r.temperature,
-                            "stage": stage,
-                            "qualification": Value::Null,
-                        })
-                    }
+                if let Some(e) = error {
+                    return json!({"id": scores.id(row), "line": line, "error": e});
                 }
+                let r = scores.result(row);
+                json!({
+                    "id": r.lead_id,
+                    "score": r.total,
+                    "fit": r.fit,
+                    "engagement": r.engagement,
+                    "grade": r.grade,
+                    "temperature": r.temperature,
+                    "stage": stage,
+                    "qualification": Value::Null,
+                })
             })
             .collect()
     }

@@ -350,10 +350,11 @@ proptest! {
         }
 
         // Flat JSONL through the CLI: no missing-column check (records omit fields).
-        let jsonl: String = table
-            .iter()
-            .map(|cells| format!("{}\n", object(&header, cells)))
-            .collect();
+        let mut jsonl = String::new();
+        for cells in &table {
+            jsonl.push_str(&object(&header, cells).to_string());
+            jsonl.push('\n');
+        }
         let out = stream(&pack, &opts, InFormat::Jsonl, jsonl).unwrap();
         for (i, (a, v)) in want.iter().zip(&out).enumerate() {
             let b = from_output(v);

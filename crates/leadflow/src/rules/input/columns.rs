@@ -645,8 +645,7 @@ fn checks(cols: &Columns<'_>, plan: &[Read], ft: &FeatureTable) -> Vec<Check> {
         let needed = match &cols.cols[col].1 {
             Column::Utf8 { .. } => true,
             Column::Bool { .. } => ty != FeatureType::Bool,
-            Column::F64 { .. } => ty == FeatureType::Bool || head_count,
-            Column::I64 { .. } => ty == FeatureType::Bool || head_count,
+            Column::F64 { .. } | Column::I64 { .. } => ty == FeatureType::Bool || head_count,
         };
         if needed
             && !out
@@ -709,6 +708,7 @@ fn readable(cell: Cell<'_>, check: &Check, text: bool) -> bool {
     }
     match (check.ty, cell) {
         // Typed number columns are how arrays carry booleans: 0 and 1 only.
+        #[allow(clippy::float_cmp)] // exactly 0 or 1
         (FeatureType::Bool, Cell::Float(v)) if !text => v == 0.0 || v == 1.0,
         (FeatureType::Bool, Cell::Int(n)) if !text => n == 0 || n == 1,
         _ => spelling::feature_num(check.ty, cell).is_ok(),

@@ -205,7 +205,7 @@ fn supplied_by(name: &str, source: &Source, record_first: bool) -> Vec<String> {
 
 impl CompiledPack {
     /// Resolves the names of a flat input (`columns`: a CSV header, a
-    /// DataFrame's columns, a record's keys) against the features this pack
+    /// `DataFrame`'s columns, a record's keys) against the features this pack
     /// reads. Errors (all `ValidationError`): two columns that read as the same
     /// name, a mapping naming a column the input lacks or a name the pack does
     /// not know, and (when `strict`) a feature no column supplies.
@@ -234,7 +234,7 @@ impl CompiledPack {
     /// [`input_schema`](Self::input_schema) for the keys of JSON records, dicts
     /// and objects: names resolve alike, but there is no missing-feature check,
     /// since each record may omit a field (that record's value is missing); a
-    /// tabular input (CSV, DataFrame, columns) lacking a column lacks it for
+    /// tabular input (CSV, `DataFrame`, columns) lacking a column lacks it for
     /// every row, which is what the check is for.
     pub fn record_schema(&self, keys: &[&str], opts: &InputOptions) -> Result<Schema> {
         self.resolve_names(keys, opts, false)

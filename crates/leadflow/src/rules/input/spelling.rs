@@ -47,13 +47,12 @@ pub fn text_cell(text: &str) -> Cell<'_> {
 #[allow(clippy::result_unit_err)]
 pub fn feature_num(ty: FeatureType, cell: Cell<'_>) -> Result<Option<f64>, ()> {
     match (ty, cell) {
-        (_, Cell::Null) => Ok(None),
+        // A string feature reads any scalar as text.
+        (_, Cell::Null) | (FeatureType::Str, _) => Ok(None),
         (FeatureType::Bool, Cell::Bool(b)) => Ok(Some(f64::from(u8::from(b)))),
         (FeatureType::Int | FeatureType::Float, Cell::Int(n)) => Ok(Some(n as f64)),
         (FeatureType::Int | FeatureType::Float, Cell::UInt(n)) => Ok(Some(n as f64)),
         (FeatureType::Int | FeatureType::Float, Cell::Float(v)) => Ok(Some(v)),
-        // A string feature reads any scalar as text.
-        (FeatureType::Str, _) => Ok(None),
         _ => Err(()),
     }
 }
@@ -84,12 +83,11 @@ fn type_name(ty: FeatureType) -> &'static str {
 
 /// The error entry for a value that `ty` cannot read: names the field and the value.
 pub(crate) fn unreadable(record: &str, field: &str, ty: FeatureType, value: Value) -> Error {
-    let e = Error::validation(format!(
-        "`{field}` is {value}, which is not a {}",
-        type_name(ty)
-    ))
-    .with_field(field)
-    .with_details(serde_json::json!({ "value": value }));
+    let message = format!("`{field}` is {value}, which is not a {}", type_name(ty));
+    let details = Value::Object([("value".to_owned(), value)].into_iter().collect());
+    let e = Error::validation(message)
+        .with_field(field)
+        .with_details(details);
     if record.is_empty() {
         e
     } else {
