@@ -11,14 +11,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use leadflow::lifecycle::Pipeline;
-use leadflow::model::{RawRecord, RecordText};
-use leadflow::rules::CompiledPack;
+use leadflow::model::{RawRecord, RecordReader, RecordText};
+use leadflow::rules::{
+    Cell, CompiledPack, InputOptions, KeyNames, RowBatch, RowScore, RowScores, fold_column_name,
+    text_cell, value_cell,
+};
 use leadflow::{Error, Lead, Result, Timestamp};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 /// Records per parallel chunk.
 const CHUNK: usize = 2048;
+
+/// CSV rows per chunk: flat rows are cheap, so chunks are larger.
+const FLAT_CHUNK: usize = 16_384;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutFormat {
@@ -58,6 +64,13 @@ pub struct Args {
     /// Pipeline config (JSON, YAML or TOML) for stage moves (default: built-in stages).
     #[arg(long)]
     pub pipeline: Option<PathBuf>,
+    /// Read input column COLUMN as feature FEATURE (`--map "Job Title=title"`;
+    /// repeatable). Without it, columns match features ignoring case, spaces and `-`.
+    #[arg(long = "map", value_name = "COLUMN=FEATURE")]
+    pub map: Vec<String>,
+    /// A feature column the input lacks is a warning (on stderr), not an error.
+    #[arg(long)]
+    pub lenient: bool,
     /// Lead file, or `-` for standard input.
     pub input: PathBuf,
     #[command(flatten)]
@@ -82,6 +95,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let format = args
         .input_format
         .unwrap_or_else(|| guess_format(&args.input));
+    let opts = InputOptions {
+        columns: parse_maps(&args.map)?,
+        strict: !args.lenient,
+    };
     let out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p)
@@ -105,13 +122,15 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         pipeline: &pipeline,
         now,
         explain: args.explain,
+        // Flat records take the row-batch (columnar) path when their evaluation
+        // is their score; `--explain` and real leads keep the lead path.
+        rows: !args.explain && pack.only_scores(),
+        opts: &opts,
     };
     let mut failed = 0usize;
-    // Records stay unparsed text until a worker takes them: the chunk holds
-    // bytes, not JSON trees, and parsing runs on every core.
-    let mut chunk: Vec<RecordText> = Vec::with_capacity(CHUNK);
-    let mut flush = |chunk: &mut Vec<RecordText>, sink: &mut Sink| -> Result<()> {
-        let rows: Vec<Value> = chunk.par_drain(..).map(|raw| scorer.one(raw)).collect();
+    let input = crate::io::open_input(&args.input)?;
+    let file = args.input.display().to_string();
+    let warnings = scorer.stream(format, input, &file, &mut |rows: Vec<Value>| {
         for r in &rows {
             if r.get("error").is_some() {
                 failed += 1;
@@ -122,43 +141,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             bar.inc(rows.len() as u64);
         }
         Ok(())
-    };
-    let mut feed = |item: RecordText, sink: &mut Sink| -> Result<()> {
-        chunk.push(item);
-        if chunk.len() >= CHUNK {
-            flush(&mut chunk, sink)?;
-        }
-        Ok(())
-    };
-    match format {
-        // Both read the same way: the layout is decided from the text itself.
-        InFormat::Json | InFormat::Jsonl => {
-            for raw in crate::io::records(&args.input)? {
-                feed(raw?, &mut sink)?;
-            }
-        }
-        InFormat::Csv => {
-            let mut reader = csv::ReaderBuilder::new()
-                .flexible(false)
-                .from_reader(crate::io::open_input(&args.input)?);
-            let headers = reader.headers().map_err(csv_error)?.clone();
-            for (i, row) in reader.records().enumerate() {
-                let value = row
-                    .map_err(csv_error)
-                    .map(|r| csv_record(&headers, &r, i + 2, now));
-                let line = u32::try_from(i + 2).unwrap_or(u32::MAX);
-                let raw = RawRecord {
-                    index: i,
-                    line,
-                    column: 1,
-                    in_array: false,
-                    value,
-                };
-                feed(RecordText::from(raw), &mut sink)?;
-            }
-        }
+    })?;
+    for w in &warnings {
+        eprintln!("leadflow: warning: {w}");
     }
-    flush(&mut chunk, &mut sink)?;
     sink.finish()?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
@@ -168,6 +154,20 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `--map "Job Title=title"` options as (column, feature) pairs.
+fn parse_maps(maps: &[String]) -> Result<Vec<(String, String)>> {
+    maps.iter()
+        .map(|m| match m.rsplit_once('=') {
+            Some((from, to)) if !from.is_empty() && !to.trim().is_empty() => {
+                Ok((from.to_owned(), to.trim().to_owned()))
+            }
+            _ => Err(Error::config(format!(
+                "--map {m:?}: expected COLUMN=FEATURE (for example \"Job Title=title\")"
+            ))),
+        })
+        .collect()
 }
 
 fn guess_format(path: &Path) -> InFormat {
@@ -212,33 +212,122 @@ const STRING_FIELDS: &[&str] = &[
     "status",
 ];
 
+/// A CSV cell, typed by the core's one spelling (`text_cell`); lead fields
+/// that hold text stay text.
+fn csv_cell<'a>(name: &str, text: &'a str) -> Cell<'a> {
+    let t = text.trim();
+    if t.is_empty() {
+        Cell::Null
+    } else if STRING_FIELDS.contains(&name) {
+        Cell::Str(t)
+    } else {
+        text_cell(t)
+    }
+}
+
+/// CSV rows fed to a chunk: the fast path straight from the cells, with the
+/// batch key of each column resolved once.
+struct CsvRows<'n> {
+    names: &'n [String],
+    keys: Vec<Option<usize>>,
+    has_id: bool,
+    has_created: bool,
+    stage: Option<usize>,
+    now: Timestamp,
+    now_text: String,
+}
+
+impl<'n> CsvRows<'n> {
+    fn new(names: &'n [String], chunk: &Chunk, now: Timestamp) -> Self {
+        let keys: Vec<Option<usize>> = match &chunk.batch {
+            Some(b) => {
+                let keys: Vec<&str> = b.keys().collect();
+                names
+                    .iter()
+                    .map(|n| keys.iter().position(|k| k == n))
+                    .collect()
+            }
+            None => vec![None; names.len()],
+        };
+        CsvRows {
+            names,
+            keys,
+            has_id: names.iter().any(|n| n == "id"),
+            has_created: names.iter().any(|n| n == "created_at"),
+            stage: names.iter().position(|n| n == "stage"),
+            now,
+            now_text: now.to_rfc3339(),
+        }
+    }
+
+    fn add(&self, chunk: &mut Chunk, row: &csv::StringRecord, line: usize) {
+        let line32 = u32::try_from(line).unwrap_or(u32::MAX);
+        if let Some(batch) = &mut chunk.batch {
+            batch.begin_row();
+            let mut id = self.has_id;
+            let mut created = self.has_created;
+            for (i, text) in row.iter().enumerate() {
+                let Some(name) = self.names.get(i) else {
+                    batch.mark_slow();
+                    break;
+                };
+                let cell = csv_cell(name, text);
+                if cell == Cell::Null {
+                    // An empty `id`/`created_at` cell is missing: filled in below.
+                    id &= name != "id";
+                    created &= name != "created_at";
+                    continue;
+                }
+                match self.keys[i] {
+                    Some(k) => batch.set(k, cell),
+                    None => batch.set_other(name, cell),
+                }
+            }
+            // Keys 0 and 1 of every batch are `id` and `created_at`.
+            if !id {
+                batch.set(0, Cell::Str(&format!("row-{line}")));
+            }
+            if !created {
+                batch.set(1, Cell::Str(&self.now_text));
+            }
+            if batch.finish_row() {
+                let stage = self
+                    .stage
+                    .and_then(|i| row.get(i))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned);
+                chunk.items.push(Item::Fast {
+                    line: line32,
+                    stage,
+                });
+                return;
+            }
+        }
+        chunk.items.push(Item::Slow(RawRecord {
+            index: line - 2,
+            line: line32,
+            column: 1,
+            in_array: false,
+            value: Ok(csv_record(self.names, row, line, self.now)),
+        }));
+    }
+}
+
 /// A CSV row as a lead object: empty cells are missing; numbers and booleans
 /// are typed; a missing `id` is `row-<line>` and a missing `created_at` is `now`.
-fn csv_record(
-    headers: &csv::StringRecord,
-    row: &csv::StringRecord,
-    line: usize,
-    now: Timestamp,
-) -> Value {
+fn csv_record(names: &[String], row: &csv::StringRecord, line: usize, now: Timestamp) -> Value {
     let mut obj = Map::new();
-    for (h, v) in headers.iter().zip(row.iter()) {
-        let v = v.trim();
-        if v.is_empty() {
-            continue;
-        }
-        let value = if STRING_FIELDS.contains(&h) {
-            Value::String(v.to_owned())
-        } else if let Ok(i) = v.parse::<i64>() {
-            Value::from(i)
-        } else if let Ok(f) = v.parse::<f64>() {
-            serde_json::Number::from_f64(f)
-                .map_or_else(|| Value::String(v.to_owned()), Value::Number)
-        } else if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") {
-            Value::Bool(v.eq_ignore_ascii_case("true"))
-        } else {
-            Value::String(v.to_owned())
+    for (h, v) in names.iter().zip(row.iter()) {
+        let value = match csv_cell(h, v) {
+            Cell::Null => continue,
+            Cell::Bool(b) => Value::Bool(b),
+            Cell::Int(i) => Value::from(i),
+            Cell::UInt(u) => Value::from(u),
+            Cell::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            Cell::Str(s) => Value::String(s.to_owned()),
         };
-        obj.insert(h.to_owned(), value);
+        obj.insert(h.clone(), value);
     }
     obj.entry("id")
         .or_insert_with(|| Value::String(format!("row-{line}")));
@@ -252,11 +341,204 @@ struct Scorer<'a> {
     pipeline: &'a Pipeline,
     now: Timestamp,
     explain: bool,
+    /// Flat records go to a row batch.
+    rows: bool,
+    opts: &'a InputOptions,
+}
+
+/// One record of a chunk, in input order.
+enum Item {
+    /// Added to the chunk's row batch (its next fast row).
+    Fast { line: u32, stage: Option<String> },
+    /// Parsed and evaluated as a full lead.
+    Slow(RawRecord),
+}
+
+/// Records between two writes: flat ones in a row batch, the others kept.
+struct Chunk {
+    batch: Option<RowBatch>,
+    items: Vec<Item>,
+    /// JSON records' keys read as the schema check reads them, on every path.
+    names: KeyNames,
 }
 
 impl Scorer<'_> {
-    fn one(&self, text: RecordText) -> Value {
-        let raw = text.into_record();
+    /// Reads, scores and emits every record of `input` in chunks, in input
+    /// order; gives the lenient schema check's warnings. Errors: a bad pack
+    /// input schema (CSV), an unreadable file.
+    fn stream(
+        &self,
+        format: InFormat,
+        input: Box<dyn std::io::BufRead>,
+        file: &str,
+        emit: &mut dyn FnMut(Vec<Value>) -> Result<()>,
+    ) -> Result<Vec<String>> {
+        let mut chunk = self.chunk();
+        let mut warnings = Vec::new();
+        let mut flush = |chunk: Chunk| emit(self.flush(chunk));
+        match format {
+            // Both read the same way: the layout is decided from the text itself.
+            InFormat::Json | InFormat::Jsonl => {
+                // Records stay unparsed text until the workers parse a chunk of them.
+                let mut texts: Vec<RecordText> = Vec::with_capacity(CHUNK);
+                // A JSON record may omit any field: only the mapping is checked here.
+                let mapped: Vec<&str> = self.opts.columns.iter().map(|(c, _)| c.as_str()).collect();
+                self.pack.record_schema(&mapped, self.opts)?;
+                let mut records = RecordReader::new(input)
+                    .texts()
+                    .map(|r| r.map_err(|e| e.with_file(file.to_owned())));
+                loop {
+                    let next = records.next().transpose()?;
+                    let done = next.is_none();
+                    texts.extend(next);
+                    if texts.len() < CHUNK && !done {
+                        continue;
+                    }
+                    let raws: Vec<RawRecord> =
+                        texts.par_drain(..).map(RecordText::into_record).collect();
+                    for raw in raws {
+                        self.add_value(&mut chunk, raw);
+                    }
+                    if chunk.items.len() >= CHUNK || done {
+                        flush(std::mem::replace(&mut chunk, self.chunk()))?;
+                    }
+                    if done {
+                        break;
+                    }
+                }
+            }
+            InFormat::Csv => {
+                let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+                let headers = reader.headers().map_err(csv_error)?.clone();
+                let header: Vec<&str> = headers.iter().collect();
+                let schema = self.pack.input_schema(&header, self.opts)?;
+                warnings.clone_from(&schema.warnings);
+                let names: Vec<String> = schema.names().map(str::to_owned).collect();
+                let csv = CsvRows::new(&names, &chunk, self.now);
+                let mut row = csv::StringRecord::new();
+                for i in 0.. {
+                    let line = i + 2;
+                    match reader.read_record(&mut row) {
+                        Ok(false) => break,
+                        Ok(true) => csv.add(&mut chunk, &row, line),
+                        Err(e) => chunk.items.push(Item::Slow(RawRecord {
+                            index: i,
+                            line: u32::try_from(line).unwrap_or(u32::MAX),
+                            column: 1,
+                            in_array: false,
+                            value: Err(csv_error(e)),
+                        })),
+                    }
+                    if chunk.items.len() >= FLAT_CHUNK {
+                        flush(std::mem::replace(&mut chunk, self.chunk()))?;
+                    }
+                }
+                flush(chunk)?;
+            }
+        }
+        Ok(warnings)
+    }
+
+    fn chunk(&self) -> Chunk {
+        Chunk {
+            batch: self
+                .rows
+                .then(|| RowBatch::with_options(self.pack, self.now, false, self.opts)),
+            items: Vec::new(),
+            names: KeyNames::new(self.pack, self.opts),
+        }
+    }
+
+    /// Adds a parsed JSON record: flat ones to the row batch, when it takes them.
+    fn add_value(&self, chunk: &mut Chunk, mut raw: RawRecord) {
+        if let (Some(batch), Ok(Value::Object(map))) = (&mut chunk.batch, &raw.value) {
+            batch.begin_row();
+            for (k, v) in map {
+                match value_cell(v) {
+                    Some(cell) => batch.set_other(k, cell),
+                    None => batch.mark_slow(),
+                }
+            }
+            if batch.finish_row() {
+                let stage = self.stage_of(map);
+                chunk.items.push(Item::Fast {
+                    line: raw.line,
+                    stage,
+                });
+                return;
+            }
+        }
+        if let Ok(Value::Object(map)) = &mut raw.value {
+            raw.value = chunk.names.rename(std::mem::take(map)).map(Value::Object);
+        }
+        chunk.items.push(Item::Slow(raw));
+    }
+
+    /// The stage a flat record holds (under any name that reads as `stage`).
+    fn stage_of(&self, map: &Map<String, Value>) -> Option<String> {
+        let mapped = self
+            .opts
+            .columns
+            .iter()
+            .find(|(_, to)| to == "stage")
+            .map(|(from, _)| from.as_str());
+        let key = match mapped {
+            Some(from) => Some(from),
+            None => map
+                .keys()
+                .map(String::as_str)
+                .find(|k| *k == "stage" || fold_column_name(k) == "stage"),
+        };
+        key.and_then(|k| map.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    }
+
+    /// Scores a chunk (the row batch and the full leads, each on all cores)
+    /// and gives its output rows in input order.
+    fn flush(&self, chunk: Chunk) -> Vec<Value> {
+        let Chunk { batch, items, .. } = chunk;
+        let scores = batch.map(RowBatch::score_split);
+        // Full leads are evaluated on all cores; fast rows wait for their scores.
+        let done: Vec<Result<Value, (u32, Option<String>)>> = items
+            .into_par_iter()
+            .map(|item| match item {
+                Item::Fast { line, stage } => Err((line, stage)),
+                Item::Slow(raw) => Ok(self.one(raw)),
+            })
+            .collect();
+        let mut fast = scores.as_ref().map(RowScores::iter);
+        done.into_iter()
+            .map(|d| {
+                let (line, stage) = match d {
+                    Ok(v) => return v,
+                    Err(fast_row) => fast_row,
+                };
+                let (Some(scores), Some(Some(RowScore::Fast { row, error }))) =
+                    (&scores, fast.as_mut().map(Iterator::next))
+                else {
+                    let lost = Error::validation("row batch lost a result");
+                    return json!({"line": line, "error": lost});
+                };
+                if let Some(e) = error {
+                    return json!({"id": scores.id(row), "line": line, "error": e});
+                }
+                let r = scores.result(row);
+                json!({
+                    "id": r.lead_id,
+                    "score": r.total,
+                    "fit": r.fit,
+                    "engagement": r.engagement,
+                    "grade": r.grade,
+                    "temperature": r.temperature,
+                    "stage": stage,
+                    "qualification": Value::Null,
+                })
+            })
+            .collect()
+    }
+
+    fn one(&self, raw: RawRecord) -> Value {
         let line = raw.line;
         let id = match &raw.value {
             Ok(v) => v.get("id").cloned().unwrap_or(Value::Null),
@@ -270,12 +552,11 @@ impl Scorer<'_> {
     }
 
     fn evaluate(&self, mut lead: Lead) -> Result<Value> {
-        let ev = self.pack.evaluate(&mut lead, self.pipeline, self.now)?;
-        let explanation = if self.explain {
-            self.pack.explain(&lead, self.now)?.explanation
-        } else {
-            None
-        };
+        // One scoring, with the explanation when asked for.
+        let mut ev = self
+            .pack
+            .evaluate_with(&mut lead, self.pipeline, self.now, self.explain)?;
+        let explanation = ev.score.explanation.take();
         let s = &ev.score;
         let mut out = json!({
             "id": lead.id,
@@ -380,3 +661,7 @@ impl Sink {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "score_tests.rs"]
+mod tests;

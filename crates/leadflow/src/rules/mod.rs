@@ -34,6 +34,8 @@ pub use exec::script::ScriptLog;
 pub use input::columns::{Bitmap, Column, ColumnScores, Columns, Offsets};
 pub use input::row_feed::{CHUNK_ROWS, RowFeed};
 pub use input::rows::{Cell, RowBatch, RowScore, RowScores};
+pub use input::schema::{InputOptions, KeyNames, Schema, fold as fold_column_name};
+pub use input::spelling::{text_cell, value_cell};
 pub use pack::{CompiledPack, LoadOptions};
 pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Temperature, Tier};
 

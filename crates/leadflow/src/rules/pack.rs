@@ -231,6 +231,7 @@ impl CompiledPack {
         explain: bool,
     ) -> Result<ScoreResult> {
         let p = &self.0;
+        crate::rules::input::spelling::check_lead(&p.features, lead)?;
         extract::fill(&p.features, &p.aggs, &p.agg_owners, lead, now, x);
         let mut trace = explain.then(Trace::default);
         let sums = p.program.run(

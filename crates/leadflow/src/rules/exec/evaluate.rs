@@ -55,7 +55,19 @@ impl CompiledPack {
         pipeline: &Pipeline,
         now: Timestamp,
     ) -> Result<Evaluation> {
-        let score = self.score(lead, now)?;
+        self.evaluate_with(lead, pipeline, now, false)
+    }
+
+    /// [`evaluate`](Self::evaluate), with the score's explanation when `explain`
+    /// is set (the lead is scored once either way).
+    pub fn evaluate_with(
+        &self,
+        lead: &mut Lead,
+        pipeline: &Pipeline,
+        now: Timestamp,
+        explain: bool,
+    ) -> Result<Evaluation> {
+        let score = self.score_with(lead, now, explain)?;
         score.write_to(lead, self.id(), now);
         let qualification = match &self.0.qualification {
             Some(q) => {

@@ -12,6 +12,9 @@ use crate::rules::define::features::{Derived, FeatureType, LeadField, Source};
 use crate::rules::exec::program::Sums;
 use crate::rules::exec::vector::{self, BLOCK, Block};
 use crate::rules::helpers;
+use crate::rules::input::rows::Cell;
+use crate::rules::input::schema::InputOptions;
+use crate::rules::input::spelling;
 use crate::rules::pack::CompiledPack;
 use crate::rules::result::{Grade, Temperature};
 use crate::sandbox::deadline;
@@ -169,7 +172,14 @@ impl<'a> Column<'a> {
             Column::I64 { values, .. } => values[i] as f64,
             Column::Bool { bits: Some(b), .. } => f64::from(u8::from(b.get(i))),
             Column::Bool { bytes: Some(b), .. } => f64::from(u8::from(b[i] != 0)),
-            Column::Utf8 { .. } => self.str(i).trim().parse().unwrap_or(0.0),
+            // The one spelling of text numbers; what it cannot read is an error entry.
+            Column::Utf8 { .. } => match spelling::text_cell(self.str(i)) {
+                Cell::Int(n) => n as f64,
+                Cell::UInt(n) => n as f64,
+                Cell::Float(v) => v,
+                Cell::Bool(b) => f64::from(u8::from(b)),
+                Cell::Null | Cell::Str(_) => 0.0,
+            },
             Column::Bool { .. } => 0.0,
         }
     }
@@ -231,8 +241,10 @@ impl<'a> Column<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Columns<'a> {
     len: usize,
-    cols: Vec<(&'a str, Column<'a>)>,
+    cols: Vec<(Cow<'a, str>, Column<'a>)>,
     ids: Option<Column<'a>>,
+    /// Set by [`conform`](Self::conform): what its lenient check let through.
+    warnings: Vec<String>,
 }
 
 impl<'a> Columns<'a> {
@@ -242,13 +254,37 @@ impl<'a> Columns<'a> {
             len,
             cols: Vec::new(),
             ids: None,
+            warnings: Vec::new(),
         }
     }
     /// Adds a column named like the feature it holds (`title`, `page_views`, ...).
     pub fn with(mut self, name: &'a str, col: Column<'a>) -> Result<Self> {
         self.check(name, &col)?;
-        self.cols.push((name, col));
+        self.cols.push((Cow::Borrowed(name), col));
         Ok(self)
+    }
+
+    /// Renames the columns to the names `pack` reads, through the one schema
+    /// check of flat input ([`CompiledPack::input_schema`]): `Title` reads as
+    /// `title`, `opts.columns` maps names explicitly, and a feature no column
+    /// supplies is an error (with `opts.strict`) or a warning kept in
+    /// [`warnings`](Self::warnings) and in the scores.
+    pub fn conform(mut self, pack: &CompiledPack, opts: &InputOptions) -> Result<Self> {
+        let names: Vec<&str> = self.cols.iter().map(|(n, _)| n.as_ref()).collect();
+        let schema = pack.input_schema(&names, opts)?;
+        let renamed: Vec<String> = schema.names().map(str::to_owned).collect();
+        for ((name, _), new) in self.cols.iter_mut().zip(renamed) {
+            if *name != new {
+                *name = Cow::Owned(new);
+            }
+        }
+        self.warnings = schema.warnings;
+        Ok(self)
+    }
+
+    /// Warnings of the lenient schema check in [`conform`](Self::conform).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
     /// Sets the lead-id column (strings or integers), used in error entries.
     pub fn with_ids(mut self, col: Column<'a>) -> Result<Self> {
@@ -273,7 +309,7 @@ impl<'a> Columns<'a> {
         Ok(())
     }
     fn find(&self, name: &str) -> Option<usize> {
-        self.cols.iter().position(|(n, _)| *n == name)
+        self.cols.iter().position(|(n, _)| n == name)
     }
     fn id(&self, i: usize) -> String {
         match &self.ids {
@@ -294,6 +330,8 @@ pub struct ColumnScores {
     pub grade: Vec<Grade>,
     pub temperature: Vec<Temperature>,
     pub errors: Vec<(usize, Error)>,
+    /// What the lenient schema check let through ([`Columns::conform`]).
+    pub warnings: Vec<String>,
 }
 
 /// How one feature is read from the columns.
@@ -376,6 +414,7 @@ impl CompiledPack {
             })
             .collect();
         out.errors = errors.into_iter().flatten().collect();
+        out.warnings.clone_from(&cols.warnings);
     }
 
     /// [`score_columns`](Self::score_columns) on the current thread only.
@@ -399,6 +438,7 @@ impl CompiledPack {
             errors.extend(self.score_rows(cols, &plan, &mut part, now));
         }
         out.errors = errors;
+        out.warnings.clone_from(&cols.warnings);
     }
 
     fn column_plan(&self, cols: &Columns<'_>) -> Vec<Read> {
@@ -456,20 +496,31 @@ impl CompiledPack {
         // only the rows whose points are not finite for vectorized packs (for the
         // error naming the rule).
         let mut rows = Vec::new();
+        let checks = checks(cols, plan, ft);
+        let mut bad = Vec::new();
         for first in (0..len).step_by(BLOCK) {
             block.n = BLOCK.min(len - first);
             load_block(cols, plan, ft, out.start + first, &mut block);
+            check_block(cols, &checks, out.start + first, block.n, &mut bad);
             rows.clear();
             if vectorized {
                 program.run_block(&mut block, |i, s| match s {
                     Some(s) => out.put(self, first + i, s),
                     None => rows.push(i),
                 });
-                if rows.is_empty() {
-                    continue;
-                }
             } else {
                 rows.extend(0..block.n);
+            }
+            // A row with an unreadable value is that value's error, whatever it scored.
+            if !bad.is_empty() {
+                rows.retain(|i| !bad.iter().any(|(b, _)| b == i));
+            }
+            for (i, e) in bad.drain(..) {
+                out.fail(first + i);
+                errors.push((out.start + first + i, e));
+            }
+            if rows.is_empty() {
+                continue;
             }
             let x = scratch.get_or_insert_with(|| self.scratch(now));
             for &i in &rows {
@@ -484,21 +535,27 @@ impl CompiledPack {
                 match program.run(ft, Some(&inner.engine), x, None, "", None) {
                     Ok(s) => out.put(self, k, s),
                     Err(e) => {
-                        out.total[k] = f64::NAN;
-                        out.fit[k] = f64::NAN;
-                        out.engagement[k] = f64::NAN;
-                        out.grade[k] = Grade::F;
-                        out.temperature[k] = Temperature::Cold;
+                        out.fail(k);
                         errors.push((out.start + k, e.with_record(cols.id(out.start + k))));
                     }
                 }
             }
         }
+        // Unreadable values are found per block, before the rows that fail to score.
+        errors.sort_by_key(|(row, _)| *row);
         errors
     }
 }
 
 impl OutRows<'_> {
+    fn fail(&mut self, k: usize) {
+        self.total[k] = f64::NAN;
+        self.fit[k] = f64::NAN;
+        self.engagement[k] = f64::NAN;
+        self.grade[k] = Grade::F;
+        self.temperature[k] = Temperature::Cold;
+    }
+
     fn put(&mut self, pack: &CompiledPack, k: usize, s: Sums) {
         self.total[k] = s.total;
         self.fit[k] = s.fit;
@@ -558,5 +615,102 @@ fn load_block<'a>(
             Read::Missing if is_str => strs(b, &|_| Cow::Borrowed("")),
             Read::Missing => b.num[f.slot][..b.n].fill(0.0),
         }
+    }
+}
+
+/// A column whose values must be checked against the feature reading them
+/// (see `spelling`): text read as a number or a boolean, booleans read as
+/// numbers, numbers read as booleans, and head counts.
+#[derive(Debug, Clone, Copy)]
+struct Check {
+    col: usize,
+    ty: FeatureType,
+    /// `employees`: a whole number of at least 0, as the lead parser reads it.
+    head_count: bool,
+}
+
+/// The checks a plan needs (none for the common typed columns).
+fn checks(cols: &Columns<'_>, plan: &[Read], ft: &FeatureTable) -> Vec<Check> {
+    let mut out: Vec<Check> = Vec::new();
+    for (f, read) in ft.used.iter().zip(plan) {
+        let (col, ty, head_count) = match *read {
+            Read::EmployeeBand(c) => (c, FeatureType::Int, true),
+            Read::Col(c) if f.ty.is_num() => (
+                c,
+                f.ty,
+                matches!(f.source, Source::Field(LeadField::Employees)),
+            ),
+            _ => continue,
+        };
+        let needed = match &cols.cols[col].1 {
+            Column::Utf8 { .. } => true,
+            Column::Bool { .. } => ty != FeatureType::Bool,
+            Column::F64 { .. } | Column::I64 { .. } => ty == FeatureType::Bool || head_count,
+        };
+        if needed
+            && !out
+                .iter()
+                .any(|c| c.col == col && c.head_count == head_count)
+        {
+            out.push(Check {
+                col,
+                ty,
+                head_count,
+            });
+        }
+    }
+    out
+}
+
+/// Rows `start..start + n` whose checked values cannot be read: `(row in block, error)`.
+fn check_block(
+    cols: &Columns<'_>,
+    checks: &[Check],
+    start: usize,
+    n: usize,
+    bad: &mut Vec<(usize, Error)>,
+) {
+    for check in checks {
+        let (name, col) = &cols.cols[check.col];
+        for i in 0..n {
+            let row = start + i;
+            if !col.valid(row) || bad.iter().any(|(b, _)| *b == i) {
+                continue;
+            }
+            let cell = match col {
+                Column::Utf8 { .. } => spelling::text_cell(col.str(row)),
+                Column::F64 { values, .. } => Cell::Float(values[row]),
+                Column::I64 { values, .. } => Cell::Int(values[row]),
+                Column::Bool { .. } => Cell::Bool(col.num(row) != 0.0),
+            };
+            let text = matches!(col, Column::Utf8 { .. });
+            if !readable(cell, check, text) {
+                let value = spelling::cell_value(cell);
+                bad.push((
+                    i,
+                    spelling::unreadable(&cols.id(row), name, check.ty, value),
+                ));
+            }
+        }
+    }
+    bad.sort_by_key(|(i, _)| *i);
+}
+
+fn readable(cell: Cell<'_>, check: &Check, text: bool) -> bool {
+    if check.head_count {
+        return match cell {
+            Cell::Int(n) => n >= 0,
+            Cell::UInt(_) | Cell::Null => true,
+            // A typed float column holds whole head counts (pandas: ints with gaps).
+            Cell::Float(v) => !text && v >= 0.0 && v.fract() == 0.0,
+            Cell::Bool(_) | Cell::Str(_) => false,
+        };
+    }
+    match (check.ty, cell) {
+        // Typed number columns are how arrays carry booleans: 0 and 1 only.
+        #[allow(clippy::float_cmp)] // exactly 0 or 1
+        (FeatureType::Bool, Cell::Float(v)) if !text => v == 0.0 || v == 1.0,
+        (FeatureType::Bool, Cell::Int(n)) if !text => n == 0 || n == 1,
+        _ => spelling::feature_num(check.ty, cell).is_ok(),
     }
 }

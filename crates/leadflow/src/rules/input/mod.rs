@@ -8,3 +8,5 @@ pub(crate) mod columns;
 pub(crate) mod extract;
 pub(crate) mod row_feed;
 pub(crate) mod rows;
+pub(crate) mod schema;
+pub(crate) mod spelling;

@@ -22,6 +22,8 @@ use crate::rules::exec::program::LeadKey;
 use crate::rules::helpers;
 use crate::rules::input::activity::Aggregate;
 use crate::rules::input::columns::{Column, ColumnScores, Columns, Offsets};
+use crate::rules::input::schema::{InputOptions, KeyNames, field_name};
+use crate::rules::input::spelling;
 use crate::rules::pack::CompiledPack;
 use crate::rules::result::ScoreResult;
 use crate::sandbox::deadline;
@@ -142,6 +144,8 @@ pub struct RowBatch {
     pending_created: Vec<Timestamp>,
     row_slow: bool,
     created: Option<(String, Timestamp)>,
+    /// The name each key reads as (`Title` -> `title`).
+    names: KeyNames,
 }
 
 /// Fast rows kept before their features are computed: more than a
@@ -177,27 +181,6 @@ const NESTED_FIELDS: &[&str] = &[
     "conversion",
     "provenance",
 ];
-
-fn field_name(f: LeadField) -> &'static str {
-    match f {
-        LeadField::Title => "title",
-        LeadField::Employees => "employees",
-        LeadField::Revenue => "annual_revenue",
-        LeadField::Industry => "industry",
-        LeadField::Country => "country",
-        LeadField::Email => "email",
-        LeadField::Source => "source",
-        LeadField::Company => "company",
-        LeadField::Website => "website",
-        LeadField::FirstName => "first_name",
-        LeadField::LastName => "last_name",
-        LeadField::Phone => "phone",
-        LeadField::Campaign => "campaign",
-        LeadField::Owner => "owner",
-        LeadField::Stage => "stage",
-        LeadField::Status => "status",
-    }
-}
 
 /// True for a name the lead parser reads into a typed field (never into `extra`).
 fn is_lead_field(name: &str) -> bool {
@@ -241,6 +224,19 @@ impl RowBatch {
     /// An empty batch for `pack` as of `now`. With `explain`, or for a pack
     /// whose scripts read the `custom`/`extra` maps, every row takes the slow path.
     pub fn new(pack: &CompiledPack, now: Timestamp, explain: bool) -> Self {
+        Self::with_options(pack, now, explain, &InputOptions::default())
+    }
+
+    /// [`new`](Self::new) with the input's names resolved as the schema check
+    /// resolves them ([`CompiledPack::input_schema`]): `Title` reads as `title`,
+    /// `opts.columns` renames keys explicitly. Two keys of one record that read
+    /// as one name are that record's error.
+    pub fn with_options(
+        pack: &CompiledPack,
+        now: Timestamp,
+        explain: bool,
+        opts: &InputOptions,
+    ) -> Self {
         let inner = &pack.0;
         let reads_maps = inner
             .program
@@ -267,6 +263,7 @@ impl RowBatch {
             pending_created: Vec::new(),
             row_slow: false,
             created: None,
+            names: KeyNames::new(pack, opts),
         };
         b.key("id");
         b.key("created_at");
@@ -380,7 +377,8 @@ impl RowBatch {
         let Some((_, role)) = self.keys.get(key) else {
             return;
         };
-        if self.row_slow || !accepts(*role, cell) {
+        // A second value for one key: two keys read as one name (the slow path names them).
+        if self.row_slow || !accepts(*role, cell) || self.row[key].is_some() {
             self.row_slow = true;
             return;
         }
@@ -406,6 +404,15 @@ impl RowBatch {
             self.set(i, cell);
             return;
         }
+        let alias = self.names.alias_of(name).map(str::to_owned);
+        if let Some(to) = &alias
+            && let Some(&i) = self.by_name.get(to)
+        {
+            self.set(i, cell);
+            return;
+        }
+        // Any other key is checked under the name it reads as.
+        let name = alias.as_deref().unwrap_or(name);
         let ok = match name {
             n if NESTED_FIELDS.contains(&n) => false,
             "attempts" => match cell {
@@ -418,6 +425,37 @@ impl RowBatch {
         if !ok {
             self.row_slow = true;
         }
+    }
+
+    /// True when the flat values the features read are readable as their types
+    /// (else the lead path gives the record its error).
+    fn readable_row(&self) -> bool {
+        let held = |k: Option<usize>| k.and_then(|k| self.row.get(k).copied().flatten());
+        for (calc, f) in self.calcs.iter().zip(&self.pack.0.features.used) {
+            if !f.ty.is_num() {
+                continue;
+            }
+            let k = match *calc {
+                Calc::Revenue(main, flat) => match held(Some(main)) {
+                    Some(Held::Null) | None => flat,
+                    Some(_) => continue,
+                },
+                Calc::FlatNum(k) | Calc::Activity(k, _) => k,
+                _ => continue,
+            };
+            let cell = match held(k) {
+                None | Some(Held::Null) => continue,
+                Some(Held::Bool(b)) => Cell::Bool(b),
+                Some(Held::Int(n)) => Cell::Int(n),
+                Some(Held::UInt(n)) => Cell::UInt(n),
+                Some(Held::Float(v)) => Cell::Float(v),
+                Some(Held::Str(..)) => Cell::Str(""),
+            };
+            if spelling::feature_num(f.ty, cell).is_err() {
+                return false;
+            }
+        }
+        true
     }
 
     /// Marks the current record for the slow path.
@@ -443,6 +481,9 @@ impl RowBatch {
         let Some(created_at) = self.created_at(c0, c1) else {
             return false;
         };
+        if !self.readable_row() {
+            return false;
+        }
         self.pending.extend_from_slice(&self.row);
         self.pending_created.push(created_at);
         self.ids.1.push_str(&self.text[i0..i1]);
@@ -494,6 +535,10 @@ impl RowBatch {
     /// Adds a record (any JSON value) for the slow path; a conversion error
     /// becomes that row's error entry.
     pub fn push_value(&mut self, value: Result<Value>) {
+        let value = match value {
+            Ok(Value::Object(map)) => self.names.rename(map).map(Value::Object),
+            other => other,
+        };
         self.order.push(Entry::Slow);
         self.slow.push(SlowRow::Value(value));
     }
@@ -850,6 +895,13 @@ impl<'r> RowView<'r> {
 }
 
 impl CompiledPack {
+    /// True when [`evaluate`](Self::evaluate) only scores (no qualification
+    /// framework, no lifecycle thresholds): a flat record's evaluation is then
+    /// its row-batch score, with its stage unchanged.
+    pub fn only_scores(&self) -> bool {
+        self.0.qualification.is_none() && self.0.manifest.lifecycle.is_empty()
+    }
+
     /// Scores parsed JSON records (objects as a host's plain dicts or objects
     /// would give them) on all cores: flat records through the columnar path,
     /// the others as full leads; one result per record, identical either way.
