@@ -49,7 +49,7 @@ impl DigestedLead {
             .activities
             .iter()
             .map(|a| {
-                let meta = |k| a.meta.get(k).and_then(|v| v.as_str());
+                let meta = |k| a.meta.get_str(k);
                 let kind = match a.kind.as_str() {
                     kinds::PAGE_VIEW => Kind::PageView,
                     kinds::EMAIL_OPEN => Kind::EmailOpen,

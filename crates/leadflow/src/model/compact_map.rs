@@ -200,7 +200,10 @@ mod tests {
         assert_eq!(m.insert("url", json!("/a")), None);
         assert_eq!(m.insert("form", json!(1)), None);
         assert_eq!(m.insert("url", json!("/b")), Some(json!("/a")));
-        assert_eq!(m.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["url", "form"]);
+        assert_eq!(
+            m.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            ["url", "form"]
+        );
         assert_eq!(m.remove("form"), Some(json!(1)));
         assert_eq!(m.remove("form"), None);
         assert_eq!(m.len(), 1);
