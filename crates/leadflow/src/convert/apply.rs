@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::build::{Built, build};
+use super::build::{Built, Purpose, build};
 use super::fields::{FieldMapping, MappingAction};
 use super::index::MatchIndex;
 use super::options::ConvertOptions;
@@ -237,6 +237,7 @@ fn fresh_build(
         opts,
         pipeline,
         now,
+        Purpose::Apply,
     )
     .map_err(|e| e.with_record(&lead.id))?;
     for (what, action, exists) in [

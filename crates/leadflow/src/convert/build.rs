@@ -26,8 +26,16 @@ pub(crate) struct Built {
     pub account: Account,
     pub contact: Contact,
     pub opportunity: Option<Opportunity>,
-    /// Activities of the lead newly added to a linked contact.
+    /// Activities of the lead newly added to a linked contact (0 for a plan).
     pub contact_activities_added: usize,
+}
+
+/// What a build is for: a plan keeps only the field list and warnings, so it
+/// skips copying the lead's activities (which cannot fail) to the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Plan,
+    Apply,
 }
 
 pub(crate) fn build(
@@ -37,6 +45,7 @@ pub(crate) fn build(
     opts: &ConvertOptions,
     pipeline: &Pipeline,
     now: Timestamp,
+    purpose: Purpose,
 ) -> Result<Built> {
     let mut acc = draft(
         account,
@@ -93,7 +102,12 @@ pub(crate) fn build(
         c.source_lead_id.get_or_insert_with(|| lead.id.clone());
         c.created_at.get_or_insert(now);
     }
-    let contact_activities_added = append_new(&mut con.record.activities, &lead.activities);
+    let with_activities = purpose == Purpose::Apply;
+    let contact_activities_added = if with_activities {
+        append_new(&mut con.record.activities, &lead.activities)
+    } else {
+        0
+    };
     if let Some(o) = opp.as_mut() {
         let name = render_name(&opts.opportunity_name, lead, &acc.record.name)?;
         let o = &mut o.record;
@@ -104,7 +118,9 @@ pub(crate) fn build(
         o.primary_contact_id = Some(contact_id.clone());
         o.close_date.get_or_insert_with(|| end_of_quarter(now));
         o.source_lead_id = Some(lead.id.clone());
-        append_new(&mut o.activities, &lead.activities);
+        if with_activities {
+            append_new(&mut o.activities, &lead.activities);
+        }
     }
 
     Ok(Built {

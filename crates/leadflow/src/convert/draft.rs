@@ -145,10 +145,10 @@ fn text(v: Option<&String>) -> Value {
 }
 
 /// A coerced text value (see `coerce`: always a string).
-fn into_text(value: Value) -> Option<String> {
+fn into_text(value: Value) -> String {
     match value {
-        Value::String(s) => Some(s),
-        other => Some(other.to_string()),
+        Value::String(s) => s,
+        other => other.to_string(),
     }
 }
 
@@ -175,11 +175,11 @@ impl TargetRecord for Account {
 
     fn store(&mut self, field: &str, value: Value) -> std::result::Result<(), Error> {
         match field {
-            "name" => self.name = into_text(value).unwrap_or_default(),
-            "website" => self.website = into_text(value),
-            "industry" => self.industry = into_text(value),
-            "country" => self.country = into_text(value),
-            "owner" => self.owner = into_text(value),
+            "name" => self.name = into_text(value),
+            "website" => self.website = Some(into_text(value)),
+            "industry" => self.industry = Some(into_text(value)),
+            "country" => self.country = Some(into_text(value)),
+            "owner" => self.owner = Some(into_text(value)),
             "employees" => self.employees = value.as_u64(),
             "annual_revenue" => self.annual_revenue = value.as_f64(),
             _ => return Err(no_field(Self::TARGET, field)),
@@ -221,7 +221,7 @@ impl TargetRecord for Contact {
             "owner" => &mut self.owner,
             _ => return Err(no_field(Self::TARGET, field)),
         };
-        *slot = into_text(value);
+        *slot = Some(into_text(value));
         Ok(())
     }
 
@@ -250,17 +250,17 @@ impl TargetRecord for Opportunity {
 
     fn store(&mut self, field: &str, value: Value) -> std::result::Result<(), Error> {
         match field {
-            "name" => self.name = into_text(value).unwrap_or_default(),
-            "currency" => self.currency = into_text(value),
-            "owner" => self.owner = into_text(value),
-            "source" => self.source = into_text(value),
-            "campaign" => self.campaign = into_text(value),
+            "name" => self.name = into_text(value),
+            "currency" => self.currency = Some(into_text(value)),
+            "owner" => self.owner = Some(into_text(value)),
+            "source" => self.source = Some(into_text(value)),
+            "campaign" => self.campaign = Some(into_text(value)),
             "amount" => {
                 let a = value.as_f64().unwrap_or(f64::NAN);
                 if !a.is_finite() || a.abs() > MAX_AMOUNT {
                     // The wording of the record reader's check (`Opportunity`'s
                     // `bounded_amount`), as the JSON draft reported it.
-                    return Err(unreadable(format!(
+                    return Err(unreadable(&format!(
                         "amount {a:e} is beyond the supported ±{MAX_AMOUNT:e}"
                     )));
                 }
@@ -271,7 +271,7 @@ impl TargetRecord for Opportunity {
                 // What the record reader accepts (chrono's `FromStr`).
                 self.close_date = Some(
                     text.parse::<NaiveDate>()
-                        .map_err(|e| unreadable(e.to_string()))?,
+                        .map_err(|e| unreadable(&e.to_string()))?,
                 );
             }
             _ => return Err(no_field(Self::TARGET, field)),
@@ -286,7 +286,7 @@ impl TargetRecord for Opportunity {
 
 /// An opportunity value its reader refuses, worded as reading the record back
 /// reported it (`opportunity: ` for the record, then the reader's own prefix).
-fn unreadable(message: String) -> Error {
+fn unreadable(message: &str) -> Error {
     Error::new(
         ErrorKind::Validation,
         format!("opportunity: opportunity: {message}"),

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::build::build;
+use super::build::{Purpose, build};
 use super::fields::{FieldMapping, MappingAction};
 use super::index::MatchIndex;
 use super::matching::{Candidate, MatchReason, Matches, match_lead};
@@ -215,6 +215,7 @@ fn plan_matched(
         opts,
         pipeline,
         now,
+        Purpose::Plan,
     )
     .map_err(|e| e.with_record(&lead.id))?;
     warnings.extend(built.warnings);
