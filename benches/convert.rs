@@ -156,6 +156,24 @@ fn convert_1k(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
+    // The same plans and applies against one index built beforehand: the
+    // per-lead cost without the index build above (which the line before pays
+    // once per 1,000 leads).
+    let prebuilt = MatchIndex::new(&accounts, &contacts, &opts.matching);
+    g.bench_function("plan_apply_1k_leads_prebuilt_index", |b| {
+        b.iter_batched(
+            || leads.clone(),
+            |mut leads| {
+                for lead in &mut leads {
+                    if let Ok(p) = plan_indexed(&pipeline, lead, &prebuilt, &opts, now()) {
+                        black_box(apply_indexed(&pipeline, &p, lead, &prebuilt, &opts, now()).ok());
+                    }
+                }
+                leads
+            },
+            BatchSize::PerIteration,
+        );
+    });
     g.bench_function("convert_batch_1k_leads", |b| {
         b.iter_batched(
             || leads.clone(),

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::build::{Built, build};
+use super::build::{Built, Purpose, build};
 use super::fields::{FieldMapping, MappingAction};
 use super::index::MatchIndex;
 use super::options::ConvertOptions;
@@ -147,7 +147,6 @@ fn apply_in(
         filled(super::Target::Contact) || built.contact_activities_added > 0,
     );
 
-    let mut converted = lead.clone();
     let conversion = ConversionRef {
         converted_at: now,
         account_id: built.account.id.clone(),
@@ -157,10 +156,12 @@ fn apply_in(
     let change = Change::new(now)
         .actor(opts.actor.clone())
         .reason("lead converted");
+    // `mark_converted` checks everything before it changes the lead: on an
+    // error the lead is untouched.
     pipeline
-        .mark_converted(&mut converted, conversion, &change)
+        .mark_converted(lead, conversion, &change)
         .map_err(|e| e.with_record(&lead.id))?;
-    *lead = converted.clone();
+    let converted = lead.clone();
 
     Ok(ConversionResult {
         lead: converted,
@@ -236,6 +237,7 @@ fn fresh_build(
         opts,
         pipeline,
         now,
+        Purpose::Apply,
     )
     .map_err(|e| e.with_record(&lead.id))?;
     for (what, action, exists) in [

@@ -2,9 +2,11 @@
 //! by `plan` (which keeps the field list) and `apply` (which keeps the records
 //! and checks that the field list is still the planned one).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::fields::{Draft, FieldMapping, Target, is_empty, parse_target};
+use super::activities::append_new;
+use super::draft::{Draft, TargetRecord, Write};
+use super::fields::{FieldMapping, Target, is_empty, parse_target};
 use super::keys::is_company_domain;
 use super::options::ConvertOptions;
 use super::plan::TargetAction;
@@ -12,7 +14,7 @@ use super::records::Records;
 use super::template::render_name;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lifecycle::{Change, Pipeline};
-use crate::model::{Account, Contact, Lead, Opportunity, Record};
+use crate::model::{Account, Contact, Lead, Opportunity};
 use crate::normalize::{email_domain, registrable_domain};
 use crate::time::{Timestamp, end_of_quarter};
 
@@ -24,8 +26,16 @@ pub(crate) struct Built {
     pub account: Account,
     pub contact: Contact,
     pub opportunity: Option<Opportunity>,
-    /// Activities of the lead newly added to a linked contact.
+    /// Activities of the lead newly added to a linked contact (0 for a plan).
     pub contact_activities_added: usize,
+}
+
+/// What a build is for: a plan keeps only the field list and warnings, so it
+/// skips copying the lead's activities (which cannot fail) to the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Plan,
+    Apply,
 }
 
 pub(crate) fn build(
@@ -35,19 +45,32 @@ pub(crate) fn build(
     opts: &ConvertOptions,
     pipeline: &Pipeline,
     now: Timestamp,
+    purpose: Purpose,
 ) -> Result<Built> {
-    let mut acc = draft(Target::Account, account, |id| {
-        records.account(id).map(Record::to_value)
-    })?
+    let mut acc = draft(
+        account,
+        |id| records.account(id).map(linked_account),
+        |id| Account::new(id, ""),
+    )?
     .ok_or_else(|| Error::new(ErrorKind::Conversion, "the account cannot be skipped"))?;
-    let mut con = draft(Target::Contact, contact, |id| {
-        records.contact(id).map(Record::to_value)
-    })?
+    let mut con = draft(
+        contact,
+        |id| records.contact(id).cloned(),
+        |id| Contact::new(id, ""),
+    )?
     .ok_or_else(|| Error::new(ErrorKind::Conversion, "the contact cannot be skipped"))?;
-    let mut opp = draft(Target::Opportunity, opportunity, |_| None)?;
-    let account_id = acc.get_str("id").unwrap_or_default().to_owned();
-    let contact_id = con.get_str("id").unwrap_or_default().to_owned();
-    if !con.created && con.get_str("account_id") != Some(account_id.as_str()) {
+    // The pipeline's initial opportunity stage, with its probability, forecast and history entry.
+    let change = Change::new(now)
+        .actor(opts.actor.clone())
+        .reason(format!("converted from lead {}", lead.id));
+    let mut opp = draft(
+        opportunity,
+        |_| None,
+        |id| new_opportunity(pipeline, id, &change),
+    )?;
+    let account_id = acc.record.id.clone();
+    let contact_id = con.record.id.clone();
+    if !con.created && con.record.account_id != account_id {
         return Err(Error::new(
             ErrorKind::Conversion,
             format!("contact {contact_id} does not belong to account {account_id}"),
@@ -65,46 +88,65 @@ pub(crate) fn build(
             )
             .with_field("company")
         })?;
-        acc.default("name", name);
-        acc.default("created_at", json_time(now));
+        let a = &mut acc.record;
+        if a.name.trim().is_empty() {
+            a.name = name;
+        }
+        a.created_at.get_or_insert(now);
     }
     if con.created {
-        con.default("account_id", account_id.clone());
-        con.default("source_lead_id", lead.id.clone());
-        con.default("created_at", json_time(now));
+        let c = &mut con.record;
+        if c.account_id.trim().is_empty() {
+            c.account_id.clone_from(&account_id);
+        }
+        c.source_lead_id.get_or_insert_with(|| lead.id.clone());
+        c.created_at.get_or_insert(now);
     }
-    let contact_activities_added = add_activities(&mut con, lead)?;
+    let with_activities = purpose == Purpose::Apply;
+    let contact_activities_added = if with_activities {
+        append_new(&mut con.record.activities, &lead.activities)
+    } else {
+        0
+    };
     if let Some(o) = opp.as_mut() {
-        let account_name = acc.get_str("name").unwrap_or_default().to_owned();
-        o.default(
-            "name",
-            render_name(&opts.opportunity_name, lead, &account_name)?,
-        );
-        o.default("account_id", account_id.clone());
-        o.default("primary_contact_id", contact_id.clone());
-        o.default("close_date", end_of_quarter(now).to_string());
-        // The pipeline's initial opportunity stage, with its probability, forecast and history entry.
-        let change = Change::new(now)
-            .actor(opts.actor.clone())
-            .reason(format!("converted from lead {}", lead.id));
-        let fresh = pipeline.open_opportunity("", "", "", &change);
-        o.default("stage", fresh.stage);
-        o.default("probability", fresh.probability);
-        o.default("forecast_category", to_value(&fresh.forecast_category));
-        o.default("source_lead_id", lead.id.clone());
-        o.default("created_at", json_time(now));
-        o.default("history", to_value(&fresh.history));
-        add_activities(o, lead)?;
+        let name = render_name(&opts.opportunity_name, lead, &acc.record.name)?;
+        let o = &mut o.record;
+        if o.name.trim().is_empty() {
+            o.name = name;
+        }
+        o.account_id.clone_from(&account_id);
+        o.primary_contact_id = Some(contact_id.clone());
+        o.close_date.get_or_insert_with(|| end_of_quarter(now));
+        o.source_lead_id = Some(lead.id.clone());
+        if with_activities {
+            append_new(&mut o.activities, &lead.activities);
+        }
     }
 
     Ok(Built {
         fields,
         warnings,
-        account: typed(acc)?,
-        contact: typed(con)?,
-        opportunity: opp.map(typed).transpose()?,
+        account: acc.finish()?,
+        contact: con.finish()?,
+        opportunity: opp.map(Draft::finish).transpose()?,
         contact_activities_added,
     })
+}
+
+/// A linked account as reading its JSON back gave it: a number JSON cannot
+/// hold (a non-finite revenue, only possible in records built in code) is unset.
+fn linked_account(a: &Account) -> Account {
+    let mut a = a.clone();
+    if a.annual_revenue.is_some_and(|f| !f.is_finite()) {
+        a.annual_revenue = None;
+    }
+    a
+}
+
+/// A new opportunity: only its id and the pipeline's initial stage, probability,
+/// forecast category and history entry; the rest comes from the lead.
+fn new_opportunity(pipeline: &Pipeline, id: &str, change: &Change) -> Opportunity {
+    pipeline.open_opportunity(id, "", "", change)
 }
 
 /// Maps every non-empty lead value (typed fields, custom, then unknown
@@ -112,14 +154,14 @@ pub(crate) fn build(
 fn map_values(
     lead: &Lead,
     opts: &ConvertOptions,
-    acc: &mut Draft,
-    con: &mut Draft,
-    mut opp: Option<&mut Draft>,
+    acc: &mut Draft<Account>,
+    con: &mut Draft<Contact>,
+    mut opp: Option<&mut Draft<Opportunity>>,
 ) -> Result<(Vec<FieldMapping>, Vec<String>)> {
     let mut fields = Vec::new();
     let mut warnings = Vec::new();
     for (target, field, from, value) in lead_values(lead, opts) {
-        let draft = match target {
+        let draft: &mut dyn Write = match target {
             Target::Account => &mut *acc,
             Target::Contact => &mut *con,
             Target::Opportunity => match opp.as_deref_mut() {
@@ -152,7 +194,7 @@ fn map_values(
             }
             None => (Target::Contact, format!("custom.{key}")),
         };
-        let draft = match target {
+        let draft: &mut dyn Write = match target {
             Target::Account => &mut *acc,
             Target::Contact => &mut *con,
             Target::Opportunity => {
@@ -166,7 +208,7 @@ fn map_values(
                 }
             }
         };
-        let field = if draft.target == target {
+        let field = if draft.target() == target {
             field
         } else {
             format!("custom.{key}")
@@ -178,30 +220,26 @@ fn map_values(
 }
 
 /// The draft of a target: the existing record for `link` (`existing` finds it
-/// by id, as JSON), a new one for `create`.
-fn draft(
-    target: Target,
+/// by id), a new one (`new` makes it from its id) for `create`.
+fn draft<R: TargetRecord>(
     action: &TargetAction,
-    existing: impl Fn(&str) -> Option<Value>,
-) -> Result<Option<Draft>> {
+    existing: impl Fn(&str) -> Option<R>,
+    new: impl Fn(&str) -> R,
+) -> Result<Option<Draft<R>>> {
     match action {
         TargetAction::Skip => Ok(None),
-        TargetAction::Create { id } => {
-            let mut obj = Map::new();
-            obj.insert("id".into(), Value::String(id.clone()));
-            Ok(Some(Draft::new(target, true, obj)))
-        }
+        TargetAction::Create { id } => Ok(Some(Draft::new(true, new(id)))),
         TargetAction::Link { id, .. } => {
             let record = existing(id).ok_or_else(|| {
                 Error::new(
                     ErrorKind::Conversion,
-                    format!("linked {} {id} does not exist (stale plan?)", target.name()),
+                    format!(
+                        "linked {} {id} does not exist (stale plan?)",
+                        R::TARGET.name()
+                    ),
                 )
             })?;
-            match record {
-                Value::Object(obj) => Ok(Some(Draft::new(target, false, obj))),
-                _ => Err(Error::new(ErrorKind::Conversion, "record is not an object")),
-            }
+            Ok(Some(Draft::new(false, record)))
         }
     }
 }
@@ -275,48 +313,4 @@ fn fallback_account_name(lead: &Lead, opts: &ConvertOptions) -> Option<String> {
     )
     .or_else(|| domain(lead.website.as_deref().and_then(registrable_domain)))
     .or_else(|| lead.full_name())
-}
-
-/// Appends the lead's activities the record does not have yet; returns how many.
-fn add_activities(draft: &mut Draft, lead: &Lead) -> Result<usize> {
-    if lead.activities.is_empty() {
-        return Ok(0);
-    }
-    let slot = draft
-        .obj
-        .entry("activities")
-        .or_insert_with(|| Value::Array(Vec::new()));
-    if slot.is_null() {
-        *slot = Value::Array(Vec::new());
-    }
-    let Value::Array(list) = slot else {
-        return Err(Error::validation("activities is not a list"));
-    };
-    let mut added = 0;
-    for a in &lead.activities {
-        let v = to_value(a);
-        if !list.contains(&v) {
-            list.push(v);
-            added += 1;
-        }
-    }
-    Ok(added)
-}
-
-fn to_value<T: serde::Serialize + ?Sized>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
-
-fn json_time(t: Timestamp) -> Value {
-    to_value(&t)
-}
-
-/// Turns a draft back into its typed record (checking every written value's type).
-fn typed<T: Record>(draft: Draft) -> Result<T> {
-    T::from_value(Value::Object(draft.obj)).map_err(|e| {
-        Error::new(
-            ErrorKind::Validation,
-            format!("{}: {}", draft.target.name(), e.message()),
-        )
-    })
 }

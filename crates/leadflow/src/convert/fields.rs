@@ -1,12 +1,11 @@
 //! Field-level mapping: which lead value goes to which target field, and what
 //! happened to it (`set`, `fill`, `unchanged` or `conflict`).
 //!
-//! Targets are handled as JSON objects while a conversion is computed, so any
-//! field (including `custom.*` and unknown fields of existing records) is kept
-//! as it is; the typed records are rebuilt at the end.
+//! Values are checked and compared as JSON values (a lead's `custom` value can
+//! be anything); the records themselves stay typed (see [`super::draft`]).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::normalize::{normalize_company, normalize_email, registrable_domain, website_domain};
@@ -63,7 +62,7 @@ pub struct FieldMapping {
 
 /// How values of a field are checked and compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Text,
     CompanyName,
     Website,
@@ -77,7 +76,7 @@ enum Kind {
     Any,
 }
 
-fn kind_of(target: Target, field: &str) -> Option<Kind> {
+pub(crate) fn kind_of(target: Target, field: &str) -> Option<Kind> {
     if field.strip_prefix("custom.").is_some_and(|k| !k.is_empty()) {
         return Some(Kind::Any);
     }
@@ -137,7 +136,7 @@ pub(crate) fn is_empty(v: &Value) -> bool {
 }
 
 /// Checks (and where lossless, converts) a value for a field's type.
-fn coerce(kind: Kind, value: Value) -> std::result::Result<Value, String> {
+pub(crate) fn coerce(kind: Kind, value: Value) -> std::result::Result<Value, String> {
     let bad = |what: &str| Err(format!("expected {what}, found {value}"));
     match kind {
         Kind::Any => Ok(value),
@@ -175,7 +174,7 @@ fn coerce(kind: Kind, value: Value) -> std::result::Result<Value, String> {
 }
 
 /// True when two values of a field mean the same (compared normalized).
-fn same(kind: Kind, a: &Value, b: &Value) -> bool {
+pub(crate) fn same(kind: Kind, a: &Value, b: &Value) -> bool {
     let text = |v: &Value| v.as_str().map(|s| s.trim().to_lowercase());
     let by = |f: fn(&str) -> Option<String>| match (a.as_str().and_then(f), b.as_str().and_then(f))
     {
@@ -193,182 +192,9 @@ fn same(kind: Kind, a: &Value, b: &Value) -> bool {
     }
 }
 
-/// A target record being built: an existing record (`created == false`) or a new one.
-#[derive(Debug, Clone)]
-pub(crate) struct Draft {
-    pub target: Target,
-    pub created: bool,
-    pub obj: Map<String, Value>,
-}
-
-impl Draft {
-    pub fn new(target: Target, created: bool, obj: Map<String, Value>) -> Self {
-        Draft {
-            target,
-            created,
-            obj,
-        }
-    }
-
-    fn slot(&mut self, field: &str) -> Option<&mut Value> {
-        match field.strip_prefix("custom.") {
-            Some(key) => {
-                let custom = self
-                    .obj
-                    .entry("custom")
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if !custom.is_object() {
-                    *custom = Value::Object(Map::new());
-                }
-                custom
-                    .as_object_mut()
-                    .map(|c| c.entry(key).or_insert(Value::Null))
-            }
-            None => Some(self.obj.entry(field).or_insert(Value::Null)),
-        }
-    }
-
-    /// Writes `value` to `field` unless the record holds a different value there,
-    /// and says what happened. Invalid values are a `ValidationError` naming the lead field.
-    pub fn write(&mut self, field: &str, value: Value, from: &str) -> Result<FieldMapping> {
-        let kind = kind_of(self.target, field).ok_or_else(|| {
-            Error::config(format!("{}.{field} is not a field", self.target.name()))
-        })?;
-        let value = coerce(kind, value).map_err(|msg| {
-            Error::validation(format!(
-                "{from} cannot go to {}.{field}: {msg}",
-                self.target.name()
-            ))
-            .with_field(from)
-        })?;
-        let fresh = if self.created {
-            MappingAction::Set
-        } else {
-            MappingAction::Fill
-        };
-        let target = self.target;
-        let slot = self
-            .slot(field)
-            .ok_or_else(|| Error::validation(format!("cannot write {field}")))?;
-        let (action, existing) = if kind == Kind::Domains {
-            if !slot.is_array() {
-                *slot = Value::Array(Vec::new());
-            }
-            let Value::Array(list) = slot else {
-                return Err(Error::validation(format!("{field} is not a list")));
-            };
-            if list.iter().any(|d| same(kind, d, &value)) {
-                (MappingAction::Unchanged, None)
-            } else {
-                list.push(value.clone());
-                (fresh, None)
-            }
-        } else if is_empty(slot) {
-            *slot = value.clone();
-            (fresh, None)
-        } else if same(kind, slot, &value) {
-            (MappingAction::Unchanged, None)
-        } else {
-            (MappingAction::Conflict, Some(slot.clone()))
-        };
-        Ok(FieldMapping {
-            target,
-            field: field.to_owned(),
-            value,
-            from_lead_field: from.to_owned(),
-            action,
-            existing,
-        })
-    }
-
-    /// Sets a structural field (ids, dates, stage) when it is empty.
-    pub fn default(&mut self, field: &str, value: impl Into<Value>) {
-        if let Some(slot) = self.slot(field)
-            && is_empty(slot)
-        {
-            *slot = value.into();
-        }
-    }
-
-    pub fn get_str(&self, field: &str) -> Option<&str> {
-        self.obj.get(field).and_then(Value::as_str)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn draft(created: bool, v: Value) -> Draft {
-        let Value::Object(obj) = v else { panic!() };
-        Draft::new(Target::Account, created, obj)
-    }
-
-    #[test]
-    fn set_fill_unchanged_conflict() {
-        let mut d = draft(
-            false,
-            json!({"id": "A", "name": "ACME Corp", "industry": "Software"}),
-        );
-        let m = d.write("name", json!("Acme, Inc."), "company").unwrap();
-        assert_eq!(m.action, MappingAction::Unchanged);
-        let m = d.write("industry", json!("Retail"), "industry").unwrap();
-        assert_eq!(m.action, MappingAction::Conflict);
-        assert_eq!(m.existing, Some(json!("Software")));
-        assert_eq!(d.obj["industry"], "Software");
-        let m = d.write("country", json!("JP"), "country").unwrap();
-        assert_eq!(m.action, MappingAction::Fill);
-        let m = d
-            .write("custom.segment", json!("smb"), "custom.segment")
-            .unwrap();
-        assert_eq!(m.action, MappingAction::Fill);
-        assert_eq!(d.obj["custom"]["segment"], "smb");
-        let mut d = draft(true, json!({"id": "A"}));
-        assert_eq!(
-            d.write("industry", json!("Retail"), "industry")
-                .unwrap()
-                .action,
-            MappingAction::Set
-        );
-    }
-
-    #[test]
-    fn domains_append_without_duplicates() {
-        let mut d = draft(
-            false,
-            json!({"id": "A", "name": "Acme", "domains": ["acme.com"]}),
-        );
-        assert_eq!(
-            d.write("domains", json!("acme.com"), "email")
-                .unwrap()
-                .action,
-            MappingAction::Unchanged
-        );
-        assert_eq!(
-            d.write("domains", json!("acme.co.jp"), "website")
-                .unwrap()
-                .action,
-            MappingAction::Fill
-        );
-        assert_eq!(d.obj["domains"], json!(["acme.com", "acme.co.jp"]));
-    }
-
-    #[test]
-    fn values_are_checked_against_the_field_type() {
-        let mut d = draft(true, json!({"id": "A"}));
-        assert_eq!(
-            d.write("employees", json!("250"), "custom.size")
-                .unwrap()
-                .value,
-            json!(250)
-        );
-        let e = d
-            .write("annual_revenue", json!("lots"), "custom.rev")
-            .unwrap_err();
-        assert_eq!(e.kind(), crate::ErrorKind::Validation);
-        assert_eq!(e.field(), Some("custom.rev"));
-    }
 
     #[test]
     fn field_map_targets() {

@@ -11,8 +11,9 @@ use super::matching::{MatchOptions, Matches};
 use crate::model::{Account, Contact, ConversionRef, Lead};
 use crate::normalize::normalize_email;
 
-/// Positions of the records with a key, ascending (input order).
-type Positions = HashMap<String, Vec<usize>>;
+/// Positions of the records with a key, ascending (input order). Only looked
+/// up, never iterated: a fast hash is enough.
+type Positions = HashMap<String, Vec<usize>, foldhash::fast::RandomState>;
 
 /// Existing accounts and contacts, normalized once, for matching many leads.
 ///
@@ -62,12 +63,12 @@ impl<'a> MatchIndex<'a> {
             account_keys: Vec::with_capacity(accounts.len()),
             contact_emails: Vec::with_capacity(contacts.len()),
             contact_persons: Vec::with_capacity(contacts.len()),
-            accounts_by_id: HashMap::with_capacity(accounts.len()),
-            accounts_by_domain: HashMap::with_capacity(accounts.len()),
-            accounts_by_name: HashMap::with_capacity(accounts.len()),
-            contacts_by_id: HashMap::with_capacity(contacts.len()),
-            contacts_by_email: HashMap::with_capacity(contacts.len()),
-            contacts_by_account: HashMap::with_capacity(accounts.len()),
+            accounts_by_id: positions_with_capacity(accounts.len()),
+            accounts_by_domain: positions_with_capacity(accounts.len()),
+            accounts_by_name: positions_with_capacity(accounts.len()),
+            contacts_by_id: positions_with_capacity(contacts.len()),
+            contacts_by_email: positions_with_capacity(contacts.len()),
+            contacts_by_account: positions_with_capacity(accounts.len()),
             converted: HashMap::new(),
             opportunities: HashSet::new(),
         };
@@ -264,11 +265,22 @@ fn first(map: &Positions, key: &str) -> Option<usize> {
     positions(map, key).first().copied()
 }
 
-/// Inserts a position, keeping the list ascending and free of duplicates.
+fn positions_with_capacity(n: usize) -> Positions {
+    HashMap::with_capacity_and_hasher(n, foldhash::fast::RandomState::default())
+}
+
+/// Inserts a position, keeping the list ascending and free of duplicates (the
+/// key is copied only when it is new).
 fn add(map: &mut Positions, key: &str, i: usize) {
-    let list = map.entry(key.to_owned()).or_default();
-    if let Err(at) = list.binary_search(&i) {
-        list.insert(at, i);
+    match map.get_mut(key) {
+        Some(list) => {
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
+        None => {
+            map.insert(key.to_owned(), vec![i]);
+        }
     }
 }
 

@@ -11,9 +11,11 @@
 //!
 //! See `docs/conversion.md` for the concepts and JSON shapes.
 
+mod activities;
 mod apply;
 mod batch;
 mod build;
+mod draft;
 mod evidence;
 mod fields;
 mod index;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::build::build;
+use super::build::{Purpose, build};
 use super::fields::{FieldMapping, MappingAction};
 use super::index::MatchIndex;
 use super::matching::{Candidate, MatchReason, Matches, match_lead};
@@ -215,6 +215,7 @@ fn plan_matched(
         opts,
         pipeline,
         now,
+        Purpose::Plan,
     )
     .map_err(|e| e.with_record(&lead.id))?;
     warnings.extend(built.warnings);
@@ -378,10 +379,26 @@ fn already_converted_as(lead_id: &str, c: &ConversionRef) -> Error {
 }
 
 /// FNV-1a (64 bit) of the lead's JSON: stable across runs, platforms and bindings.
+/// The JSON is hashed as it is written, never held.
 pub(crate) fn fingerprint(lead: &Lead) -> String {
-    let bytes = serde_json::to_vec(lead).unwrap_or_default();
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("fnv1a64:{hash:016x}")
+    let mut fnv = Fnv1a(0xcbf2_9ce4_8422_2325);
+    // Writing plain data to a hasher cannot fail (string keys, finite or null numbers).
+    let _ = serde_json::to_writer(&mut fnv, lead);
+    format!("fnv1a64:{:016x}", fnv.0)
+}
+
+/// An FNV-1a hasher fed as an output stream.
+struct Fnv1a(u64);
+
+impl std::io::Write for Fnv1a {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 = bytes.iter().fold(self.0, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -19,6 +19,10 @@ const MINUS_TWO_POW_63: f64 = -9_223_372_036_854_775_808.0;
 /// Refuses a lead whose `custom` or unknown fields hold a number outside the
 /// 64-bit integer range (`i64::MIN` to `u64::MAX`).
 pub(crate) fn check_lead_numbers(lead: &Lead) -> Result<()> {
+    // Paths are only spelled out for the lead that has such a number.
+    if !lead.custom.values().chain(lead.extra.values()).any(is_wide) {
+        return Ok(());
+    }
     let fields = lead
         .custom
         .iter()
@@ -28,6 +32,18 @@ pub(crate) fn check_lead_numbers(lead: &Lead) -> Result<()> {
         check(value, &path).map_err(|e| e.with_record(&lead.id))?;
     }
     Ok(())
+}
+
+/// A number beyond the range, anywhere in `value`.
+fn is_wide(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .is_some_and(|f| n.is_f64() && !(MINUS_TWO_POW_63..TWO_POW_64).contains(&f)),
+        Value::Array(items) => items.iter().any(is_wide),
+        Value::Object(map) => map.values().any(is_wide),
+        _ => false,
+    }
 }
 
 fn check(value: &Value, path: &str) -> Result<()> {

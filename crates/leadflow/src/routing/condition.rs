@@ -16,10 +16,11 @@
 //! `{"script": "lead.custom.budget > 50000"}` is a rhai script (see
 //! `docs/routing.md`, "Script conditions").
 
-use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::model::{Lead, Record};
@@ -69,14 +70,16 @@ pub trait ScriptHost: Send + Sync {
 
 /// The lead data a condition reads: the lead JSON plus derived facts.
 ///
-/// Built from a [`Lead`] it is lazy: the JSON of `activities` and `history`
-/// (most of a lead's size) is only produced when a condition reads them.
+/// Built from a [`Lead`] it is lazy: declarative conditions read the typed
+/// fields directly, and the JSON (what scripts see) is only produced when
+/// asked for, without `activities` and `history` (most of a lead's size)
+/// unless a condition reads them.
 #[derive(Debug, Clone)]
 pub struct LeadView<'a> {
-    /// The lead without `activities` and `history` when `lead` is set, else everything.
-    base: Value,
     lead: Option<&'a Lead>,
-    facts: LeadFacts,
+    facts: Cow<'a, LeadFacts>,
+    /// The lead without `activities` and `history` when `lead` is set, else everything.
+    base: OnceCell<Value>,
     full: OnceCell<Value>,
     now: Option<Timestamp>,
 }
@@ -89,9 +92,9 @@ impl LeadView<'static> {
     /// top-level field of the same name is kept).
     pub fn new(json: Value, facts: &LeadFacts) -> Self {
         LeadView {
-            base: with_facts(json, facts),
             lead: None,
-            facts: facts.clone(),
+            facts: Cow::Owned(facts.clone()),
+            base: OnceCell::from(with_facts(json, facts)),
             full: OnceCell::new(),
             now: None,
         }
@@ -101,11 +104,21 @@ impl LeadView<'static> {
 impl<'a> LeadView<'a> {
     /// A lazy view of `lead` with `facts`.
     pub fn of(lead: &'a Lead, facts: &LeadFacts) -> Self {
-        let shallow = lead_fields(lead);
         LeadView {
-            base: with_facts(shallow.to_value(), facts),
             lead: Some(lead),
-            facts: facts.clone(),
+            facts: Cow::Owned(facts.clone()),
+            base: OnceCell::new(),
+            full: OnceCell::new(),
+            now: None,
+        }
+    }
+
+    /// [`LeadView::of`] borrowing the facts (routing and SLAs keep them anyway).
+    pub(crate) fn borrowing(lead: &'a Lead, facts: &'a LeadFacts) -> Self {
+        LeadView {
+            lead: Some(lead),
+            facts: Cow::Borrowed(facts),
+            base: OnceCell::new(),
             full: OnceCell::new(),
             now: None,
         }
@@ -114,7 +127,7 @@ impl<'a> LeadView<'a> {
     /// The whole lead JSON with facts (what a script sees).
     pub fn json(&self) -> &Value {
         match self.lead {
-            None => &self.base,
+            None => self.shallow(),
             Some(lead) => self
                 .full
                 .get_or_init(|| with_facts(lead.to_value(), &self.facts)),
@@ -122,9 +135,16 @@ impl<'a> LeadView<'a> {
     }
 
     /// The lead JSON with facts, without `activities` and `history` when the
-    /// view is lazy (cheap: no conversion of the heavy lists).
+    /// view is lazy (no conversion of the heavy lists).
     pub fn shallow(&self) -> &Value {
-        &self.base
+        self.base.get_or_init(|| match self.lead {
+            Some(lead) => with_facts(
+                serde_json::to_value(Shallow(lead)).unwrap_or(Value::Null),
+                &self.facts,
+            ),
+            // `new` always sets it.
+            None => Value::Null,
+        })
     }
 
     /// The derived facts.
@@ -144,83 +164,249 @@ impl<'a> LeadView<'a> {
         self.now
     }
 
-    /// The value at a dotted path, if present.
+    /// The value at a dotted path of the lead JSON, if present.
     pub fn get(&self, path: &str) -> Option<&Value> {
         let first = path.split('.').next().unwrap_or_default();
         let root = if HEAVY.contains(&first) {
             self.json()
         } else {
-            &self.base
+            self.shallow()
         };
-        path.split('.').try_fold(root, |v, key| match v {
-            Value::Object(m) => m.get(key),
-            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+        walk(root, path.split('.'))
+    }
+
+    /// The value at a dotted path as a condition reads it: the same value as
+    /// [`LeadView::get`], read from the typed lead where it can be (no JSON).
+    fn field(&self, path: &str) -> Option<Field<'_>> {
+        let Some(lead) = self.lead else {
+            return self.get(path).map(Field::Json);
+        };
+        let mut parts = path.split('.');
+        let first = parts.next().unwrap_or_default();
+        // Unknown top-level fields are written last into the JSON: they win over
+        // a known field (or fact) of the same name.
+        if let Some(v) = lead.extra.get(first) {
+            return walk(v, parts).map(Field::Json);
+        }
+        let text = |s: &'a Option<String>| s.as_deref().map(Field::Text);
+        let field = match first {
+            "id" => Some(Field::Text(&lead.id)),
+            "first_name" => text(&lead.first_name),
+            "last_name" => text(&lead.last_name),
+            "email" => text(&lead.email),
+            "phone" => text(&lead.phone),
+            "title" => text(&lead.title),
+            "company" => text(&lead.company),
+            "website" => text(&lead.website),
+            "industry" => text(&lead.industry),
+            "country" => text(&lead.country),
+            "source" => text(&lead.source),
+            "campaign" => text(&lead.campaign),
+            "owner" => text(&lead.owner),
+            "stage" => text(&lead.stage),
+            "status" => text(&lead.status),
+            "employees" => lead.employees.map(Field::Count),
+            // JSON writes a non-finite number as null.
+            "annual_revenue" => lead.annual_revenue.map(|f| {
+                if f.is_finite() {
+                    Field::Float(f)
+                } else {
+                    Field::Json(&Value::Null)
+                }
+            }),
+            "attempts" => (lead.attempts != 0).then_some(Field::Count(u64::from(lead.attempts))),
+            "custom" => return map_field(&lead.custom, parts),
+            "provenance" => return map_field(&lead.provenance, parts),
+            "segment" => self.facts.segment.as_deref().map(Field::Text),
+            "region" => self.facts.region.as_deref().map(Field::Text),
+            "email_domain" => self.facts.email_domain.as_deref().map(Field::Text),
+            "territory" => (!self.facts.territories.is_empty())
+                .then_some(Field::Texts(&self.facts.territories)),
+            // Timestamps and nested engine state read as their JSON (rare in conditions).
+            "created_at" | "score" | "qualification" | "conversion" | "activities" | "history" => {
+                return self.get(path).map(Field::Json);
+            }
             _ => None,
-        })
+        }?;
+        match (field, parts.next()) {
+            (field, None) => Some(field),
+            (Field::Texts(items), Some(i)) if parts.next().is_none() => i
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| items.get(i))
+                .map(|s| Field::Text(s.as_str())),
+            _ => None,
+        }
     }
 }
 
-/// Every field of `lead` except the heavy lists, which stay empty (cheap to clone).
-fn lead_fields(lead: &Lead) -> Lead {
-    // Exhaustive on purpose: a new `Lead` field fails to compile here instead of
-    // silently vanishing from conditions.
-    let Lead {
-        id,
-        created_at,
-        first_name,
-        last_name,
-        email,
-        phone,
-        title,
-        company,
-        website,
-        industry,
-        employees,
-        annual_revenue,
-        country,
-        source,
-        campaign,
-        owner,
-        custom,
-        activities: _,
-        stage,
-        status,
-        attempts,
-        score,
-        qualification,
-        history: _,
-        conversion,
-        provenance,
-        extra,
-    } = lead;
-    Lead {
-        id: id.clone(),
-        created_at: *created_at,
-        first_name: first_name.clone(),
-        last_name: last_name.clone(),
-        email: email.clone(),
-        phone: phone.clone(),
-        title: title.clone(),
-        company: company.clone(),
-        website: website.clone(),
-        industry: industry.clone(),
-        employees: *employees,
-        annual_revenue: *annual_revenue,
-        country: country.clone(),
-        source: source.clone(),
-        campaign: campaign.clone(),
-        owner: owner.clone(),
-        custom: custom.clone(),
-        activities: Vec::new(),
-        stage: stage.clone(),
-        status: status.clone(),
-        attempts: *attempts,
-        score: score.clone(),
-        qualification: qualification.clone(),
-        history: Vec::new(),
-        conversion: conversion.clone(),
-        provenance: provenance.clone(),
-        extra: extra.clone(),
+/// The value at the remaining `parts` of a path below `v`.
+fn walk<'v, 'p>(v: &'v Value, mut parts: impl Iterator<Item = &'p str>) -> Option<&'v Value> {
+    parts.try_fold(v, |v, key| match v {
+        Value::Object(m) => m.get(key),
+        Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    })
+}
+
+/// A map field of the lead (`custom`, `provenance`): absent from the JSON when empty.
+fn map_field<'v, 'p>(
+    map: &'v Map<String, Value>,
+    mut parts: impl Iterator<Item = &'p str>,
+) -> Option<Field<'v>> {
+    if map.is_empty() {
+        return None;
+    }
+    match parts.next() {
+        None => Some(Field::Map(map)),
+        Some(key) => walk(map.get(key)?, parts).map(Field::Json),
+    }
+}
+
+/// A lead value as conditions see it: borrowed from the typed lead, or JSON.
+/// Each variant reads exactly as the JSON of the same value would.
+#[derive(Debug, Clone, Copy)]
+enum Field<'v> {
+    Json(&'v Value),
+    /// A JSON object held as a map (`custom`).
+    Map(&'v Map<String, Value>),
+    Text(&'v str),
+    /// An unsigned integer (a JSON number).
+    Count(u64),
+    /// A finite number.
+    Float(f64),
+    /// A list of strings (`territory`).
+    Texts(&'v [String]),
+}
+
+impl Field<'_> {
+    /// True when the value, or any element of a list, is [`same`] as `w`.
+    fn any_same(self, w: &Value) -> bool {
+        match self {
+            Field::Json(v) => any_elem(v, |x| same(x, w)),
+            Field::Texts(items) => items.iter().any(|x| Field::Text(x).same(w)),
+            other => other.same(w),
+        }
+    }
+
+    /// [`same`] for a single (non-list) value.
+    fn same(self, w: &Value) -> bool {
+        match (self, w) {
+            (Field::Json(v), _) => same(v, w),
+            (Field::Map(m), Value::Object(o)) => m == o,
+            (Field::Text(s), Value::String(y)) => s.eq_ignore_ascii_case(y),
+            (Field::Count(n), Value::Number(y)) => Some(n as f64) == y.as_f64(),
+            (Field::Float(f), Value::Number(y)) => Some(f) == y.as_f64(),
+            (Field::Texts(items), Value::Array(ys)) => {
+                items.len() == ys.len()
+                    && items
+                        .iter()
+                        .zip(ys)
+                        .all(|(x, y)| y.as_str() == Some(x.as_str()))
+            }
+            _ => false,
+        }
+    }
+
+    fn contains(self, value: &Value) -> bool {
+        match self {
+            Field::Json(Value::String(s)) => contains_text(s, value),
+            Field::Text(s) => contains_text(s, value),
+            Field::Json(Value::Array(items)) => items.iter().any(|x| same(x, value)),
+            Field::Texts(items) => items.iter().any(|x| Field::Text(x).same(value)),
+            _ => false,
+        }
+    }
+
+    fn number(self) -> Option<f64> {
+        match self {
+            Field::Json(v) => number(v),
+            Field::Text(s) => s.trim().parse().ok(),
+            Field::Count(n) => Some(n as f64),
+            Field::Float(f) => Some(f),
+            Field::Map(_) | Field::Texts(_) => None,
+        }
+    }
+
+    fn exists(self) -> bool {
+        match self {
+            Field::Json(Value::Null) => false,
+            Field::Json(Value::String(s)) => !s.trim().is_empty(),
+            Field::Text(s) => !s.trim().is_empty(),
+            Field::Json(Value::Array(a)) => !a.is_empty(),
+            Field::Texts(a) => !a.is_empty(),
+            _ => true,
+        }
+    }
+}
+
+/// The lead without the heavy lists, serialized as `Lead` serializes (same keys,
+/// same order, same omissions) without copying it first.
+struct Shallow<'l>(&'l Lead);
+
+impl Serialize for Shallow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        // Exhaustive on purpose: a new `Lead` field fails to compile here instead of
+        // silently vanishing from conditions.
+        let Lead {
+            id,
+            created_at,
+            first_name,
+            last_name,
+            email,
+            phone,
+            title,
+            company,
+            website,
+            industry,
+            employees,
+            annual_revenue,
+            country,
+            source,
+            campaign,
+            owner,
+            custom,
+            activities: _,
+            stage,
+            status,
+            attempts,
+            score,
+            qualification,
+            history: _,
+            conversion,
+            provenance,
+            extra,
+        } = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", id)?;
+        m.serialize_entry("created_at", created_at)?;
+        macro_rules! some {
+            ($($name:ident),*) => {$(
+                if let Some(v) = $name {
+                    m.serialize_entry(stringify!($name), v)?;
+                }
+            )*};
+        }
+        some!(
+            first_name, last_name, email, phone, title, company, website, industry
+        );
+        some!(employees, annual_revenue, country, source, campaign, owner);
+        if !custom.is_empty() {
+            m.serialize_entry("custom", custom)?;
+        }
+        some!(stage, status);
+        if *attempts != 0 {
+            m.serialize_entry("attempts", attempts)?;
+        }
+        some!(score, qualification, conversion);
+        if !provenance.is_empty() {
+            m.serialize_entry("provenance", provenance)?;
+        }
+        for (k, v) in extra {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
     }
 }
 
@@ -262,29 +448,20 @@ impl Condition {
     /// Evaluates the condition. Only a script can fail.
     pub fn eval(&self, lead: &LeadView<'_>, scripts: Option<&dyn ScriptHost>) -> Result<bool> {
         Ok(match self {
-            Condition::Equals { field, value } => lead
-                .get(field)
-                .is_some_and(|v| any_elem(v, |x| same(x, value))),
+            Condition::Equals { field, value } => {
+                lead.field(field).is_some_and(|v| v.any_same(value))
+            }
             Condition::In { field, values } => lead
-                .get(field)
-                .is_some_and(|v| any_elem(v, |x| values.iter().any(|w| same(x, w)))),
-            Condition::Contains { field, value } => lead.get(field).is_some_and(|v| match v {
-                Value::String(s) => value
-                    .as_str()
-                    .is_some_and(|needle| s.to_lowercase().contains(&needle.to_lowercase())),
-                Value::Array(items) => items.iter().any(|x| same(x, value)),
-                _ => false,
-            }),
+                .field(field)
+                .is_some_and(|v| values.iter().any(|w| v.any_same(w))),
+            Condition::Contains { field, value } => {
+                lead.field(field).is_some_and(|v| v.contains(value))
+            }
             Condition::Range { field, min, max } => lead
-                .get(field)
-                .and_then(number)
+                .field(field)
+                .and_then(Field::number)
                 .is_some_and(|n| min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)),
-            Condition::Exists { field } => lead.get(field).is_some_and(|v| match v {
-                Value::Null => false,
-                Value::String(s) => !s.trim().is_empty(),
-                Value::Array(a) => !a.is_empty(),
-                _ => true,
-            }),
+            Condition::Exists { field } => lead.field(field).is_some_and(Field::exists),
             // Errors get the sub-path (`[1].not`); the caller prefixes its own (`rules[2].when`).
             Condition::All(items) => {
                 for (i, c) in items.iter().enumerate() {
@@ -383,6 +560,13 @@ fn check_field(field: &str, path: &str) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Case-insensitive substring test of a text against a string `value`.
+fn contains_text(s: &str, value: &Value) -> bool {
+    value
+        .as_str()
+        .is_some_and(|needle| s.to_lowercase().contains(&needle.to_lowercase()))
 }
 
 fn any_elem(v: &Value, f: impl Fn(&Value) -> bool) -> bool {
@@ -506,5 +690,250 @@ mod tests {
             .validate("w", None)
             .unwrap_err();
         assert!(e.message().contains("rules engine"));
+    }
+
+    mod typed_reader {
+        //! The typed reader against the JSON view it replaces, on random leads,
+        //! facts, paths and conditions.
+
+        use proptest::prelude::*;
+        use serde_json::{Value, json};
+
+        use super::super::*;
+        use crate::model::Activity;
+        use crate::time::parse_timestamp;
+
+        fn text() -> BoxedStrategy<String> {
+            proptest::sample::select(
+                &["DE", "de", " ", "", "Acme Ltd", "1200", " 42 ", "x.edu"][..],
+            )
+            .prop_map(str::to_owned)
+            .boxed()
+        }
+
+        fn value() -> BoxedStrategy<Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::from),
+                (0u64..3000).prop_map(Value::from),
+                (-5i64..5).prop_map(Value::from),
+                prop_oneof![Just(0.0), Just(-0.0), Just(1200.0), Just(2.5)].prop_map(Value::from),
+                text().prop_map(Value::from),
+            ];
+            leaf.prop_recursive(2, 8, 3, |inner| {
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..3).prop_map(Value::from),
+                    proptest::collection::vec((key(), inner), 0..3)
+                        .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+                ]
+            })
+            .boxed()
+        }
+
+        /// Keys of `custom`, `extra` and nested objects; some shadow known fields and facts.
+        fn key() -> BoxedStrategy<String> {
+            proptest::sample::select(
+                &[
+                    "budget",
+                    "tags",
+                    "a",
+                    "0",
+                    "utm",
+                    "country",
+                    "segment",
+                    "territory",
+                    "custom",
+                    "id",
+                ][..],
+            )
+            .prop_map(str::to_owned)
+            .boxed()
+        }
+
+        fn facts() -> impl Strategy<Value = LeadFacts> {
+            (
+                proptest::option::of(text()),
+                proptest::option::of(text()),
+                proptest::collection::vec(text(), 0..3),
+                proptest::option::of(text()),
+            )
+                .prop_map(|(segment, region, territories, email_domain)| LeadFacts {
+                    segment,
+                    region,
+                    territories,
+                    email_domain,
+                })
+        }
+
+        prop_compose! {
+            fn lead()(
+                texts in proptest::collection::vec(proptest::option::of(text()), 14),
+                employees in proptest::option::of(prop_oneof![Just(0u64), Just(1200), 0u64..3000]),
+                revenue in proptest::option::of(prop_oneof![Just(1200.0), Just(f64::NAN), Just(-0.0)]),
+                attempts in prop_oneof![Just(0u32), 1u32..4],
+                custom in proptest::collection::vec((key(), value()), 0..4),
+                extra in proptest::collection::vec((key(), value()), 0..2),
+                provenance in proptest::collection::vec((key(), value()), 0..2),
+                activities in 0usize..3,
+            ) -> Lead {
+                let t = parse_timestamp("2026-03-02T09:00:00+01:00").unwrap();
+                let mut l = Lead::new("L-1", t);
+                let mut it = texts.into_iter();
+                for slot in [
+                    &mut l.first_name, &mut l.last_name, &mut l.email, &mut l.phone, &mut l.title,
+                    &mut l.company, &mut l.website, &mut l.industry, &mut l.country, &mut l.source,
+                    &mut l.campaign, &mut l.owner, &mut l.stage, &mut l.status,
+                ] {
+                    *slot = it.next().flatten();
+                }
+                l.employees = employees;
+                l.annual_revenue = revenue;
+                l.attempts = attempts;
+                l.custom = custom.into_iter().collect();
+                l.extra = extra.into_iter().collect();
+                l.provenance = provenance.into_iter().collect();
+                for i in 0..activities {
+                    l.activities.push(Activity::new("webinar", t).with_meta("n", i));
+                }
+                l
+            }
+        }
+
+        fn path() -> BoxedStrategy<String> {
+            let top = proptest::sample::select(
+                &[
+                    "id",
+                    "created_at",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "phone",
+                    "title",
+                    "company",
+                    "website",
+                    "industry",
+                    "employees",
+                    "annual_revenue",
+                    "country",
+                    "source",
+                    "campaign",
+                    "owner",
+                    "custom",
+                    "activities",
+                    "stage",
+                    "status",
+                    "attempts",
+                    "score",
+                    "history",
+                    "provenance",
+                    "segment",
+                    "region",
+                    "territory",
+                    "email_domain",
+                    "utm",
+                    "budget",
+                    "",
+                ][..],
+            );
+            let sub =
+                proptest::sample::select(&["budget", "tags", "a", "0", "1", "+0", "type", ""][..]);
+            (top, proptest::collection::vec(sub, 0..3))
+                .prop_map(|(t, subs)| std::iter::once(t).chain(subs).collect::<Vec<_>>().join("."))
+                .boxed()
+        }
+
+        fn condition() -> impl Strategy<Value = Condition> {
+            (
+                path(),
+                value(),
+                proptest::collection::vec(value(), 1..3),
+                0u8..5,
+                proptest::option::of(-10.0f64..3000.0),
+            )
+                .prop_map(|(field, value, values, op, bound)| match op {
+                    0 => Condition::Equals { field, value },
+                    1 => Condition::In { field, values },
+                    2 => Condition::Contains { field, value },
+                    3 => Condition::Range {
+                        field,
+                        min: bound,
+                        max: bound.map(|b| b + 100.0),
+                    },
+                    _ => Condition::Exists { field },
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            #[test]
+            fn typed_fields_read_as_the_json_view(
+                lead in lead(), facts in facts(), conditions in proptest::collection::vec(condition(), 1..6),
+            ) {
+                let typed = LeadView::of(&lead, &facts);
+                let json = LeadView::new(lead.to_value(), &facts);
+                let mut light = lead.clone();
+                light.activities.clear();
+                light.history.clear();
+                prop_assert_eq!(
+                    serde_json::to_string(&Shallow(&lead)).unwrap(),
+                    serde_json::to_string(&light).unwrap()
+                );
+                for c in &conditions {
+                    prop_assert_eq!(
+                        c.eval(&typed, None).unwrap(),
+                        c.eval(&json, None).unwrap(),
+                        "{:?} on {}", c, json.json()
+                    );
+                }
+                // Declarative conditions alone never build the lead's JSON.
+                let reads_json_fields = conditions.iter().any(|c| {
+                    let (Condition::Equals { field: f, .. } | Condition::In { field: f, .. }
+                        | Condition::Contains { field: f, .. } | Condition::Range { field: f, .. }
+                        | Condition::Exists { field: f }) = c else {
+                        return false;
+                    };
+                    let first = f.split('.').next().unwrap_or_default();
+                    ["created_at", "score", "qualification", "conversion"].contains(&first)
+                });
+                prop_assert!(typed.base.get().is_none() || reads_json_fields);
+            }
+        }
+
+        #[test]
+        fn shadowing_fields_and_json_fallbacks() {
+            let t = parse_timestamp("2026-03-02T09:00:00Z").unwrap();
+            let mut lead = Lead::new("L", t);
+            lead.country = Some("JP".into());
+            lead.extra.insert("country".into(), json!("DE"));
+            lead.extra.insert("segment".into(), json!(["smb"]));
+            let facts = LeadFacts {
+                segment: Some("enterprise".into()),
+                territories: vec!["emea".into()],
+                ..LeadFacts::default()
+            };
+            let v = LeadView::of(&lead, &facts);
+            let holds = |c: Value| {
+                serde_json::from_value::<Condition>(c)
+                    .unwrap()
+                    .eval(&v, None)
+                    .unwrap()
+            };
+            // An unknown field of a known name is what the JSON shows.
+            assert!(holds(
+                json!({"equals": {"field": "country", "value": "de"}})
+            ));
+            assert!(holds(
+                json!({"equals": {"field": "segment", "value": "SMB"}})
+            ));
+            assert!(holds(
+                json!({"equals": {"field": "territory.0", "value": "EMEA"}})
+            ));
+            assert!(v.base.get().is_none(), "no JSON for typed fields");
+            assert!(holds(
+                json!({"contains": {"field": "created_at", "value": "2026-03-02"}})
+            ));
+            assert!(v.base.get().is_some(), "timestamps read as their JSON text");
+        }
     }
 }

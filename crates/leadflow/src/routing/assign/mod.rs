@@ -156,7 +156,7 @@ impl Router {
         if self.by_ownership(lead, state, now, &mut a) {
             return a;
         }
-        let view = LeadView::of(lead, &a.facts).at(now);
+        let view = LeadView::borrowing(lead, &a.facts).at(now);
         let rule = match rules::first_match(&self.config.rules, &view, self.scripts.as_deref()) {
             Ok(Some(rule)) => rule,
             Ok(None) => {

@@ -93,7 +93,7 @@ impl SlaConfig {
         now: Timestamp,
         errors: &mut Vec<RuleError>,
     ) -> Option<&FirstTouchPolicy> {
-        let view = LeadView::of(lead, facts).at(now);
+        let view = LeadView::borrowing(lead, facts).at(now);
         self.first_touch.iter().enumerate().find_map(|(i, p)| {
             let in_segment = p.segments.is_empty()
                 || facts
