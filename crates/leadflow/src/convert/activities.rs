@@ -6,13 +6,14 @@
 //! within a bucket: linear in the activities instead of quadratic, and no JSON
 //! is built.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 
 use foldhash::fast::FixedState;
 use serde_json::{Map, Value};
 
-use crate::model::Activity;
+use crate::model::{Activity, CompactMap};
 
 /// Appends the activities of `new` that `list` does not hold yet (nor an
 /// earlier one of `new`); returns how many were added.
@@ -67,7 +68,7 @@ fn is_odd(a: &Activity) -> bool {
     !a.extra.is_empty()
         && ["type", "at", "meta"]
             .iter()
-            .any(|k| a.extra.contains_key(*k))
+            .any(|k| a.extra.contains_key(k))
 }
 
 fn to_json(a: &Activity) -> Value {
@@ -92,17 +93,33 @@ fn key(hasher: &FixedState, a: &Activity) -> u64 {
     a.at.timestamp().hash(&mut h);
     a.at.timestamp_subsec_nanos().hash(&mut h);
     a.at.offset().local_minus_utc().hash(&mut h);
-    map_hash(hasher, &a.meta).hash(&mut h);
-    map_hash(hasher, &a.extra).hash(&mut h);
+    compact_hash(hasher, &a.meta).hash(&mut h);
+    compact_hash(hasher, &a.extra).hash(&mut h);
     h.finish()
 }
 
 /// Order-insensitive (JSON objects compare without order).
 fn map_hash(hasher: &FixedState, map: &Map<String, Value>) -> u64 {
-    map.iter().fold(map.len() as u64, |acc, (k, v)| {
+    entries_hash(
+        hasher,
+        map.len(),
+        map.iter().map(|(k, v)| (k.as_str(), Cow::Borrowed(v))),
+    )
+}
+
+fn compact_hash(hasher: &FixedState, map: &CompactMap) -> u64 {
+    entries_hash(hasher, map.len(), map.iter())
+}
+
+fn entries_hash<'a>(
+    hasher: &FixedState,
+    len: usize,
+    entries: impl Iterator<Item = (&'a str, Cow<'a, Value>)>,
+) -> u64 {
+    entries.fold(len as u64, |acc, (k, v)| {
         let mut h = hasher.build_hasher();
         k.hash(&mut h);
-        value_hash(hasher, v, &mut h);
+        value_hash(hasher, &v, &mut h);
         acc.wrapping_add(h.finish())
     })
 }
@@ -165,7 +182,7 @@ mod tests {
             act("webinar", z),
         ];
         let mut odd = act("page_view", z);
-        odd.extra.insert("type".into(), json!("webinar"));
+        odd.extra.insert("type", json!("webinar"));
         let new = [
             // Same JSON, meta in another order: a duplicate.
             act("page_view", z).with_meta("n", 1).with_meta("url", "/a"),

@@ -41,8 +41,19 @@ impl Slot {
 }
 
 /// A small JSON object, in the order its keys were first written.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct CompactMap(Box<[(Box<str>, Slot)]>);
+
+/// Equal as JSON objects are: the same entries, in any order (as `serde_json::Map`).
+impl PartialEq for CompactMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .all(|(k, v)| other.slot(k).is_some_and(|w| w == v))
+    }
+}
 
 impl CompactMap {
     pub fn new() -> Self {
@@ -208,6 +219,18 @@ mod tests {
         assert_eq!(m.remove("form"), None);
         assert_eq!(m.len(), 1);
         assert!(m.contains_key("url"));
+    }
+
+    #[test]
+    fn equal_as_json_objects_whatever_the_order() {
+        let a: CompactMap = serde_json::from_str(r#"{"url":"/a","n":1}"#).unwrap();
+        let b: CompactMap = serde_json::from_str(r#"{"n":1,"url":"/a"}"#).unwrap();
+        let c: CompactMap = serde_json::from_str(r#"{"n":1,"url":"/b"}"#).unwrap();
+        let d: CompactMap = serde_json::from_str(r#"{"n":1}"#).unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(a, d);
+        assert_ne!(d, a);
     }
 
     #[test]
