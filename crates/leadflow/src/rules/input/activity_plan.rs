@@ -40,6 +40,9 @@ pub(crate) struct ActivityPlan {
     aggs: Vec<Aggregate>,
     planned: Vec<Planned>,
     kinds: Vec<Box<str>>,
+    /// `tag` of each kind: most kinds an activity is not are told apart by one
+    /// integer compare, so a lookup costs one string compare, not one per kind.
+    kind_tags: Vec<u32>,
     prefixes: Vec<Box<str>>,
     /// Some aggregate walks the activities (not only record paths).
     walks: bool,
@@ -53,6 +56,14 @@ fn bit(i: usize) -> u64 {
         .ok()
         .and_then(|i| 1u64.checked_shl(i))
         .unwrap_or(0)
+}
+
+/// Length, first and last byte of a kind, packed: equal kinds have equal tags.
+fn tag(kind: &str) -> u32 {
+    let b = kind.as_bytes();
+    let len = u32::try_from(b.len().min(0xffff)).unwrap_or(0xffff);
+    let edge = |i: Option<&u8>| u32::from(i.copied().unwrap_or(0));
+    len | edge(b.first()) << 16 | edge(b.last()) << 24
 }
 
 fn intern(list: &mut Vec<Box<str>>, s: &str) -> usize {
@@ -100,6 +111,7 @@ impl ActivityPlan {
             general: kinds.len() > 64 || prefixes.len() > 64,
             aggs: aggs.to_vec(),
             planned,
+            kind_tags: kinds.iter().map(|k| tag(k)).collect(),
             kinds,
             prefixes,
         }
@@ -138,10 +150,12 @@ impl ActivityPlan {
 
     /// Adds one activity (at or before `now`) to the walking aggregates.
     fn add(&self, act: &Activity, now: Timestamp, out: &mut [f64]) {
+        let t = tag(&act.kind);
         let kind_bit = self
-            .kinds
+            .kind_tags
             .iter()
-            .position(|k| **k == *act.kind)
+            .zip(&self.kinds)
+            .position(|(kt, k)| *kt == t && **k == *act.kind)
             .map_or(0, bit);
         let mut urls = 0u64;
         if !self.prefixes.is_empty()
