@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use leadflow::lifecycle::Pipeline;
-use leadflow::model::{RawRecord, RecordReader, RecordText};
+use leadflow::model::{RawRecord, RecordReader, RecordText, fields};
 use leadflow::rules::{
     Cell, CompiledPack, InputOptions, KeyNames, RowBatch, RowScore, RowScores, fold_column_name,
     text_cell, value_cell,
@@ -192,33 +192,13 @@ fn csv_error(e: csv::Error) -> Error {
     }
 }
 
-/// Lead fields that stay strings in CSV even when they look like numbers.
-const STRING_FIELDS: &[&str] = &[
-    "id",
-    "created_at",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "title",
-    "company",
-    "website",
-    "industry",
-    "country",
-    "source",
-    "campaign",
-    "owner",
-    "stage",
-    "status",
-];
-
 /// A CSV cell, typed by the core's one spelling (`text_cell`); lead fields
 /// that hold text stay text.
 fn csv_cell<'a>(name: &str, text: &'a str) -> Cell<'a> {
     let t = text.trim();
     if t.is_empty() {
         Cell::Null
-    } else if STRING_FIELDS.contains(&name) {
+    } else if fields::is_string_field(name) {
         Cell::Str(t)
     } else {
         text_cell(t)

@@ -4,6 +4,7 @@
 mod account;
 mod activity;
 mod compact_map;
+pub mod fields;
 mod history;
 mod lead;
 mod opportunity;

@@ -188,23 +188,8 @@ impl<'a> LeadView<'a> {
         if let Some(v) = lead.extra.get(first) {
             return walk(v, parts).map(Field::Json);
         }
-        let text = |s: &'a Option<String>| s.as_deref().map(Field::Text);
         let field = match first {
             "id" => Some(Field::Text(&lead.id)),
-            "first_name" => text(&lead.first_name),
-            "last_name" => text(&lead.last_name),
-            "email" => text(&lead.email),
-            "phone" => text(&lead.phone),
-            "title" => text(&lead.title),
-            "company" => text(&lead.company),
-            "website" => text(&lead.website),
-            "industry" => text(&lead.industry),
-            "country" => text(&lead.country),
-            "source" => text(&lead.source),
-            "campaign" => text(&lead.campaign),
-            "owner" => text(&lead.owner),
-            "stage" => text(&lead.stage),
-            "status" => text(&lead.status),
             "employees" => lead.employees.map(Field::Count),
             // JSON writes a non-finite number as null.
             "annual_revenue" => lead.annual_revenue.map(|f| {
@@ -226,7 +211,7 @@ impl<'a> LeadView<'a> {
             "created_at" | "score" | "qualification" | "conversion" | "activities" | "history" => {
                 return self.get(path).map(Field::Json);
             }
-            _ => None,
+            name => lead.text_field(name).flatten().map(Field::Text),
         }?;
         match (field, parts.next()) {
             (field, None) => Some(field),

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Result};
-use crate::model::{Lead, Record};
+use crate::model::{Lead, Record, fields};
 use crate::rules::define::features::{Derived, FeatureType, LeadField, Source};
 use crate::rules::exec::program::LeadKey;
 use crate::rules::helpers;
@@ -153,24 +153,6 @@ pub struct RowBatch {
 /// its scoring thread, and few enough to bound a large batch's memory.
 const PENDING_ROWS: usize = 2 * crate::rules::input::row_feed::CHUNK_ROWS;
 
-/// Lead fields that hold plain strings.
-const TEXT_FIELDS: &[&str] = &[
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "title",
-    "company",
-    "website",
-    "industry",
-    "country",
-    "source",
-    "campaign",
-    "owner",
-    "stage",
-    "status",
-];
-
 /// Lead fields the fast path does not read: a record holding one is slow.
 const NESTED_FIELDS: &[&str] = &[
     "custom",
@@ -184,11 +166,7 @@ const NESTED_FIELDS: &[&str] = &[
 
 /// True for a name the lead parser reads into a typed field (never into `extra`).
 fn is_lead_field(name: &str) -> bool {
-    matches!(
-        name,
-        "id" | "created_at" | "employees" | "annual_revenue" | "attempts"
-    ) || TEXT_FIELDS.contains(&name)
-        || NESTED_FIELDS.contains(&name)
+    fields::plain_fields().any(|f| f == name) || NESTED_FIELDS.contains(&name)
 }
 
 fn role_of(name: &str) -> Role {
@@ -197,7 +175,7 @@ fn role_of(name: &str) -> Role {
         "created_at" => Role::CreatedAt,
         "employees" => Role::Employees,
         "annual_revenue" => Role::Revenue,
-        n if TEXT_FIELDS.contains(&n) => Role::Text,
+        n if fields::TEXT_FIELDS.contains(&n) => Role::Text,
         _ => Role::Flat,
     }
 }

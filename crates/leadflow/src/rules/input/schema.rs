@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::model::fields;
 use crate::rules::define::features::{Derived, LeadField, Source};
 use crate::rules::pack::CompiledPack;
 
@@ -112,29 +113,6 @@ impl KeyNames {
     }
 }
 
-/// Lead fields a flat record can hold as plain values.
-pub(crate) const FLAT_FIELDS: &[&str] = &[
-    "id",
-    "created_at",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "title",
-    "company",
-    "website",
-    "industry",
-    "country",
-    "source",
-    "campaign",
-    "owner",
-    "stage",
-    "status",
-    "employees",
-    "annual_revenue",
-    "attempts",
-];
-
 /// The name `name` matches case- and space-insensitively: trimmed, lower case,
 /// runs of spaces, `-` and `_` read as one `_` (`" Annual-Revenue "` is `annual_revenue`).
 pub fn fold(name: &str) -> String {
@@ -219,7 +197,7 @@ impl CompiledPack {
         let mut add = |n: &str| {
             known.entry(fold(n)).or_insert_with(|| n.to_owned());
         };
-        for f in FLAT_FIELDS {
+        for f in fields::plain_fields() {
             add(f);
         }
         for f in &self.0.features.used {
