@@ -3,8 +3,10 @@
 //!
 //! A lead carries tens to hundreds of activities, each with a one- or two-entry
 //! `meta`. As a `serde_json::Map` (an index map: a hash table plus a 72-byte
-//! `Value` per entry) each costs a few hundred bytes; here an entry costs 32
-//! bytes plus its text, since almost every `meta` value is a string. Order and
+//! `Value` per entry) each costs a few hundred bytes; here an entry costs 48
+//! bytes, with keys and short strings inline (no allocation and no pointer to
+//! follow when scoring reads `meta.url`), since almost every `meta` value is a
+//! string. Order and
 //! duplicates behave as in `serde_json::Map` with `preserve_order`: keys keep
 //! the order they were read in, and a key read twice keeps its first place and
 //! its last value.
@@ -12,22 +14,24 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{MapAccess, Visitor};
+use compact_str::CompactString;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-/// One value: a string inline, anything else boxed.
+/// One value: a string inline (when short), anything else boxed.
 #[derive(Clone, PartialEq)]
 enum Slot {
-    Str(Box<str>),
+    Str(CompactString),
     Json(Box<Value>),
 }
 
 impl Slot {
     fn of(v: Value) -> Self {
         match v {
-            Value::String(s) => Slot::Str(s.into_boxed_str()),
+            Value::String(s) => Slot::Str(CompactString::from(s)),
             other => Slot::Json(Box::new(other)),
         }
     }
@@ -42,7 +46,7 @@ impl Slot {
 
 /// A small JSON object, in the order its keys were first written.
 #[derive(Clone, Default)]
-pub struct CompactMap(Box<[(Box<str>, Slot)]>);
+pub struct CompactMap(Box<[(CompactString, Slot)]>);
 
 /// Equal as JSON objects are: the same entries, in any order (as `serde_json::Map`).
 impl PartialEq for CompactMap {
@@ -69,7 +73,7 @@ impl CompactMap {
     }
 
     fn slot(&self, key: &str) -> Option<&Slot> {
-        self.0.iter().find(|(k, _)| &**k == key).map(|(_, s)| s)
+        self.0.iter().find(|(k, _)| k == key).map(|(_, s)| s)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -79,7 +83,7 @@ impl CompactMap {
     /// The value at `key` when it is a string (no allocation).
     pub fn get_str(&self, key: &str) -> Option<&str> {
         match self.slot(key)? {
-            Slot::Str(s) => Some(s),
+            Slot::Str(s) => Some(s.as_str()),
             Slot::Json(_) => None,
         }
     }
@@ -91,19 +95,19 @@ impl CompactMap {
 
     /// Sets `key` (keeping its place when present), returning its previous value.
     pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
-        let key = key.into();
+        let key: String = key.into();
         let slot = Slot::of(value);
-        if let Some(e) = self.0.iter_mut().find(|(k, _)| **k == *key) {
+        if let Some(e) = self.0.iter_mut().find(|(k, _)| *k == key) {
             return Some(std::mem::replace(&mut e.1, slot).value().into_owned());
         }
         let mut v = std::mem::take(&mut self.0).into_vec();
-        v.push((key.into_boxed_str(), slot));
+        v.push((CompactString::from(key), slot));
         self.0 = v.into_boxed_slice();
         None
     }
 
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let i = self.0.iter().position(|(k, _)| &**k == key)?;
+        let i = self.0.iter().position(|(k, _)| k == key)?;
         let mut v = std::mem::take(&mut self.0).into_vec();
         let (_, slot) = v.remove(i);
         self.0 = v.into_boxed_slice();
@@ -112,7 +116,7 @@ impl CompactMap {
 
     /// Entries in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, Cow<'_, Value>)> {
-        self.0.iter().map(|(k, s)| (&**k, s.value()))
+        self.0.iter().map(|(k, s)| (k.as_str(), s.value()))
     }
 
     /// The same entries as a `serde_json::Map`.
@@ -131,16 +135,20 @@ impl fmt::Debug for CompactMap {
 
 impl<K: Into<String>> FromIterator<(K, Value)> for CompactMap {
     fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Self {
-        let mut m: Vec<(Box<str>, Slot)> = Vec::new();
+        let mut m = Vec::new();
         for (k, v) in iter {
-            let k: String = k.into();
-            let slot = Slot::of(v);
-            match m.iter_mut().find(|(have, _)| **have == *k) {
-                Some(e) => e.1 = slot,
-                None => m.push((k.into_boxed_str(), slot)),
-            }
+            put(&mut m, CompactString::from(k.into()), Slot::of(v));
         }
         CompactMap(m.into_boxed_slice())
+    }
+}
+
+/// Adds an entry as a JSON map with `preserve_order` would: a key seen before
+/// keeps its first place and takes the new value.
+fn put(m: &mut Vec<(CompactString, Slot)>, key: CompactString, slot: Slot) {
+    match m.iter_mut().find(|(have, _)| *have == key) {
+        Some(e) => e.1 = slot,
+        None => m.push((key, slot)),
     }
 }
 
@@ -155,8 +163,8 @@ impl Serialize for CompactMap {
         let mut m = s.serialize_map(Some(self.0.len()))?;
         for (k, slot) in &*self.0 {
             match slot {
-                Slot::Str(v) => m.serialize_entry(&**k, &**v)?,
-                Slot::Json(v) => m.serialize_entry(&**k, &**v)?,
+                Slot::Str(v) => m.serialize_entry(k.as_str(), v.as_str())?,
+                Slot::Json(v) => m.serialize_entry(k.as_str(), &**v)?,
             }
         }
         m.end()
@@ -172,14 +180,68 @@ impl<'de> Deserialize<'de> for CompactMap {
                 f.write_str("a JSON object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<CompactMap, A::Error> {
-                let mut v: Vec<(String, Value)> = Vec::with_capacity(a.size_hint().unwrap_or(0));
-                while let Some(e) = a.next_entry()? {
-                    v.push(e);
+                let mut m = Vec::with_capacity(a.size_hint().unwrap_or(0).min(16));
+                while let Some((k, slot)) = a.next_entry::<CompactString, Slot>()? {
+                    put(&mut m, k, slot);
                 }
-                Ok(v.into_iter().collect())
+                Ok(CompactMap(m.into_boxed_slice()))
             }
         }
         d.deserialize_map(V)
+    }
+}
+
+/// A value read straight into its slot: a string never becomes a `Value`
+/// first, and anything else reads exactly as `serde_json::Value` reads it.
+impl<'de> Deserialize<'de> for Slot {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn json(v: Value) -> Slot {
+            Slot::Json(Box::new(v))
+        }
+        impl<'de> Visitor<'de> for V {
+            type Value = Slot;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Slot, E> {
+                Ok(Slot::Str(CompactString::from(s)))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Slot, E> {
+                Ok(Slot::Str(CompactString::from(s)))
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Slot, E> {
+                Ok(json(Value::Bool(b)))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Slot, E> {
+                Ok(json(Value::from(n)))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Slot, E> {
+                Ok(json(Value::from(n)))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Slot, E> {
+                // As `Value` reads it: a number that is not finite is null.
+                Ok(json(
+                    serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number),
+                ))
+            }
+            fn visit_unit<E>(self) -> Result<Slot, E> {
+                Ok(json(Value::Null))
+            }
+            fn visit_none<E>(self) -> Result<Slot, E> {
+                Ok(json(Value::Null))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Slot, D::Error> {
+                Value::deserialize(d).map(Slot::of)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<Slot, A::Error> {
+                Value::deserialize(SeqAccessDeserializer::new(a)).map(Slot::of)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<Slot, A::Error> {
+                Value::deserialize(MapAccessDeserializer::new(a)).map(Slot::of)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -203,6 +265,22 @@ mod tests {
         assert_eq!(ours.get_str("a"), None);
         assert_eq!(ours.to_map(), theirs);
         assert_eq!(CompactMap::from(theirs), ours);
+    }
+
+    #[test]
+    fn every_json_value_reads_as_a_json_map_reads_it() {
+        let text = r#"{"a":1.5,"b":-3,"c":18446744073709551615,"d":null,"e":true,
+            "f":[1,{"x":"y"}],"g":"a string longer than twenty-four bytes, é","h":"",
+            "i":-0.0,"a":0.1}"#;
+        let ours: CompactMap = serde_json::from_str(text).unwrap();
+        let theirs: Map<String, Value> = serde_json::from_str(text).unwrap();
+        assert_eq!(ours.to_map(), theirs);
+        assert_eq!(
+            serde_json::to_string(&ours).unwrap(),
+            serde_json::to_string(&theirs).unwrap()
+        );
+        let via_value: CompactMap = serde_json::from_value(Value::Object(theirs)).unwrap();
+        assert_eq!(via_value, ours);
     }
 
     #[test]
@@ -241,7 +319,7 @@ mod tests {
     #[test]
     fn an_entry_costs_far_less_than_a_map_entry() {
         assert_eq!(std::mem::size_of::<CompactMap>(), 16);
-        assert!(std::mem::size_of::<(Box<str>, Slot)>() <= 32);
+        assert!(std::mem::size_of::<(CompactString, Slot)>() <= 48);
         assert!(std::mem::size_of::<Value>() >= 72);
     }
 }

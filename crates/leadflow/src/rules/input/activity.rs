@@ -29,7 +29,7 @@ impl ActivityFilter {
 
     /// Whether `a` (already known to be at or before `now`) passes the filter.
     pub fn matches(&self, a: &Activity, now: Timestamp) -> bool {
-        if !self.kinds.is_empty() && !self.kinds.contains(&a.kind) {
+        if !self.kinds.is_empty() && !self.kinds.iter().any(|k| *k == a.kind) {
             return false;
         }
         if let Some(prefix) = &self.url_prefix
@@ -68,7 +68,10 @@ pub enum Aggregate {
 
 /// The path of a URL (`https://a.io/pricing?x` -> `/pricing?x`); a bare path is returned as is.
 pub fn url_path(url: &str) -> &str {
-    match url.find("://") {
+    // `url.find("://")` without building a substring searcher per activity.
+    let b = url.as_bytes();
+    let scheme_end = memchr::memchr_iter(b':', b).find(|&i| b[i + 1..].starts_with(b"//"));
+    match scheme_end {
         Some(i) => {
             let rest = &url[i + 3..];
             rest.find('/').map_or("/", |j| &rest[j..])
@@ -156,6 +159,24 @@ mod tests {
         assert_eq!(url_path("https://a.io/pricing?x=1"), "/pricing?x=1");
         assert_eq!(url_path("https://a.io"), "/");
         assert_eq!(url_path("/pricing/team"), "/pricing/team");
+        assert_eq!(url_path("a:b://c/d"), "/d");
+        assert_eq!(url_path("x:"), "x:");
+        assert_eq!(url_path("x:/"), "x:/");
+    }
+
+    proptest::proptest! {
+        /// The scan finds the scheme as `str::find("://")` does.
+        #[test]
+        fn url_path_splits_where_find_does(url in "[a-z:/.é]{0,16}") {
+            let reference = match url.find("://") {
+                Some(i) => {
+                    let rest = &url[i + 3..];
+                    rest.find('/').map_or("/", |j| &rest[j..])
+                }
+                None => url.as_str(),
+            };
+            proptest::prop_assert_eq!(url_path(&url), reference);
+        }
     }
 
     #[test]
