@@ -19,21 +19,26 @@ pub fn from_py(columns: Option<&Bound<'_, PyAny>>, strict: bool) -> PyResult<Inp
         return Ok(opts);
     };
     let py = columns.py();
-    let invalid = || {
+    // The field names the entry at fault when its key is a name (`columns.title`).
+    let invalid = |key: Option<&str>| {
+        let field = key.map_or_else(|| "columns".to_owned(), |k| format!("columns.{k}"));
         errors::to_py_err(
             py,
             &Error::validation(
                 "`columns` must map input column names to feature names (str -> str)",
             )
-            .with_field("columns"),
+            .with_field(field),
         )
     };
-    let items = columns.call_method0("items").map_err(|_| invalid())?;
-    for item in items.try_iter().map_err(|_| invalid())? {
+    let items = columns.call_method0("items").map_err(|_| invalid(None))?;
+    for item in items.try_iter().map_err(|_| invalid(None))? {
         let (from, to): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
-            item?.extract().map_err(|_| invalid())?;
-        let (Ok(from), Ok(to)) = (from.cast::<PyString>(), to.cast::<PyString>()) else {
-            return Err(invalid());
+            item?.extract().map_err(|_| invalid(None))?;
+        let Ok(from) = from.cast::<PyString>() else {
+            return Err(invalid(None));
+        };
+        let Ok(to) = to.cast::<PyString>() else {
+            return Err(invalid(from.to_str().ok()));
         };
         opts.columns
             .push((from.to_str()?.to_owned(), to.to_str()?.to_owned()));
