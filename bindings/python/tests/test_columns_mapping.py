@@ -192,5 +192,5 @@ def test_bad_mappings_are_errors(pack: leadflow.Pack, data: Any) -> None:
         pack.score_many(df, NOW, columns={"title": 3})  # type: ignore[dict-item]
     assert info.value.field == "columns.title"
     with pytest.raises(leadflow.ValidationError) as info:
-        pack.score_many(df, NOW, columns=["title"])  # type: ignore[arg-type]
+        pack.score_many(df, NOW, columns=["title"])  # type: ignore[call-overload]
     assert info.value.field == "columns"
