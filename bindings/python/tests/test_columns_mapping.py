@@ -194,3 +194,20 @@ def test_bad_mappings_are_errors(pack: leadflow.Pack, data: Any) -> None:
     with pytest.raises(leadflow.ValidationError) as info:
         pack.score_many(df, NOW, columns=["title"])  # type: ignore[call-overload]
     assert info.value.field == "columns"
+
+
+def test_spark_glue_passes_the_options_to_every_batch(pack: leadflow.Pack, data: Any, lower: pd.DataFrame) -> None:
+    """`score_spark_df`'s driver check and executor loop, without Spark (pyarrow only)."""
+    from leadflow import spark
+
+    table = pa.Table.from_pylist(renamed(data, crm))
+    table = table.rename_columns(["Job Title" if n == "Title" else n for n in table.column_names])
+    columns = {"Job Title": "title"}
+    assert spark._check_names(pack, table.column_names, NOW, columns, True) == []
+    with pytest.raises(leadflow.ValidationError, match="`title`"):
+        spark._check_names(pack, table.column_names, NOW, None, True)
+    [warning] = spark._check_names(pack, table.column_names, NOW, None, False)
+    assert "`title`" in warning
+    payload = spark._pack_payload(pack)
+    out = pa.Table.from_batches(spark._score_batches(payload, NOW, columns, True, iter(table.to_batches())))
+    assert out["score"].to_pylist() == list(lower["score"])
