@@ -688,6 +688,28 @@ export interface ScoreOptions {
   explain?: boolean
 }
 
+/**
+ * How the names of flat input are matched to the pack's features (by the core,
+ * the same on every path): case, spaces, `-` and `_` do not matter (`Title`,
+ * `TITLE` and `Job_Title`... read as `title`, `job_title`); `columns` maps names
+ * explicitly and wins.
+ */
+export interface ColumnOptions {
+  /** Input column (or record key) -> feature or lead field, e.g. `{ 'Job Title': 'title' }`. */
+  columns?: { [input: string]: string }
+  /**
+   * Default `true`: a feature column the batch lacks throws a `ValidationError`;
+   * `false`: it reads as missing (0, '') and is listed in `ColumnScores.warnings`.
+   */
+  strict?: boolean
+}
+
+/**
+ * `scoreMany` options. Records may omit any key (that record's value is
+ * missing), so `strict` has nothing to relax there; it is accepted for symmetry.
+ */
+export interface ScoreManyOptions extends ScoreOptions, ColumnOptions {}
+
 /** A cap that clipped a value. */
 export interface AppliedCap {
   /** `rule`, `group:<name>`, `fit`, `engagement` or `total`. */
@@ -795,6 +817,8 @@ export interface ColumnScores {
   /** Temperature codes: `TEMPERATURES[code]` (0 is `cold`). */
   temperature: Uint8Array
   errors: Array<{ row: number; error: ErrorInfo }>
+  /** What `strict: false` let through (feature columns the batch lacks); empty otherwise. */
+  warnings: string[]
 }
 
 // ---------------------------------------------------------------------------
@@ -997,12 +1021,12 @@ export declare class Pack {
    * text) on all cores. One entry per lead, in order; a lead that fails is an
    * `{error}` entry and never fails the batch.
    */
-  scoreMany(leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreOptions): Array<ScoreResult | ErrorEntry>
+  scoreMany(leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreManyOptions): Array<ScoreResult | ErrorEntry>
   /**
    * `scoreMany` off the main thread: the leads are serialized on the calling
    * thread, then parsed and scored on a worker; resolves with the same entries.
    */
-  scoreManyAsync(leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreOptions): Promise<Array<ScoreResult | ErrorEntry>>
+  scoreManyAsync(leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreManyOptions): Promise<Array<ScoreResult | ErrorEntry>>
   /** `evaluate` for many leads: one `{lead, evaluation}` or `{error}` entry per lead. */
   evaluateMany(leads: LeadInput[] | string, now: Timestamp | Date, pipeline?: Pipeline | null): Array<Evaluated | ErrorEntry>
   /** `evaluateMany` off the main thread. */
@@ -1010,13 +1034,16 @@ export declare class Pack {
   /**
    * Scores a columnar batch (see `ColumnBatch`): numeric typed arrays are read
    * in place, string columns cross once per column. Runs on all cores.
+   * Column names are matched by the core's schema check (`Title` reads as
+   * `title`; `options.columns` maps names explicitly); a feature column the
+   * batch lacks throws, or with `strict: false` is listed in `warnings`.
    */
-  scoreColumns(batch: ColumnBatch, now: Timestamp | Date): ColumnScores
+  scoreColumns(batch: ColumnBatch, now: Timestamp | Date, options?: ColumnOptions): ColumnScores
   /**
    * `scoreColumns` off the main thread. The typed arrays are read in place:
    * do not modify them until the promise settles.
    */
-  scoreColumnsAsync(batch: ColumnBatch, now: Timestamp | Date): Promise<ColumnScores>
+  scoreColumnsAsync(batch: ColumnBatch, now: Timestamp | Date, options?: ColumnOptions): Promise<ColumnScores>
 }
 
 /**

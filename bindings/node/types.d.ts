@@ -688,6 +688,28 @@ export interface ScoreOptions {
   explain?: boolean
 }
 
+/**
+ * How the names of flat input are matched to the pack's features (by the core,
+ * the same on every path): case, spaces, `-` and `_` do not matter (`Title`,
+ * `TITLE` and `Job_Title`... read as `title`, `job_title`); `columns` maps names
+ * explicitly and wins.
+ */
+export interface ColumnOptions {
+  /** Input column (or record key) -> feature or lead field, e.g. `{ 'Job Title': 'title' }`. */
+  columns?: { [input: string]: string }
+  /**
+   * Default `true`: a feature column the batch lacks throws a `ValidationError`;
+   * `false`: it reads as missing (0, '') and is listed in `ColumnScores.warnings`.
+   */
+  strict?: boolean
+}
+
+/**
+ * `scoreMany` options. Records may omit any key (that record's value is
+ * missing), so `strict` has nothing to relax there; it is accepted for symmetry.
+ */
+export interface ScoreManyOptions extends ScoreOptions, ColumnOptions {}
+
 /** A cap that clipped a value. */
 export interface AppliedCap {
   /** `rule`, `group:<name>`, `fit`, `engagement` or `total`. */
@@ -795,6 +817,8 @@ export interface ColumnScores {
   /** Temperature codes: `TEMPERATURES[code]` (0 is `cold`). */
   temperature: Uint8Array
   errors: Array<{ row: number; error: ErrorInfo }>
+  /** What `strict: false` let through (feature columns the batch lacks); empty otherwise. */
+  warnings: string[]
 }
 
 // ---------------------------------------------------------------------------

@@ -36,9 +36,12 @@ console.log(`converted to account ${converted.account.id}, contact ${converted.c
 
 // 6. Batches off the main thread: lead objects, or columns (typed arrays, fastest).
 const again = await pack.scoreManyAsync(leads, now)
+// Column names match features case-insensitively (`Title` is `title`); `columns` maps
+// others. Firmographic columns only: the features they lack are an error unless
+// `strict: false`, which reads them as 0 and lists them in `warnings`.
 const columns = toColumns(leads, { title: 'string', employees: 'number', industry: 'string', country: 'string', email: 'string' })
-const fit = await pack.scoreColumnsAsync(columns, now)
-console.log(`${again.length} leads scored async; first fit grade from columns: ${GRADES[fit.grade[0]]}`)
+const fit = await pack.scoreColumnsAsync(columns, now, { strict: false })
+console.log(`${again.length} leads scored async; first fit grade from columns: ${GRADES[fit.grade[0]]} (${fit.warnings.length} warning)`)
 
 // 7. Route new leads to reps. The routing state (round-robin positions, daily caps)
 // is plain JSON: load it from your store, pass it in, store the one you get back.

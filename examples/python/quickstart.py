@@ -39,11 +39,13 @@ result = leadflow.convert(lead, accounts=[], contacts=[], now=now)
 print("account:", result["account"]["name"], "| contact:", result["contact"]["email"],
       "| opportunity:", (result["opportunity"] or {}).get("name"))
 
-# %% Score a DataFrame: columns named like the pack's features, scored on all cores.
-# Only firmographic columns here: activity features (page_views, ...) read 0 without
-# a column of that name, so this scores fit alone.
+# %% Score a DataFrame on all cores. Column names match features case- and space-
+# insensitively (`Title` is `title`); `columns=` maps others ({"Job Title": "title"}).
+# Only firmographic columns here: a feature column the frame lacks (page_views, ...)
+# is an error unless strict=False, which reads it as 0 and lists it in attrs["warnings"].
 df = pd.DataFrame(leads)[["id", "title", "employees", "industry", "country", "email"]]
-scored = pack.score_many(df, now)
+scored = pack.score_many(df, now, strict=False)
+print(scored.attrs["warnings"])
 print(scored[["id", "title", "score", "grade", "temperature"]].head())
 print(scored.groupby("grade", observed=True)["score"].agg(["count", "mean"]))
 

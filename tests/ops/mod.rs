@@ -4,6 +4,7 @@
 use leadflow::{Result, Timestamp, parse_timestamp};
 use serde_json::Value;
 
+mod columns;
 mod convert;
 mod lifecycle;
 mod metrics;
@@ -22,6 +23,7 @@ const AREAS: &[Op] = &[
     metrics::run,
     routing::run,
     rules::run,
+    columns::run,
 ];
 
 /// Runs one fixture operation; panics on an operation no area knows, so a fixture

@@ -18,7 +18,7 @@ pub fn run(op: &str, input: &Value) -> Option<Result<Value>> {
 }
 
 /// The fixture's pack: a path relative to the repository root, or an inline manifest object.
-fn pack(input: &Value) -> Result<CompiledPack> {
+pub fn pack(input: &Value) -> Result<CompiledPack> {
     match &input["pack"] {
         Value::String(path) => CompiledPack::load(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -41,17 +41,23 @@ fn score(input: &Value) -> Result<Value> {
     )?)?)
 }
 
-/// `score_many`: `{pack, leads, now, explain?}` -> one score result or
-/// `{"error": ...}` per lead (flat leads take the row-batch fast path).
+/// `score_many`: `{pack, leads, now, explain?, columns?}` -> one score result or
+/// `{"error": ...}` per lead (flat leads take the row-batch fast path; keys
+/// read as `columns` maps them).
 fn score_many(input: &Value) -> Result<Value> {
     let pack = pack(input)?;
     let leads = input["leads"].as_array().cloned().unwrap_or_default();
     let explain = input["explain"].as_bool().unwrap_or(false);
+    let opts = super::columns::input_options(input)?;
+    // As the bindings do: a mapping the pack cannot read fails the batch.
+    let mapped: Vec<&str> = opts.columns.iter().map(|(c, _)| c.as_str()).collect();
+    pack.record_schema(&mapped, &opts)?;
     let entries: Vec<Value> = pack
-        .score_values(
+        .score_values_with(
             leads.into_iter().map(Ok).collect(),
             timestamp(input, "now")?,
             explain,
+            &opts,
         )
         .into_iter()
         .map(|r| match r {

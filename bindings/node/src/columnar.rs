@@ -8,9 +8,7 @@
 //! strings (`{offsets: Int32Array, data: Uint8Array}`) are read in place.
 
 use leadflow::Timestamp;
-use leadflow::rules::{
-    Bitmap, Column, ColumnScores, Columns, CompiledPack, Grade, Offsets, Temperature,
-};
+use leadflow::rules::{Bitmap, Column, ColumnScores, Columns, CompiledPack, InputOptions, Offsets};
 use napi::bindgen_prelude::{
     Array, BigInt64Array, BigUint64Array, Float32Array, Float64Array, FromNapiValue, Function,
     Int8Array, Int16Array, Int32Array, JsObjectValue, JsValue, Object, TypedArray, TypedArrayType,
@@ -103,8 +101,13 @@ impl Batch {
         Ok(Batch { len, cols, ids })
     }
 
-    /// The core's view of the batch (checks lengths and string offsets).
-    pub fn columns(&self) -> leadflow::Result<Columns<'_>> {
+    /// The core's view of the batch (checks lengths and string offsets), its
+    /// columns renamed to the names `pack` reads by the core's schema check.
+    pub fn columns(
+        &self,
+        pack: &CompiledPack,
+        opts: &InputOptions,
+    ) -> leadflow::Result<Columns<'_>> {
         let mut c = Columns::new(self.len);
         for col in &self.cols {
             c = c.with(&col.name, col.column()?)?;
@@ -112,7 +115,7 @@ impl Batch {
         if let Some(ids) = &self.ids {
             c = c.with_ids(ids.column()?)?;
         }
-        Ok(c)
+        c.conform(pack, opts)
     }
 }
 
@@ -330,25 +333,6 @@ fn offset(env: &Env, at: usize) -> napi::Result<i32> {
     })
 }
 
-fn grade_code(g: Grade) -> u8 {
-    match g {
-        Grade::A => 0,
-        Grade::B => 1,
-        Grade::C => 2,
-        Grade::D => 3,
-        Grade::E => 4,
-        Grade::F => 5,
-    }
-}
-
-fn temperature_code(t: Temperature) -> u8 {
-    match t {
-        Temperature::Cold => 0,
-        Temperature::Warm => 1,
-        Temperature::Hot => 2,
-    }
-}
-
 #[derive(serde::Serialize)]
 struct RowError<'a> {
     row: usize,
@@ -356,11 +340,12 @@ struct RowError<'a> {
 }
 
 /// `{total, fit, engagement: Float64Array, grade, temperature: Uint8Array (codes),
-/// errors: [{row, error}]}`. The vectors become the typed arrays' buffers (no copy).
+/// errors: [{row, error}], warnings: string[]}`. The vectors become the typed
+/// arrays' buffers (no copy).
 pub fn scores_to_js(env: &Env, s: ColumnScores) -> napi::Result<Object<'_>> {
     let mut obj = Object::new(env)?;
-    let grade: Vec<u8> = s.grade.iter().map(|&g| grade_code(g)).collect();
-    let temperature: Vec<u8> = s.temperature.iter().map(|&t| temperature_code(t)).collect();
+    let grade: Vec<u8> = s.grade.iter().map(|g| g.code()).collect();
+    let temperature: Vec<u8> = s.temperature.iter().map(|t| t.code()).collect();
     let errors: Vec<RowError> = s
         .errors
         .iter()
@@ -372,6 +357,7 @@ pub fn scores_to_js(env: &Env, s: ColumnScores) -> napi::Result<Object<'_>> {
     obj.set_named_property("grade", Uint8Array::new(grade))?;
     obj.set_named_property("temperature", Uint8Array::new(temperature))?;
     obj.set_named_property("errors", values::to_js(env, &errors)?)?;
+    obj.set_named_property("warnings", values::to_js(env, &s.warnings)?)?;
     Ok(obj)
 }
 
@@ -381,11 +367,17 @@ pub struct ScoreColumnsTask {
     pack: CompiledPack,
     batch: Batch,
     now: Timestamp,
+    opts: InputOptions,
 }
 
 impl ScoreColumnsTask {
-    pub fn new(pack: CompiledPack, batch: Batch, now: Timestamp) -> Self {
-        ScoreColumnsTask { pack, batch, now }
+    pub fn new(pack: CompiledPack, batch: Batch, now: Timestamp, opts: InputOptions) -> Self {
+        ScoreColumnsTask {
+            pack,
+            batch,
+            now,
+            opts,
+        }
     }
 }
 
@@ -398,7 +390,7 @@ impl<'task> ScopedTask<'task> for ScoreColumnsTask {
         // A panic must not unwind out of the worker (it would abort Node).
         Ok(panics::catch(|| {
             self.batch
-                .columns()
+                .columns(&self.pack, &self.opts)
                 .map(|cols| self.pack.score_columns(&cols, self.now))
         }))
     }

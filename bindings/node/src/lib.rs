@@ -21,6 +21,7 @@
 mod columnar;
 mod convert;
 mod errors;
+mod input_options;
 mod lifecycle;
 mod metrics;
 mod model;

@@ -12,6 +12,7 @@ use napi_derive::napi;
 use serde::Serialize;
 
 use crate::errors::{self, OrThrow};
+use crate::input_options::{self, ColumnOptions, ScoreManyOptions, ScoreOptions};
 use crate::lifecycle::Pipeline;
 use crate::rules::{arg, lead_from};
 use crate::values::{self, JsonInput, Records};
@@ -22,22 +23,6 @@ use crate::{columnar, panics, rows};
 #[derive(Debug)]
 pub struct Pack {
     inner: CompiledPack,
-}
-
-/// `{explain?: boolean}`.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ScoreOptions {
-    #[serde(default)]
-    explain: bool,
-}
-
-fn score_options(env: &Env, value: Option<&Unknown>) -> napi::Result<bool> {
-    match value {
-        None => Ok(false),
-        Some(v) if matches!(v.get_type()?, ValueType::Undefined | ValueType::Null) => Ok(false),
-        Some(v) => Ok(arg::<ScoreOptions>(env, v, "options")?.explain),
-    }
 }
 
 /// `now` as a timestamp string (the fast path) or anything JSON turns into one (a `Date`).
@@ -323,7 +308,7 @@ impl Pack {
         crate::errors::guard(env, || {
             let lead = lead_from(env, &lead)?;
             let now = now_arg(env, &now)?;
-            let explain = score_options(env, options.as_ref())?;
+            let explain = input_options::read::<ScoreOptions>(env, options.as_ref())?.explain;
             let r = self.inner.score_with(&lead, now, explain).or_throw(env)?;
             values::to_js(env, &r)
         })
@@ -385,7 +370,7 @@ impl Pack {
     /// `{error}` entry and never fails the batch.
     #[napi(
         catch_unwind,
-        ts_args_type = "leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreOptions",
+        ts_args_type = "leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreManyOptions",
         ts_return_type = "Array<ScoreResult | ErrorEntry>"
     )]
     pub fn score_many<'e>(
@@ -398,8 +383,9 @@ impl Pack {
         crate::errors::guard(env, || {
             let records = leads_arg(env, leads)?;
             let now = now_arg(env, &now)?;
-            let explain = score_options(env, options.as_ref())?;
-            let out = rows::score_rows(&self.inner, records, now, explain).or_throw(env)?;
+            let o: ScoreManyOptions = input_options::read(env, options.as_ref())?;
+            let out =
+                rows::score_rows(&self.inner, records, now, o.explain, &o.input()).or_throw(env)?;
             values::parse_json(env, out)
         })
     }
@@ -408,7 +394,7 @@ impl Pack {
     /// thread, then parsed and scored on a worker; resolves with the same entries.
     #[napi(
         catch_unwind,
-        ts_args_type = "leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreOptions",
+        ts_args_type = "leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreManyOptions",
         ts_return_type = "Promise<Array<ScoreResult | ErrorEntry>>"
     )]
     pub fn score_many_async(
@@ -421,10 +407,11 @@ impl Pack {
         crate::errors::guard(env, || {
             let records = leads_arg(env, leads)?;
             let now = now_arg(env, &now)?;
-            let explain = score_options(env, options.as_ref())?;
+            let o: ScoreManyOptions = input_options::read(env, options.as_ref())?;
             let pack = self.inner.clone();
+            let opts = o.input();
             Ok(AsyncTask::new(JsonTask::new(move || {
-                rows::score_rows(&pack, records, now, explain)
+                rows::score_rows(&pack, records, now, o.explain, &opts)
             })))
         })
     }
@@ -478,9 +465,12 @@ impl Pack {
 
     /// Scores a columnar batch (see `ColumnBatch`): numeric typed arrays are read
     /// in place, string columns cross once per column. Runs on all cores.
+    /// Column names are matched by the core's schema check (`Title` reads as
+    /// `title`; `options.columns` maps names explicitly); a feature column the
+    /// batch lacks throws, or with `strict: false` is listed in `warnings`.
     #[napi(
         catch_unwind,
-        ts_args_type = "batch: ColumnBatch, now: Timestamp | Date",
+        ts_args_type = "batch: ColumnBatch, now: Timestamp | Date, options?: ColumnOptions",
         ts_return_type = "ColumnScores"
     )]
     pub fn score_columns<'e>(
@@ -488,11 +478,13 @@ impl Pack {
         env: &'e Env,
         batch: Object,
         now: Unknown,
+        options: Option<Unknown>,
     ) -> napi::Result<Object<'e>> {
         crate::errors::guard(env, || {
             let now = now_arg(env, &now)?;
+            let opts = input_options::read::<ColumnOptions>(env, options.as_ref())?.input();
             let batch = columnar::Batch::from_js(env, &batch)?;
-            let cols = batch.columns().or_throw(env)?;
+            let cols = batch.columns(&self.inner, &opts).or_throw(env)?;
             let scores = self.inner.score_columns(&cols, now);
             columnar::scores_to_js(env, scores)
         })
@@ -502,7 +494,7 @@ impl Pack {
     /// do not modify them until the promise settles.
     #[napi(
         catch_unwind,
-        ts_args_type = "batch: ColumnBatch, now: Timestamp | Date",
+        ts_args_type = "batch: ColumnBatch, now: Timestamp | Date, options?: ColumnOptions",
         ts_return_type = "Promise<ColumnScores>"
     )]
     pub fn score_columns_async(
@@ -510,14 +502,17 @@ impl Pack {
         env: &Env,
         batch: Object,
         now: Unknown,
+        options: Option<Unknown>,
     ) -> napi::Result<AsyncTask<columnar::ScoreColumnsTask>> {
         crate::errors::guard(env, || {
             let now = now_arg(env, &now)?;
+            let opts = input_options::read::<ColumnOptions>(env, options.as_ref())?.input();
             let batch = columnar::Batch::from_js(env, &batch)?;
             Ok(AsyncTask::new(columnar::ScoreColumnsTask::new(
                 self.inner.clone(),
                 batch,
                 now,
+                opts,
             )))
         })
     }

@@ -91,10 +91,13 @@ test('validity bitmaps and missing columns read as missing values', () => {
   const { title, employees, ...rest } = asLeads[0]
   const want = [reference.score(rest, NOW), ...expected.slice(1)]
   assertScores(reference.scoreColumns({ columns }, NOW), want)
-  // No columns at all: every feature is missing, nothing fails.
-  const empty = reference.scoreColumns({ length: 2, columns: {} }, NOW)
+  // No columns at all: with `strict: false` every feature is missing (a
+  // warning), nothing fails; strict (the default), that is an error.
+  const empty = reference.scoreColumns({ length: 2, columns: {} }, NOW, { strict: false })
   assert.equal(empty.total.length, 2)
   assert.deepStrictEqual(empty.errors, [])
+  assert.equal(empty.warnings.length, 1)
+  assert.equal(thrown(() => reference.scoreColumns({ length: 2, columns: {} }, NOW)).code, 'ValidationError')
 })
 
 test('a failing row is listed in errors with its id; the others are scored', async () => {

@@ -63,7 +63,16 @@ const OPERATIONS = {
     return { lead: lf.parseLead(lead), results }
   },
   score: (i) => packOf(i.pack).score(i.lead, i.now, { explain: i.explain ?? false }),
-  score_many: (i) => packOf(i.pack).scoreMany(i.leads, i.now, { explain: i.explain ?? false }),
+  score_many: (i) => packOf(i.pack).scoreMany(i.leads, i.now, { explain: i.explain ?? false, columns: i.columns }),
+  score_columns: (i) => {
+    // Plain arrays as the batch's columns (numbers and booleans go through Float64Array.from).
+    const r = packOf(i.pack).scoreColumns({ columns: i.table }, i.now, { columns: i.columns, strict: i.strict })
+    assert.deepStrictEqual(r.errors, [], 'score_columns fixtures score every row')
+    const scores = Array.from(r.total, (total, k) => ({
+      total, fit: r.fit[k], engagement: r.engagement[k], grade: lf.GRADES[r.grade[k]], temperature: lf.TEMPERATURES[r.temperature[k]],
+    }))
+    return { scores, warnings: r.warnings }
+  },
   evaluate: (i) => lf.parseLead(packOf(i.pack).evaluate(i.lead, i.now, i.pipeline == null ? undefined : new lf.Pipeline(i.pipeline)).lead),
   qualify_lead: (i) => {
     const { evidence, result, state } = lf.qualifyLead(i.lead, i.framework, i.now)

@@ -3,9 +3,7 @@
 //! cores without the GIL. Results go back as raw buffers the Python side wraps
 //! (`NumPy` or Arrow) without copying per row.
 
-use leadflow::rules::{
-    Bitmap, Column, ColumnScores, Columns, CompiledPack, Grade, Offsets, Temperature,
-};
+use leadflow::rules::{Bitmap, Column, ColumnScores, Columns, CompiledPack, InputOptions, Offsets};
 use leadflow::{Error, Timestamp};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyList, PyTuple};
@@ -40,54 +38,116 @@ fn column<'a>(name: &str, v: &ColumnView<'a>) -> Result<Option<Column<'a>>, Erro
     }))
 }
 
-/// The core columns of every batch. A column of a type leadflow cannot read is
-/// skipped, unless the pack reads a feature of that name (then it is an error).
+/// The input's names resolved once for the whole stream: which columns are read
+/// and under which options, and the lenient check's warnings.
+struct Resolved {
+    /// Per column: read (true) or skipped (a type leadflow cannot read).
+    read: Vec<bool>,
+    /// Per column: whether it is the lead id.
+    id: Vec<bool>,
+    /// `opts` without mappings of skipped columns.
+    opts: InputOptions,
+    warnings: Vec<String>,
+}
+
+/// Resolves the stream's column names through the core's schema check. A
+/// column of a type leadflow cannot read is skipped, unless it reads as a
+/// feature of the pack (then it is an error naming it).
+fn resolve(
+    pack: &CompiledPack,
+    names: &[(String, Kind)],
+    opts: &InputOptions,
+) -> Result<Resolved, Error> {
+    let all: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
+    let lenient = InputOptions {
+        strict: false,
+        ..opts.clone()
+    };
+    let schema = pack.input_schema(&all, &lenient)?;
+    let features = pack.features();
+    let mut read = Vec::with_capacity(names.len());
+    for (i, (name, kind)) in names.iter().enumerate() {
+        let skipped = *kind == Kind::Other;
+        if skipped && features.contains(&schema.name(i)) {
+            return Err(Error::validation(format!(
+                "column `{name}` has a type leadflow cannot read \
+                 (use strings, float64, int64 or bool)"
+            ))
+            .with_field(name.clone()));
+        }
+        read.push(!skipped);
+    }
+    let opts = InputOptions {
+        columns: opts
+            .columns
+            .iter()
+            .filter(|(from, _)| all.iter().zip(&read).any(|(n, r)| *r && n == from))
+            .cloned()
+            .collect(),
+        strict: opts.strict,
+    };
+    let kept: Vec<&str> = all
+        .iter()
+        .zip(&read)
+        .filter(|(_, r)| **r)
+        .map(|(n, _)| *n)
+        .collect();
+    // The strict check (and the warnings) once, also for a stream of no batches.
+    let warnings = pack.input_schema(&kept, &opts)?.warnings;
+    let id = (0..names.len()).map(|i| schema.name(i) == "id").collect();
+    Ok(Resolved {
+        read,
+        id,
+        opts,
+        warnings,
+    })
+}
+
+/// The core columns of every batch, renamed to the names the pack reads.
 fn batches<'a>(
     pack: &CompiledPack,
     stream: &'a Stream,
     names: &'a [(String, Kind)],
+    resolved: &Resolved,
 ) -> Result<Vec<Columns<'a>>, Error> {
-    let features = pack.features();
     (0..stream.batch_count())
         .map(|b| {
             let mut cols = Columns::new(stream.batch_len(b));
-            for ((name, _), view) in names.iter().zip(stream.columns(b)) {
+            for (i, ((name, _), view)) in names.iter().zip(stream.columns(b)).enumerate() {
+                if !resolved.read[i] {
+                    continue;
+                }
                 let Some(col) = column(name, &view)? else {
-                    if features.contains(&name.as_str()) {
-                        return Err(Error::validation(format!(
-                            "column `{name}` has a type leadflow cannot read \
-                             (use strings, float64, int64 or bool)"
-                        ))
-                        .with_field(name.clone()));
-                    }
                     continue;
                 };
-                cols = if name == "id" {
-                    cols.with_ids(col)?.with(name, col)?
-                } else {
-                    cols.with(name, col)?
-                };
+                if resolved.id[i] {
+                    cols = cols.with_ids(col)?;
+                }
+                cols = cols.with(name, col)?;
             }
-            Ok(cols)
+            cols.conform(pack, &resolved.opts)
         })
         .collect()
 }
 
 /// Scores every row of an Arrow stream producer (`__arrow_c_stream__`).
 ///
-/// Returns `(n, total, fit, engagement, grade, temperature, errors)`: three `bytearray`s
+/// Returns `(n, total, fit, engagement, grade, temperature, errors, warnings)`: three `bytearray`s
 /// of native-endian f64 (NaN for failed rows), two `bytearray`s of i8 codes (grade
 /// 0..5 = A..F, temperature 0..2 = cold/warm/hot; -1 for failed rows), and
-/// `[(row, LeadflowError)]` for the failed rows.
+/// `[(row, LeadflowError)]` for the failed rows, and the warnings of the lenient
+/// schema check (`opts.strict` false).
 pub fn score_stream<'py>(
     pack: &CompiledPack,
     data: &Bound<'py, PyAny>,
     now: Timestamp,
+    opts: &InputOptions,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let py = data.py();
     let stream = Stream::import(data)?.into_py_result(py)?;
     let names = stream.fields();
-    let cols = batches(pack, &stream, &names).into_py_result(py)?;
+    let resolved = resolve(pack, &names, opts).into_py_result(py)?;
+    let cols = batches(pack, &stream, &names, &resolved).into_py_result(py)?;
     let parts: Vec<ColumnScores> = errors::run(py, || {
         Ok(cols.iter().map(|c| pack.score_columns(c, now)).collect())
     })?;
@@ -117,8 +177,8 @@ pub fn score_stream<'py>(
             Ok(())
         })
     };
-    let grade = codes(&|p, i| grade_code(p.grade[i]))?;
-    let temperature = codes(&|p, i| temperature_code(p.temperature[i]))?;
+    let grade = codes(&|p, i| p.grade[i].code())?;
+    let temperature = codes(&|p, i| p.temperature[i].code())?;
     let errs = PyList::empty(py);
     let mut base = 0;
     for p in &parts {
@@ -127,7 +187,18 @@ pub fn score_stream<'py>(
         }
         base += p.total.len();
     }
-    (n, total, fit, engagement, grade, temperature, errs).into_pyobject(py)
+    let warnings = PyList::new(py, &resolved.warnings)?;
+    (
+        n,
+        total,
+        fit,
+        engagement,
+        grade,
+        temperature,
+        errs,
+        warnings,
+    )
+        .into_pyobject(py)
 }
 
 fn failed_rows(parts: &[ColumnScores], n: usize) -> Vec<bool> {
@@ -142,23 +213,4 @@ fn failed_rows(parts: &[ColumnScores], n: usize) -> Vec<bool> {
         base += p.total.len();
     }
     failed
-}
-
-fn grade_code(g: Grade) -> u8 {
-    match g {
-        Grade::A => 0,
-        Grade::B => 1,
-        Grade::C => 2,
-        Grade::D => 3,
-        Grade::E => 4,
-        Grade::F => 5,
-    }
-}
-
-fn temperature_code(t: Temperature) -> u8 {
-    match t {
-        Temperature::Cold => 0,
-        Temperature::Warm => 1,
-        Temperature::Hot => 2,
-    }
 }

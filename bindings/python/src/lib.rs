@@ -8,6 +8,7 @@ mod arrow_ffi;
 mod columnar;
 mod convert;
 mod errors;
+mod input_options;
 mod lifecycle;
 mod metrics;
 mod model;

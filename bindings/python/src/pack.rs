@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use leadflow::lifecycle::Pipeline;
 use leadflow::model::RecordReader;
 use leadflow::rules::{
-    Axis, CompiledPack, LoadOptions, PackFormat, PackSources, RowFeed, RowScore, RuleKind,
-    ScoreResult, Tier,
+    Axis, CHUNK_ROWS, CompiledPack, InputOptions, LoadOptions, PackFormat, PackSources, RowFeed,
+    RowScore, RuleKind, ScoreResult, Tier,
 };
 use leadflow::sandbox::Limits;
 use leadflow::{Error, Lead};
@@ -18,7 +18,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use crate::errors::{self, IntoPyResult};
 use crate::lifecycle::PyPipeline;
 use crate::model::{record_from_py, record_to_py, value_from_py};
-use crate::{columnar, rows, values};
+use crate::{columnar, input_options, rows, values};
 
 /// A compiled rule pack: immutable, thread-safe, picklable (it is rebuilt from
 /// its sources). Build it once and reuse it for every lead.
@@ -82,10 +82,14 @@ impl PyPack {
         leads: &Bound<'py, PyAny>,
         now: leadflow::Timestamp,
         explain: bool,
+        opts: &InputOptions,
     ) -> PyResult<Bound<'py, PyList>> {
         let py = leads.py();
-        let mut feed = RowFeed::new(&self.inner, now, explain);
-        let mut keys = rows::KeyMap::new(feed.batch());
+        // A record may omit any key: only the mapping itself is checked up front.
+        let mapped: Vec<&str> = opts.columns.iter().map(|(c, _)| c.as_str()).collect();
+        self.inner.record_schema(&mapped, opts).into_py_result(py)?;
+        let mut feed = RowFeed::with_options(&self.inner, now, explain, opts, CHUNK_ROWS);
+        let mut keys = rows::KeyMap::new();
         // The id objects of fast rows (over all chunks), reused in their result dicts.
         let mut ids: Vec<Option<Bound<'py, PyAny>>> = Vec::new();
         // A text (str or bytes) is records, not an iterable of characters: JSON Lines
@@ -337,16 +341,27 @@ impl PyPack {
     /// `DataFrame` with `score`, `fit`, `engagement`, `grade`, `temperature` and
     /// `error` columns added; a pyarrow `Table`/`RecordBatch` (or any object with
     /// `__arrow_c_stream__`) -> a `Table` with those columns appended. Columns are
-    /// named like the pack's features and read without per-row Python objects.
-    #[pyo3(signature = (leads, now, explain = false))]
+    /// read without per-row Python objects.
+    ///
+    /// Column and key names are matched to the pack's features by the core's
+    /// schema check: `Title`, `TITLE` and ` title ` read as `title`; `columns`
+    /// maps names explicitly (`{"Job Title": "title"}`) and wins. A feature
+    /// column a table lacks is a `ValidationError`, or with `strict=False` a
+    /// warning listed in the result (`DataFrame.attrs["warnings"]`, the Arrow
+    /// schema metadata `warnings`). Dict rows may omit keys: `strict` does not
+    /// apply to them.
+    #[pyo3(signature = (leads, now, explain = false, *, columns = None, strict = true))]
     fn score_many<'py>(
         slf: &Bound<'py, Self>,
         leads: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
         explain: bool,
+        columns: Option<&Bound<'py, PyAny>>,
+        strict: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = leads.py();
         let ts = now_from_py(now)?;
+        let opts = input_options::from_py(columns, strict)?;
         let columnar = leads.hasattr("__arrow_c_stream__")? || leads.hasattr("columns")?;
         if columnar && !leads.is_instance_of::<PyList>() {
             if explain {
@@ -357,20 +372,27 @@ impl PyPack {
                 ));
             }
             let score = py.import("leadflow._columnar")?.getattr("score_many")?;
-            return score.call1((slf, leads, now));
+            return score.call1((slf, leads, now, columns, strict));
         }
         // The feed reads dicts with the GIL and may score a chunk inline: guarded too.
-        errors::run_attached(py, || slf.get().score_list(leads, ts, explain)).map(Bound::into_any)
+        errors::run_attached(py, || slf.get().score_list(leads, ts, explain, &opts))
+            .map(Bound::into_any)
     }
 
     /// Scores an Arrow stream (used by `score_many`; see `leadflow._columnar`).
+    #[pyo3(signature = (data, now, columns = None, strict = true))]
     fn _score_arrow<'py>(
         &self,
         data: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
+        columns: Option<&Bound<'py, PyAny>>,
+        strict: bool,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let now = now_from_py(now)?;
-        errors::run_attached(data.py(), || columnar::score_stream(&self.inner, data, now))
+        let opts = input_options::from_py(columns, strict)?;
+        errors::run_attached(data.py(), || {
+            columnar::score_stream(&self.inner, data, now, &opts)
+        })
     }
 
     fn __repr__(&self) -> String {

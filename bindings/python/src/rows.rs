@@ -2,8 +2,6 @@
 //! (interned key lookups, scalars only) so that no JSON value or `Lead` is built
 //! for them; results go back as dicts with interned keys.
 
-use std::collections::HashMap;
-
 use leadflow::rules::{Cell, ColumnScores, Grade, RowBatch, ScoreResult, Temperature};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
@@ -41,44 +39,38 @@ fn cell<'a>(v: &'a Bound<'_, PyAny>) -> Option<Cell<'a>> {
     None
 }
 
-/// Maps the keys of the dicts of one batch to the pack's key indexes. Rows
+/// Maps the keys of the dicts of one batch to the pack's key indexes (as the
+/// batch resolves them: `Title` and mapped keys included). Rows
 /// usually repeat the same keys in the same order, often as the very same
 /// string objects (`csv.DictReader`, `DataFrame.to_dict("records")`, dicts
 /// built from literals): each dict is walked once in its own order, and the key
 /// at position `j` is matched against the one seen at `j` before, by identity
 /// and then by content, before falling back to a name lookup.
 pub struct KeyMap<'py> {
-    by_name: HashMap<String, usize>,
     /// Per position: the key object last seen there (held, so that its address
     /// cannot be reused by another string), its name and its index.
     seen: Vec<(Bound<'py, PyString>, String, Option<usize>)>,
 }
 
 impl<'py> KeyMap<'py> {
-    pub fn new(batch: &RowBatch) -> Self {
-        KeyMap {
-            by_name: batch
-                .keys()
-                .enumerate()
-                .map(|(i, k)| (k.to_owned(), i))
-                .collect(),
-            seen: Vec::new(),
-        }
+    pub fn new() -> Self {
+        KeyMap { seen: Vec::new() }
     }
 
     /// The key at position `j`: its name and pack index (`None`: not read by the
     /// pack); `None` for a key that is not valid UTF-8.
-    fn at(&mut self, j: usize, key: &Bound<'py, PyString>) -> Option<(&str, Option<usize>)> {
+    fn at(
+        &mut self,
+        batch: &mut RowBatch,
+        j: usize,
+        key: &Bound<'py, PyString>,
+    ) -> Option<(&str, Option<usize>)> {
         if self.seen.get(j).is_none_or(|(k, ..)| !k.is(key)) {
             let text = key.to_str().ok()?;
             // Another object with the same name (keys parsed per row, as from
             // JSON) keeps the entry; another name replaces it.
             if self.seen.get(j).is_none_or(|(_, name, _)| name != text) {
-                let entry = (
-                    key.clone(),
-                    text.to_owned(),
-                    self.by_name.get(text).copied(),
-                );
+                let entry = (key.clone(), text.to_owned(), batch.key_index(text));
                 if j < self.seen.len() {
                     self.seen[j] = entry;
                 } else {
@@ -108,7 +100,7 @@ pub fn read_dict<'py>(
         let Ok(k) = k.cast_exact::<PyString>() else {
             return false;
         };
-        let Some((name, idx)) = keys.at(j, &k) else {
+        let Some((name, idx)) = keys.at(batch, j, &k) else {
             return false;
         };
         j += 1;
@@ -194,10 +186,8 @@ impl<'py> ResultNames<'py> {
         Ok(ResultNames {
             keys,
             template,
-            grades: [Grade::A, Grade::B, Grade::C, Grade::D, Grade::E, Grade::F]
-                .map(|g| s(g.as_str())),
-            temperatures: [Temperature::Cold, Temperature::Warm, Temperature::Hot]
-                .map(|t| s(t.as_str())),
+            grades: Grade::ALL.map(|g| s(g.as_str())),
+            temperatures: Temperature::ALL.map(|t| s(t.as_str())),
         })
     }
 
@@ -234,21 +224,11 @@ impl<'py> ResultNames<'py> {
         out.set_item(total, sums.0)?;
         out.set_item(fit, sums.1)?;
         out.set_item(engagement, sums.2)?;
-        let g = match grade_of {
-            Grade::A => 0,
-            Grade::B => 1,
-            Grade::C => 2,
-            Grade::D => 3,
-            Grade::E => 4,
-            Grade::F => 5,
-        };
-        out.set_item(grade, &self.grades[g])?;
-        let t = match temperature_of {
-            Temperature::Cold => 0,
-            Temperature::Warm => 1,
-            Temperature::Hot => 2,
-        };
-        out.set_item(temperature, &self.temperatures[t])?;
+        out.set_item(grade, &self.grades[usize::from(grade_of.code())])?;
+        out.set_item(
+            temperature,
+            &self.temperatures[usize::from(temperature_of.code())],
+        )?;
         Ok(out)
     }
 }

@@ -135,7 +135,8 @@ def test_nulls_read_as_missing_values(pack: leadflow.Pack) -> None:
         "demo_requested": pa.array([None, True]),
         "days_since_activity": pa.array([5, None], pa.int64()),
     })
-    out = pack.score_many(table, NOW).to_pylist()
+    # The other features' columns are missing: they read 0 (with a warning).
+    out = pack.score_many(table, NOW, strict=False).to_pylist()
     lead_like = [
         {"id": "a", "created_at": NOW, "title": "VP Sales", "days_since_activity": 5},
         {"id": "b", "created_at": NOW, "employees": 900, "demo_requested": True},
@@ -167,9 +168,13 @@ def test_columnar_errors(pack: leadflow.Pack) -> None:
     assert info.value.field == "employees"
     # Columns the pack does not read may have any type.
     unread = pa.table({"title": ["VP"], "tags": pa.array([[1]], pa.list_(pa.int64()))})
-    assert pack.score_many(unread, NOW).num_rows == 1
+    assert pack.score_many(unread, NOW, strict=False).num_rows == 1
     with pytest.raises(leadflow.ValidationError):
         pack.score_many(unread, NOW, explain=True)
-    empty = pack.score_many(pa.table({"title": pa.array([], pa.string())}), NOW)
+    empty = pack.score_many(pa.table({"title": pa.array([], pa.string())}), NOW, strict=False)
     assert empty.num_rows == 0 and empty.column_names[-1] == "error"
-    assert not math.isnan(pack.score_many(pd.DataFrame({"title": ["CEO"]}), NOW)["score"][0])
+    one = pack.score_many(pd.DataFrame({"title": ["CEO"]}), NOW, strict=False)
+    assert not math.isnan(one["score"][0])
+    # Strict (the default), even a table of no rows lacking columns is an error.
+    with pytest.raises(leadflow.ValidationError):
+        pack.score_many(pa.table({"title": pa.array([], pa.string())}), NOW)

@@ -107,8 +107,25 @@ def score(input: dict[str, Any]) -> Any:
 
 
 def score_many(input: dict[str, Any]) -> Any:
-    out = _pack(input).score_many(input["leads"], input["now"], explain=input.get("explain", False))
+    out = _pack(input).score_many(
+        input["leads"], input["now"], explain=input.get("explain", False), columns=input.get("columns")
+    )
     return [{"error": _error_json(r)} if isinstance(r, leadflow.LeadflowError) else r for r in out]
+
+
+def score_columns(input: dict[str, Any]) -> Any:
+    """The table as a pyarrow Table (types inferred by pyarrow), scored on the Arrow path."""
+    import pyarrow as pa
+
+    out = _pack(input).score_many(
+        pa.table(input["table"]), input["now"], columns=input.get("columns"), strict=input.get("strict", True)
+    )
+    errors = [e for e in out["error"].to_pylist() if e is not None]
+    assert not errors, f"score_columns fixtures score every row: {errors}"
+    names = {"score": "total", "fit": "fit", "engagement": "engagement", "grade": "grade", "temperature": "temperature"}
+    rows = out.select(list(names)).to_pylist()
+    scores = [{names[k]: v for k, v in row.items()} for row in rows]
+    return {"scores": scores, "warnings": json.loads(out.schema.metadata[b"warnings"])}
 
 
 def evaluate(input: dict[str, Any]) -> Any:
@@ -185,6 +202,7 @@ OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "touch": touch,
     "score": score,
     "score_many": score_many,
+    "score_columns": score_columns,
     "evaluate": evaluate,
 }
 

@@ -8,6 +8,8 @@ pandas and pyarrow are imported lazily: leadflow does not depend on them.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
 GRADES = ["A", "B", "C", "D", "E", "F"]
@@ -89,8 +91,15 @@ def _to_table(data: Any) -> Any:
     return pa.table(data)  # any __arrow_c_stream__ producer (polars, duckdb, ...)
 
 
-def score_many(pack: Any, data: Any, now: Any) -> Any:
-    """Scores a DataFrame (returns a DataFrame) or an Arrow table/batch (returns a Table)."""
+def score_many(pack: Any, data: Any, now: Any, columns: Mapping[str, str] | None = None,
+               strict: bool = True) -> Any:
+    """Scores a DataFrame (returns a DataFrame) or an Arrow table/batch (returns a Table).
+
+    Column names are matched to features by the core (``columns`` and ``strict`` go to
+    it unchanged). The lenient check's warnings travel with the result: in
+    ``DataFrame.attrs["warnings"]`` (a list of str) or in the Table's schema metadata
+    under ``b"warnings"`` (a JSON list); both are empty lists when nothing was let through.
+    """
     import pyarrow as pa
 
     is_frame = type(data).__module__.startswith("pandas") and hasattr(data, "iloc")
@@ -101,12 +110,17 @@ def score_many(pack: Any, data: Any, now: Any) -> Any:
             table = _to_table(data)
         except _arrow_errors() as e:
             raise _error(f"cannot read the data as an Arrow table: {e}") from e
-    n, total, fit, engagement, grade, temperature, errors = pack._score_arrow(
-        _readable(table), now
+    n, total, fit, engagement, grade, temperature, errors, warnings = pack._score_arrow(
+        _readable(table), now, columns, strict
     )
     if is_frame:
-        return _frame(data, n, total, fit, engagement, grade, temperature, errors)
-    return _table(table, n, total, fit, engagement, grade, temperature, errors)
+        out = _frame(data, n, total, fit, engagement, grade, temperature, errors)
+        out.attrs["warnings"] = list(warnings)
+        return out
+    out = _table(table, n, total, fit, engagement, grade, temperature, errors)
+    metadata = dict(out.schema.metadata or {})
+    metadata[b"warnings"] = json.dumps(warnings).encode()
+    return out.replace_schema_metadata(metadata)
 
 
 def _frame(df: Any, n: int, total: bytearray, fit: bytearray, engagement: bytearray,

@@ -423,11 +423,27 @@ class Pack:
     ) -> tuple[_Json, _Json]: ...
     @overload
     def score_many(
-        self, leads: str | bytes | Iterable[_Record], now: _Time, explain: bool = False
+        self,
+        leads: str | bytes | Iterable[_Record],
+        now: _Time,
+        explain: bool = False,
+        *,
+        columns: Mapping[str, str] | None = None,
+        strict: bool = True,
     ) -> list[_Json | LeadflowError]: ...
     @overload
-    def score_many(self, leads: Any, now: _Time, explain: bool = False) -> Any: ...
+    def score_many(
+        self,
+        leads: Any,
+        now: _Time,
+        explain: bool = False,
+        *,
+        columns: Mapping[str, str] | None = None,
+        strict: bool = True,
+    ) -> Any: ...
     def _score_arrow(
-        self, data: Any, now: _Time
-    ) -> tuple[int, bytearray, bytearray, bytearray, bytearray, bytearray, list[tuple[int, LeadflowError]]]: ...
+        self, data: Any, now: _Time, columns: Mapping[str, str] | None = None, strict: bool = True
+    ) -> tuple[
+        int, bytearray, bytearray, bytearray, bytearray, bytearray, list[tuple[int, LeadflowError]], list[str]
+    ]: ...
     def _repr_html_(self) -> str: ...

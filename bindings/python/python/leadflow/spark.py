@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import pickle
+import warnings
 from collections.abc import Iterator, Mapping
 from importlib import import_module
 from typing import Any
@@ -40,11 +42,16 @@ def _mod(name: str) -> Any:
     return import_module(name)
 
 __all__ = [
+    "InputWarning",
     "RESULT_COLUMNS",
     "score_spark_df",
     "spark_metrics",
     "spark_metrics_accumulator",
 ]
+
+class InputWarning(UserWarning):
+    """A problem ``strict=False`` let through (a feature column the input lacks)."""
+
 
 # Result columns appended by score_spark_df (the same as Pack.score_many on a table).
 RESULT_COLUMNS = ("score", "fit", "engagement", "grade", "temperature", "error")
@@ -93,30 +100,58 @@ def _result_fields() -> list[Any]:
 def _score_batches(
     payload: tuple[str, str, bytes],
     now: str,
+    columns: Mapping[str, str] | None,
+    strict: bool,
     batches: Iterator[_Batch],
 ) -> Iterator[_Batch]:
     pa = _mod("pyarrow")
 
     pack = _cached_pack(*payload)
     for batch in batches:
-        table = pack.score_many(batch, now)
+        table = pack.score_many(batch, now, columns=columns, strict=strict)
         # Spark wants plain strings, not the dictionary-encoded grade/temperature;
         # keep the string width Spark used for its own columns.
         text = pa.large_string() if any(
             pa.types.is_large_string(f.type) for f in batch.schema
         ) else pa.string()
-        columns = []
+        arrays = []
         for field, column in zip(table.schema, table.columns):
             if field.name in RESULT_COLUMNS and not pa.types.is_floating(field.type):
                 column = column.cast(text)
-            columns.append(column)
-        out = pa.Table.from_arrays(columns, names=table.column_names)
+            arrays.append(column)
+        out = pa.Table.from_arrays(arrays, names=table.column_names)
         yield from out.to_batches()
 
 
-def score_spark_df(df: DataFrame, pack: _Pack, now: Any) -> DataFrame:
+def _check_names(
+    pack: _Pack, names: list[str], now: str, columns: Mapping[str, str] | None, strict: bool
+) -> list[str]:
+    """The schema check every batch gets, once on the driver: raises for an invalid
+    ``now``, a feature column the input lacks (when strict), two columns reading as
+    one name or a bad mapping; returns the lenient check's warnings."""
+    pa = _mod("pyarrow")
+
+    empty = pa.table({name: pa.array([], pa.string()) for name in names})
+    scored = pack.score_many(empty, now, columns=columns, strict=strict)
+    found: list[str] = json.loads(scored.schema.metadata[b"warnings"])
+    return found
+
+
+def score_spark_df(
+    df: DataFrame,
+    pack: _Pack,
+    now: Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    strict: bool = True,
+) -> DataFrame:
     """Scores every row of a Spark DataFrame of lead feature rows (columns named like
-    ``pack.features``: strings, integers, doubles, booleans).
+    ``pack.features``, matched as ``Pack.score_many`` matches them: ``Title`` is
+    ``title``, ``columns`` maps others; strings, integers, doubles, booleans).
+
+    A feature column the DataFrame lacks raises on the driver unless ``strict=False``;
+    then it reads as missing and, as a Spark DataFrame carries no metadata, the
+    warning is issued with ``warnings.warn`` (``leadflow.spark.InputWarning``).
 
     Returns the DataFrame with ``score``, ``fit``, ``engagement`` (double), ``grade``,
     ``temperature`` and ``error`` (string) appended (replacing columns of those names),
@@ -128,11 +163,12 @@ def score_spark_df(df: DataFrame, pack: _Pack, now: Any) -> DataFrame:
 
     if not isinstance(now, str):
         now = now.isoformat()
-    # Fail on the driver, not in every task, for an invalid `now`.
-    pack.score_many([], now)
     kept = [f for f in df.schema.fields if f.name not in RESULT_COLUMNS]
+    # Fail on the driver, not in every task, for an invalid `now` or input names.
+    for message in _check_names(pack, [f.name for f in kept], now, columns, strict):
+        warnings.warn(message, InputWarning, stacklevel=2)
     schema = StructType(kept + _result_fields())
-    work = functools.partial(_score_batches, _pack_payload(pack), now)
+    work = functools.partial(_score_batches, _pack_payload(pack), now, columns, strict)
     return df.mapInArrow(work, schema)
 
 

@@ -7,6 +7,7 @@ use std::sync::mpsc::{self, Sender};
 use std::thread::{self, JoinHandle};
 
 use crate::rules::input::rows::{RowBatch, RowScores};
+use crate::rules::input::schema::InputOptions;
 use crate::rules::pack::CompiledPack;
 use crate::time::Timestamp;
 
@@ -40,6 +41,7 @@ pub struct RowFeed {
     pack: CompiledPack,
     now: Timestamp,
     explain: bool,
+    opts: InputOptions,
     chunk: usize,
     batch: RowBatch,
     scorer: Scorer,
@@ -53,12 +55,25 @@ impl RowFeed {
 
     /// A feed of `chunk`-record chunks (at least one record each).
     pub fn with_chunk(pack: &CompiledPack, now: Timestamp, explain: bool, chunk: usize) -> Self {
+        Self::with_options(pack, now, explain, &InputOptions::default(), chunk)
+    }
+
+    /// A feed whose records' keys read as `opts` says
+    /// ([`RowBatch::with_options`]), in `chunk`-record chunks.
+    pub fn with_options(
+        pack: &CompiledPack,
+        now: Timestamp,
+        explain: bool,
+        opts: &InputOptions,
+        chunk: usize,
+    ) -> Self {
         RowFeed {
             pack: pack.clone(),
             now,
             explain,
+            opts: opts.clone(),
             chunk: chunk.max(1),
-            batch: RowBatch::new(pack, now, explain),
+            batch: RowBatch::with_options(pack, now, explain, opts),
             scorer: Scorer::Idle,
         }
     }
@@ -75,7 +90,7 @@ impl RowFeed {
         if self.batch.len() < self.chunk {
             return;
         }
-        let next = RowBatch::new(&self.pack, self.now, self.explain);
+        let next = RowBatch::with_options(&self.pack, self.now, self.explain, &self.opts);
         let full = std::mem::replace(&mut self.batch, next);
         // A send fails only when the thread is gone (it panicked): `finish`
         // joins it and re-raises that panic.

@@ -333,6 +333,22 @@ impl RowBatch {
         self.keys.iter().map(|(k, _)| k.as_str())
     }
 
+    /// The index in [`keys`](Self::keys) of the key a record's key `name`
+    /// reads as (`Title` -> `title`, or its explicit mapping), if the pack
+    /// reads it. Hosts that map key names to indexes themselves use this.
+    pub fn key_index(&mut self, name: &str) -> Option<usize> {
+        // Without a mapping a key named like one of `keys` reads as itself.
+        if !self.names.maps()
+            && let Some(&i) = self.by_name.get(name)
+        {
+            return Some(i);
+        }
+        match self.names.alias_of(name) {
+            Some(to) => self.by_name.get(to).copied(),
+            None => self.by_name.get(name).copied(),
+        }
+    }
+
     /// Number of rows added so far (both paths).
     pub fn len(&self) -> usize {
         self.order.len()
@@ -378,17 +394,11 @@ impl RowBatch {
     /// A key of the current record that is not one of [`keys`](Self::keys):
     /// checked (a lead field of the wrong type, or a nested one, makes the row slow).
     pub fn set_other(&mut self, name: &str, cell: Cell<'_>) {
-        if let Some(&i) = self.by_name.get(name) {
+        if let Some(i) = self.key_index(name) {
             self.set(i, cell);
             return;
         }
         let alias = self.names.alias_of(name).map(str::to_owned);
-        if let Some(to) = &alias
-            && let Some(&i) = self.by_name.get(to)
-        {
-            self.set(i, cell);
-            return;
-        }
         // Any other key is checked under the name it reads as.
         let name = alias.as_deref().unwrap_or(name);
         let ok = match name {
@@ -889,7 +899,19 @@ impl CompiledPack {
         now: Timestamp,
         explain: bool,
     ) -> Vec<Result<ScoreResult>> {
-        let mut batch = RowBatch::new(self, now, explain);
+        self.score_values_with(values, now, explain, &InputOptions::default())
+    }
+
+    /// [`score_values`](Self::score_values) with the records' keys read as
+    /// `opts` says ([`RowBatch::with_options`]).
+    pub fn score_values_with(
+        &self,
+        values: Vec<Result<Value>>,
+        now: Timestamp,
+        explain: bool,
+        opts: &InputOptions,
+    ) -> Vec<Result<ScoreResult>> {
+        let mut batch = RowBatch::with_options(self, now, explain, opts);
         for v in values {
             match v {
                 Ok(v) => batch.push_object(v),

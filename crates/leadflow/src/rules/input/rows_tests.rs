@@ -463,3 +463,60 @@ fn a_batch_larger_than_the_pending_rows_computes_them_on_the_way() {
         assert_eq!(same(g), same(&lead_path(&pack, row, false)), "row {row}");
     }
 }
+
+#[test]
+fn mapped_and_cased_keys_read_as_their_features_on_both_paths() {
+    let pack = reference();
+    let lower = json!({"id": "L-1", "created_at": "2026-05-01T00:00:00Z", "title": "VP Sales",
+        "industry": "Software", "employees": 800, "page_views": 12});
+    // `title` itself is mapped away: the mapping wins over a key's own name.
+    let crm = json!({"id": "L-1", "created_at": "2026-05-01T00:00:00Z", "Job Title": "VP Sales",
+        "title": "Software", "EMPLOYEES": 800, "Page Views": 12});
+    let opts = InputOptions {
+        columns: vec![
+            ("Job Title".into(), "title".into()),
+            ("title".into(), "industry".into()),
+        ],
+        strict: true,
+    };
+    let want = lead_path(&pack, &lower, false);
+    let mut b = RowBatch::with_options(&pack, now(), false, &opts);
+    let keys: Vec<String> = b.keys().map(str::to_owned).collect();
+    let at = |k: &str| keys.iter().position(|x| x == k);
+    assert_eq!(b.key_index("title"), at("industry"));
+    assert_eq!(b.key_index("Job Title"), at("title"));
+    assert_eq!(b.key_index("EMPLOYEES"), at("employees"));
+    assert_eq!(b.key_index("utm_term"), None);
+    b.push_object(crm.clone());
+    assert!(
+        matches!(b.order[0], Entry::Fast),
+        "a mapped flat row is fast"
+    );
+    assert_eq!(same(&b.score()[0]), same(&want));
+    // The slow path (a nested value) renames the same way.
+    let mut slow = crm.clone();
+    slow["custom"] = json!({"vip": true});
+    let got = pack.score_values_with(vec![Ok(slow)], now(), false, &opts);
+    assert_eq!(same(&got[0]), same(&want));
+    let mut feed = RowFeed::with_options(&pack, now(), false, &opts, 1);
+    feed.batch().push_object(crm);
+    feed.end_record();
+    let chunks = feed.finish();
+    assert_eq!(same(&chunks[0].results()[0]), same(&want));
+
+    // A key named like the mapped feature is a second `title`: an error naming both.
+    let only_job = InputOptions {
+        columns: vec![("Job Title".into(), "title".into())],
+        strict: true,
+    };
+    let both = json!({"id": "L-2", "created_at": "2026-05-01T00:00:00Z", "Job Title": "CTO",
+        "title": "CEO"});
+    let got = pack.score_values_with(vec![Ok(both)], now(), false, &only_job);
+    let e = got[0].as_ref().unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("`title`") && text.contains("`Job Title`"),
+        "{e}"
+    );
+    assert_eq!(e.record(), Some("L-2"));
+}

@@ -72,6 +72,11 @@ impl KeyNames {
         }
     }
 
+    /// True when some keys are renamed explicitly.
+    pub fn maps(&self) -> bool {
+        !self.mapping.is_empty()
+    }
+
     /// The name key `name` reads as, when not itself.
     pub fn alias_of(&mut self, name: &str) -> Option<&str> {
         if !self.alias.contains_key(name) {
@@ -259,9 +264,11 @@ impl CompiledPack {
             }
             let name = match known.get(&fold(c)).cloned() {
                 Some(t) => match taken.get(&t) {
-                    // A mapping wins: this column keeps its own name (an unknown field).
-                    Some((_, true)) => (*c).to_owned(),
-                    Some((j, false)) => {
+                    // A mapping wins: this column keeps its own name (an unknown
+                    // field), unless that name is the mapped one (as in a record,
+                    // whose keys `title` and a key mapped to `title` are an error).
+                    Some((_, true)) if *c != t => (*c).to_owned(),
+                    Some((j, _)) => {
                         return Err(Error::validation(format!(
                             "columns `{}` and `{c}` both read as `{t}`: rename one or map it explicitly",
                             columns[*j]

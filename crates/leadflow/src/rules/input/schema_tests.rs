@@ -98,6 +98,12 @@ fn a_mapping_wins_and_is_checked() {
     // The folded column loses to the mapping and keeps its own name.
     assert_eq!(s.name(HEADER.len()), "Title");
 
+    // A column named exactly like the mapped feature is a second one: an error.
+    let mut twice = cols.clone();
+    twice.push("title");
+    let e = reference().input_schema(&twice, &opts).unwrap_err();
+    assert!(e.to_string().contains("`Job Title` and `title`"), "{e}");
+
     let absent = InputOptions {
         columns: vec![("Position".into(), "title".into())],
         strict: true,
