@@ -30,6 +30,7 @@
 #![forbid(unsafe_code)]
 
 pub mod boundary;
+mod bytes;
 pub mod convert;
 pub mod enrich;
 pub mod error;

@@ -77,7 +77,11 @@ impl CompactMap {
     }
 
     fn slot(&self, key: &str) -> Option<&Slot> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, s)| s)
+        let key = key.as_bytes();
+        self.0
+            .iter()
+            .find(|(k, _)| crate::bytes::eq(k.as_bytes(), key))
+            .map(|(_, s)| s)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {

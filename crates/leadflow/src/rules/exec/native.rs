@@ -335,18 +335,7 @@ pub(crate) fn f_le(x: f64, y: f64) -> bool {
     scale(x, y).is_none_or(|m| (y - x) / m > -f64::EPSILON)
 }
 
-/// Byte equality, inlined for the short strings rules compare (a libc `memcmp`
-/// call costs more than the comparison itself).
-#[inline]
-pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    if a.len() > 32 {
-        return a == b;
-    }
-    a.iter().zip(b).all(|(x, y)| x == y)
-}
+pub(crate) use crate::bytes::eq as bytes_eq;
 
 #[inline]
 pub(crate) fn str_test(op: StrOp, text: &str, needle: &str) -> bool {
@@ -355,8 +344,8 @@ pub(crate) fn str_test(op: StrOp, text: &str, needle: &str) -> bool {
         StrOp::Eq => bytes_eq(s, n),
         StrOp::Ne => !bytes_eq(s, n),
         StrOp::Contains => s.len() >= n.len() && text.contains(needle),
-        StrOp::StartsWith => s.len() >= n.len() && bytes_eq(&s[..n.len()], n),
-        StrOp::EndsWith => s.len() >= n.len() && bytes_eq(&s[s.len() - n.len()..], n),
+        StrOp::StartsWith => crate::bytes::starts_with(s, n),
+        StrOp::EndsWith => crate::bytes::ends_with(s, n),
     }
 }
 

@@ -6,6 +6,7 @@
 //! The results are those of [`activity::aggregate`], bit for bit: the same
 //! values are added in the same order (the property test below holds them to it).
 
+use crate::bytes;
 use crate::model::{Activity, Lead};
 use crate::rules::input::activity::{self, Aggregate};
 use crate::time::Timestamp;
@@ -151,30 +152,37 @@ impl ActivityPlan {
     /// Adds one activity (at or before `now`) to the walking aggregates.
     fn add(&self, act: &Activity, now: Timestamp, out: &mut [f64]) {
         let t = tag(&act.kind);
+        let kind = act.kind.as_bytes();
         let kind_bit = self
             .kind_tags
             .iter()
             .zip(&self.kinds)
-            .position(|(kt, k)| *kt == t && **k == *act.kind)
+            .position(|(kt, k)| *kt == t && bytes::eq(k.as_bytes(), kind))
             .map_or(0, bit);
         let mut urls = 0u64;
         if !self.prefixes.is_empty()
             && let Some(url) = act.meta_str("url")
         {
-            let path = activity::url_path(url);
+            let path = activity::url_path(url).as_bytes();
             for (i, p) in self.prefixes.iter().enumerate() {
-                if path.starts_with(&**p) {
+                if bytes::starts_with(path, p.as_bytes()) {
                     urls |= bit(i);
                 }
             }
         }
-        // The age in days, exactly as `time::days_between` computes it.
-        let days = now.signed_duration_since(act.at).num_milliseconds() as f64 / MS_PER_DAY;
+        // The age in days, exactly as `time::days_between` computes it; only
+        // when an aggregate the activity passes has a window or a decay.
+        let mut age: Option<f64> = None;
+        let mut days = || {
+            *age.get_or_insert_with(|| {
+                now.signed_duration_since(act.at).num_milliseconds() as f64 / MS_PER_DAY
+            })
+        };
         for (p, slot) in self.planned.iter().zip(out.iter_mut()) {
             if matches!(p.op, Op::After)
                 || p.kinds.is_some_and(|m| m & kind_bit == 0)
                 || p.prefix.is_some_and(|b| urls & b == 0)
-                || p.within_days.is_some_and(|d| days > d)
+                || p.within_days.is_some_and(|d| days() > d)
                 || !meta_matches(&p.meta, act)
             {
                 continue;
@@ -182,7 +190,7 @@ impl ActivityPlan {
             match p.op {
                 Op::Count => *slot += 1.0,
                 Op::Any => *slot = 1.0,
-                Op::Decayed(h) => *slot += 0.5f64.powf(days.max(0.0) / h),
+                Op::Decayed(h) => *slot += 0.5f64.powf(days().max(0.0) / h),
                 Op::After => {}
             }
         }
