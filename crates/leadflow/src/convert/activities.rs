@@ -107,7 +107,7 @@ fn map_hash(hasher: &FixedState, map: &Map<String, Value>) -> u64 {
     )
 }
 
-fn compact_hash(hasher: &FixedState, map: &CompactMap) -> u64 {
+fn compact_hash<const N: usize>(hasher: &FixedState, map: &CompactMap<N>) -> u64 {
     entries_hash(hasher, map.len(), map.iter())
 }
 

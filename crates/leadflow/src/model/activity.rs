@@ -35,9 +35,10 @@ pub struct Activity {
     pub at: Timestamp,
     #[serde(default, skip_serializing_if = "CompactMap::is_empty")]
     pub meta: CompactMap,
-    /// Fields this version does not know, kept for round-trips.
+    /// Fields this version does not know, kept for round-trips (none inline:
+    /// almost every activity has none).
     #[serde(flatten)]
-    pub extra: CompactMap,
+    pub extra: CompactMap<0>,
 }
 
 impl Activity {
@@ -46,7 +47,7 @@ impl Activity {
             kind: CompactString::from(kind.as_ref()),
             at,
             meta: CompactMap::new(),
-            extra: CompactMap::new(),
+            extra: CompactMap::default(),
         }
     }
 

@@ -46,14 +46,16 @@ impl Slot {
     }
 }
 
-/// A small JSON object, in the order its keys were first written.
+/// A small JSON object, in the order its keys were first written, with its
+/// first `N` entries inline (`meta` keeps one; an activity's unknown fields,
+/// almost always none, keep none and cost 24 bytes).
 #[derive(Clone, Default)]
-pub struct CompactMap(Entries);
+pub struct CompactMap<const N: usize = 1>(Entries<N>);
 
-type Entries = SmallVec<[(CompactString, Slot); 1]>;
+type Entries<const N: usize> = SmallVec<[(CompactString, Slot); N]>;
 
 /// Equal as JSON objects are: the same entries, in any order (as `serde_json::Map`).
-impl PartialEq for CompactMap {
+impl<const N: usize> PartialEq for CompactMap<N> {
     fn eq(&self, other: &Self) -> bool {
         self.0.len() == other.0.len()
             && self
@@ -64,10 +66,13 @@ impl PartialEq for CompactMap {
 }
 
 impl CompactMap {
+    /// An empty map (one entry inline; `CompactMap::<0>::default()` for none).
     pub fn new() -> Self {
         CompactMap::default()
     }
+}
 
+impl<const N: usize> CompactMap<N> {
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -131,13 +136,13 @@ impl CompactMap {
     }
 }
 
-impl fmt::Debug for CompactMap {
+impl<const N: usize> fmt::Debug for CompactMap<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
-impl<K: Into<String>> FromIterator<(K, Value)> for CompactMap {
+impl<K: Into<String>, const N: usize> FromIterator<(K, Value)> for CompactMap<N> {
     fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Self {
         let mut m = Entries::new();
         for (k, v) in iter {
@@ -149,20 +154,20 @@ impl<K: Into<String>> FromIterator<(K, Value)> for CompactMap {
 
 /// Adds an entry as a JSON map with `preserve_order` would: a key seen before
 /// keeps its first place and takes the new value.
-fn put(m: &mut Entries, key: CompactString, slot: Slot) {
+fn put<const N: usize>(m: &mut Entries<N>, key: CompactString, slot: Slot) {
     match m.iter_mut().find(|(have, _)| *have == key) {
         Some(e) => e.1 = slot,
         None => m.push((key, slot)),
     }
 }
 
-impl From<Map<String, Value>> for CompactMap {
+impl<const N: usize> From<Map<String, Value>> for CompactMap<N> {
     fn from(map: Map<String, Value>) -> Self {
         map.into_iter().collect()
     }
 }
 
-impl Serialize for CompactMap {
+impl<const N: usize> Serialize for CompactMap<N> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.len()))?;
         for (k, slot) in &*self.0 {
@@ -175,15 +180,15 @@ impl Serialize for CompactMap {
     }
 }
 
-impl<'de> Deserialize<'de> for CompactMap {
+impl<'de, const N: usize> Deserialize<'de> for CompactMap<N> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = CompactMap;
+        struct V<const N: usize>;
+        impl<'de, const N: usize> Visitor<'de> for V<N> {
+            type Value = CompactMap<N>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<CompactMap, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<CompactMap<N>, A::Error> {
                 let mut m = Entries::new();
                 while let Some((k, slot)) = a.next_entry::<CompactString, Slot>()? {
                     put(&mut m, k, slot);
@@ -191,7 +196,7 @@ impl<'de> Deserialize<'de> for CompactMap {
                 Ok(CompactMap(m))
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(V::<N>)
     }
 }
 
@@ -323,6 +328,7 @@ mod tests {
     #[test]
     fn an_entry_costs_far_less_than_a_map_entry() {
         assert!(std::mem::size_of::<CompactMap>() <= 56);
+        assert!(std::mem::size_of::<CompactMap<0>>() <= 24);
         assert!(std::mem::size_of::<(CompactString, Slot)>() <= 48);
         assert!(std::mem::size_of::<Value>() >= 72);
     }
