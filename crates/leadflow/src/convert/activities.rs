@@ -6,14 +6,13 @@
 //! within a bucket: linear in the activities instead of quadratic, and no JSON
 //! is built.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 
 use foldhash::fast::FixedState;
 use serde_json::{Map, Value};
 
-use crate::model::{Activity, CompactMap};
+use crate::model::{Activity, CompactMap, ValueRef};
 
 /// Appends the activities of `new` that `list` does not hold yet (nor an
 /// earlier one of `new`); returns how many were added.
@@ -103,23 +102,27 @@ fn map_hash(hasher: &FixedState, map: &Map<String, Value>) -> u64 {
     entries_hash(
         hasher,
         map.len(),
-        map.iter().map(|(k, v)| (k.as_str(), Cow::Borrowed(v))),
+        map.iter().map(|(k, v)| (k.as_str(), ValueRef::Json(v))),
     )
 }
 
 fn compact_hash<const N: usize>(hasher: &FixedState, map: &CompactMap<N>) -> u64 {
-    entries_hash(hasher, map.len(), map.iter())
+    entries_hash(hasher, map.len(), map.iter_refs())
 }
 
 fn entries_hash<'a>(
     hasher: &FixedState,
     len: usize,
-    entries: impl Iterator<Item = (&'a str, Cow<'a, Value>)>,
+    entries: impl Iterator<Item = (&'a str, ValueRef<'a>)>,
 ) -> u64 {
     entries.fold(len as u64, |acc, (k, v)| {
         let mut h = hasher.build_hasher();
         k.hash(&mut h);
-        value_hash(hasher, &v, &mut h);
+        match v {
+            // As `value_hash` hashes `Value::String`, without building one.
+            ValueRef::Str(s) => (5u8, s).hash(&mut h),
+            ValueRef::Json(v) => value_hash(hasher, v, &mut h),
+        }
         acc.wrapping_add(h.finish())
     })
 }

@@ -46,6 +46,14 @@ impl Slot {
     }
 }
 
+/// A borrowed value of a [`CompactMap`]. A string is always `Str`, never a
+/// `Json` holding a string, so equal values have equal variants.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueRef<'a> {
+    Str(&'a str),
+    Json(&'a Value),
+}
+
 /// A small JSON object, in the order its keys were first written, with its
 /// first `N` entries inline (`meta` keeps one; an activity's unknown fields,
 /// almost always none, keep none and cost 24 bytes).
@@ -121,6 +129,17 @@ impl<const N: usize> CompactMap<N> {
         let i = self.0.iter().position(|(k, _)| k == key)?;
         let (_, slot) = self.0.remove(i);
         Some(slot.value().into_owned())
+    }
+
+    /// Entries in order, borrowed: a string stays a `&str` (no `Value` built).
+    pub fn iter_refs(&self) -> impl ExactSizeIterator<Item = (&str, ValueRef<'_>)> {
+        self.0.iter().map(|(k, s)| {
+            let v = match s {
+                Slot::Str(v) => ValueRef::Str(v.as_str()),
+                Slot::Json(v) => ValueRef::Json(v),
+            };
+            (k.as_str(), v)
+        })
     }
 
     /// Entries in order.

@@ -13,7 +13,7 @@ mod records;
 
 pub use account::{Account, Contact};
 pub use activity::{Activity, kinds as activity_kinds};
-pub use compact_map::CompactMap;
+pub use compact_map::{CompactMap, ValueRef};
 pub use history::{Dimension, Transition, TransitionKind};
 pub use lead::{ConversionRef, Lead, QualificationState, ScoreState};
 pub use opportunity::{ForecastCategory, MAX_AMOUNT, Opportunity};
