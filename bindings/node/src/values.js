@@ -1,8 +1,11 @@
 // JS half of values.rs (run with napi_run_script, evaluates to `{ elements,
-// locate, idOf }`). When JSON.stringify fails for an array of records, its
-// elements are written one by one, so that one element JSON cannot represent
-// (a BigInt, a throwing getter or toJSON, a cycle, nesting too deep for the
-// stack) fails alone; `locate` names the offending field path.
+// chunk, locate, idOf, appendScores, appendJson, newArray }`). When JSON.stringify fails
+// for an array of records, its elements are written one by one, so that one
+// element JSON cannot represent (a BigInt, a throwing getter or toJSON, a
+// cycle, nesting too deep for the stack) fails alone; `locate` names the
+// offending field path. Batches cross in chunks (`chunk` in, `appendScores` /
+// `appendJson` out) so that no string holds the whole batch (V8 caps strings
+// at about 512 MB).
 (() => {
   'use strict'
 
@@ -71,12 +74,11 @@
   // element's failure stays its own), and [index, path, reason, id] for each
   // element that failed (written `null`). Elements JSON writes as nothing are
   // `null`, as JSON.stringify(items) writes them.
-  function elements (items, limit) {
-    const n = items.length
-    const texts = new Array(n)
+  function elements (items, limit, start = 0, end = items.length) {
+    const texts = new Array(end - start)
     const failed = []
-    for (let i = 0; i < n; i++) {
-      texts[i] = 'null'
+    for (let i = start; i < end; i++) {
+      texts[i - start] = 'null'
       let item
       try {
         item = items[i]
@@ -85,7 +87,7 @@
         continue
       }
       try {
-        texts[i] = JSON.stringify(item) ?? 'null'
+        texts[i - start] = JSON.stringify(item) ?? 'null'
       } catch (err) {
         const [path, reason] = locate(item, limit) ?? ['', text(err)]
         failed.push([i, path, reason, idOf(item)])
@@ -94,5 +96,59 @@
     return { text: `[${texts.join(',')}]`, failed }
   }
 
-  return { elements, locate, idOf }
+  // The JSON text of items[start..end] as JSON.stringify writes an array (each
+  // element read once, `undefined` written as null), and the failed elements
+  // as `elements` reports them (global indexes) when that throws.
+  function chunk (items, start, end, limit) {
+    const part = new Array(end - start)
+    try {
+      for (let i = start; i < end; i++) part[i - start] = items[i]
+      return { text: JSON.stringify(part), failed: [] }
+    } catch {
+      return elements(items, limit, start, end)
+    }
+  }
+
+  // serde_json writes a non-finite number as null.
+  const finite = (x) => (Number.isFinite(x) ? x : null)
+
+  // Appends one chunk of scoreMany results to `out`: plain results as columns
+  // (lead ids joined in `ids`, each ending at `ends[row]` in UTF-16 units;
+  // grade and temperature as codes into `grades` / `temperatures`), and the
+  // other entries (`{error}`, explained results) as the JSON text of
+  // [[position in the chunk, entry], ...] in `others`.
+  function appendScores (out, c) {
+    const { ids, ends, total, fit, engagement, grade, temperature, grades, temperatures } = c
+    const extra = c.others === null ? [] : JSON.parse(c.others)
+    const n = total.length + extra.length
+    let k = 0
+    let row = 0
+    let start = 0
+    for (let i = 0; i < n; i++) {
+      if (k < extra.length && extra[k][0] === i) {
+        out.push(extra[k++][1])
+        continue
+      }
+      const end = ends[row]
+      out.push({
+        lead_id: ids.slice(start, end),
+        total: finite(total[row]),
+        fit: finite(fit[row]),
+        engagement: finite(engagement[row]),
+        grade: grades[grade[row]],
+        temperature: temperatures[temperature[row]]
+      })
+      start = end
+      row++
+    }
+  }
+
+  // Appends the entries of one chunk, given as the JSON text of an array, to `out`.
+  function appendJson (out, text) {
+    for (const entry of JSON.parse(text)) out.push(entry)
+  }
+
+  const newArray = () => []
+
+  return { elements, chunk, locate, idOf, appendScores, appendJson, newArray }
 })()
