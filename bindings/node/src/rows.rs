@@ -67,12 +67,11 @@ impl<'a> Leads<'a> {
         match self {
             Leads::Text(text) => Batch::Text(text).for_each(f)?,
             Leads::Array(items, n) => {
-                for start in (0..n).step_by(CHUNK_ROWS) {
-                    let end = (start + CHUNK_ROWS).min(n);
-                    let records = Records::chunk_from_js(env, &items, (start, end), "leads")
-                        .map_err(|e| e.with_field("leads"))
-                        .or_throw(env)?;
+                let mut start = 0;
+                while start < n {
+                    let (records, next) = read_chunk(env, &items, start, n)?;
                     f(records.values_par())?;
+                    start = next;
                 }
             }
         }
@@ -84,18 +83,31 @@ impl<'a> Leads<'a> {
     pub fn read(self, env: &Env) -> napi::Result<Batch> {
         match self {
             Leads::Text(text) => Ok(Batch::Text(text)),
-            Leads::Array(items, n) => (0..n)
-                .step_by(CHUNK_ROWS)
-                .map(|start| {
-                    let end = (start + CHUNK_ROWS).min(n);
-                    Records::chunk_from_js(env, &items, (start, end), "leads")
-                        .map_err(|e| e.with_field("leads"))
-                        .or_throw(env)
-                })
-                .collect::<napi::Result<_>>()
-                .map(Batch::Chunks),
+            Leads::Array(items, n) => {
+                let (mut chunks, mut start) = (Vec::new(), 0);
+                while start < n {
+                    let (records, next) = read_chunk(env, &items, start, n)?;
+                    chunks.push(records);
+                    start = next;
+                }
+                Ok(Batch::Chunks(chunks))
+            }
         }
     }
+}
+
+/// The chunk of `items` from `start` (at most [`CHUNK_ROWS`] of the `n`
+/// elements) and where the next one starts.
+fn read_chunk(
+    env: &Env,
+    items: &Unknown,
+    start: usize,
+    n: usize,
+) -> napi::Result<(Records, usize)> {
+    let end = (start + CHUNK_ROWS).min(n);
+    Records::chunk_from_js(env, items, (start, end), "leads")
+        .map_err(|e| e.with_field("leads"))
+        .or_throw(env)
 }
 
 impl Batch {

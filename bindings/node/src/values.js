@@ -1,11 +1,11 @@
 // JS half of values.rs (run with napi_run_script, evaluates to `{ elements,
-// chunk, locate, idOf, appendScores, appendJson, newArray }`). When JSON.stringify fails
-// for an array of records, its elements are written one by one, so that one
-// element JSON cannot represent (a BigInt, a throwing getter or toJSON, a
+// locate, idOf, appendScores, appendJson, newArray }`). When JSON.stringify
+// fails for an array of records, its elements are written one by one, so that
+// one element JSON cannot represent (a BigInt, a throwing getter or toJSON, a
 // cycle, nesting too deep for the stack) fails alone; `locate` names the
-// offending field path. Batches cross in chunks (`chunk` in, `appendScores` /
-// `appendJson` out) so that no string holds the whole batch (V8 caps strings
-// at about 512 MB).
+// offending field path. Batches cross in chunks (`elements` in,
+// `appendScores` / `appendJson` out) so that no string holds the whole batch
+// (V8 caps strings at about 512 MB).
 (() => {
   'use strict'
 
@@ -73,40 +73,33 @@
   // The JSON text of the array `items` written element by element (so that one
   // element's failure stays its own), and [index, path, reason, id] for each
   // element that failed (written `null`). Elements JSON writes as nothing are
-  // `null`, as JSON.stringify(items) writes them.
-  function elements (items, limit, start = 0, end = items.length) {
-    const texts = new Array(end - start)
+  // `null`, as JSON.stringify(items) writes them. From `start`, up to `end` or
+  // until the text holds `budget` characters (at least one element): `end` in
+  // the result is where the next chunk starts, so that no text comes near V8's
+  // string length limit however many or large the elements are.
+  function elements (items, limit, start = 0, end = items.length, budget = Infinity) {
+    const texts = []
     const failed = []
-    for (let i = start; i < end; i++) {
-      texts[i - start] = 'null'
+    let size = 0
+    let i = start
+    for (; i < end && (i === start || size < budget); i++) {
       let item
+      let json = 'null'
       try {
         item = items[i]
+        try {
+          json = JSON.stringify(item) ?? 'null'
+        } catch (err) {
+          const [path, reason] = locate(item, limit) ?? ['', text(err)]
+          failed.push([i, path, reason, idOf(item)])
+        }
       } catch (err) {
         failed.push([i, '', `reading the element threw ${text(err)}`, null])
-        continue
       }
-      try {
-        texts[i - start] = JSON.stringify(item) ?? 'null'
-      } catch (err) {
-        const [path, reason] = locate(item, limit) ?? ['', text(err)]
-        failed.push([i, path, reason, idOf(item)])
-      }
+      texts.push(json)
+      size += json.length + 1
     }
-    return { text: `[${texts.join(',')}]`, failed }
-  }
-
-  // The JSON text of items[start..end] as JSON.stringify writes an array (each
-  // element read once, `undefined` written as null), and the failed elements
-  // as `elements` reports them (global indexes) when that throws.
-  function chunk (items, start, end, limit) {
-    const part = new Array(end - start)
-    try {
-      for (let i = start; i < end; i++) part[i - start] = items[i]
-      return { text: JSON.stringify(part), failed: [] }
-    } catch {
-      return elements(items, limit, start, end)
-    }
+    return { text: `[${texts.join(',')}]`, failed, end: i }
   }
 
   // serde_json writes a non-finite number as null.
@@ -150,5 +143,5 @@
 
   const newArray = () => []
 
-  return { elements, chunk, locate, idOf, appendScores, appendJson, newArray }
+  return { elements, locate, idOf, appendScores, appendJson, newArray }
 })()

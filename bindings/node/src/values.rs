@@ -135,6 +135,14 @@ pub fn stringify(env: &Env, value: &Unknown) -> leadflow::Result<String> {
     }
 }
 
+/// `values.js`'s `elements(items, depth limit, start, end, character budget)`.
+type Elements<'a> = Function<'a, FnArgs<(Unknown<'a>, u32, u32, u32, u32)>, Object<'a>>;
+
+/// Characters of JSON text after which a chunk of records ends (V8's strings
+/// hold at most about 2^29): a chunk's text stays far below the limit, and
+/// the memory a chunk takes stays bounded however large its elements are.
+const CHUNK_CHARS: u32 = 1 << 26;
+
 /// The records of a batch argument, read on the JS thread; [`Records::values`]
 /// parses them on any thread.
 #[derive(Debug)]
@@ -261,16 +269,17 @@ impl Records {
         })
     }
 
-    /// Reads `items[start..end]` of a JS array as [`from_js`](Self::from_js)
-    /// reads a whole one (the same JSON text per element, the same errors,
-    /// naming each element by its index in `items`), so that a batch of any
-    /// size crosses as texts of one chunk each.
+    /// Reads a chunk of a JS array from `start`: up to `end` elements, fewer
+    /// when their JSON text reaches [`CHUNK_CHARS`]. Each element is written by
+    /// its own `JSON.stringify` (the text and errors `from_js` gives, naming
+    /// each element by its index in `items`), so that a batch of any size
+    /// crosses as texts of one chunk each. Returns where the next chunk starts.
     pub fn chunk_from_js(
         env: &Env,
         items: &Unknown,
         (start, end): (usize, usize),
         name: &str,
-    ) -> leadflow::Result<Self> {
+    ) -> leadflow::Result<(Self, usize)> {
         let js = |e: napi::Error| {
             leadflow::Error::validation(format!("{name} cannot be read: {}", e.reason))
         };
@@ -282,13 +291,15 @@ impl Records {
             )
         };
         let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-        let chunk: Function<FnArgs<(Unknown, u32, u32, u32)>, Object> = helper(env)
-            .and_then(|h| h.get_named_property_unchecked("chunk"))
+        let elements: Elements = helper(env)
+            .and_then(|h| h.get_named_property_unchecked("elements"))
             .map_err(js)?;
-        let out = chunk
-            .call((*items, index(start), index(end), depth_limit()).into())
-            .map_err(js)?;
+        let args = (*items, depth_limit(), index(start), index(end), CHUNK_CHARS);
+        let out = elements.call(args.into()).map_err(js)?;
         let text: String = out.get_named_property_unchecked("text").map_err(js)?;
+        let next: u32 = out.get_named_property_unchecked("end").map_err(js)?;
+        // At least one element, whatever the helper says.
+        let next = (next as usize).clamp(start + 1, end.max(start + 1));
         let failed: Vec<(u32, String, String, Option<String>)> =
             out.get_named_property_unchecked("failed").map_err(js)?;
         // Indexes within the chunk (what `values` enumerates), messages with the batch's.
@@ -312,11 +323,12 @@ impl Records {
             }
             failed.sort_by_key(|(j, _)| *j);
         }
-        Ok(Records::Elements {
+        let records = Records::Elements {
             text,
             spans,
             failed,
-        })
+        };
+        Ok((records, next))
     }
 
     /// One JSON value (or error) per record, in order.
