@@ -1024,7 +1024,8 @@ export declare class Pack {
   scoreMany(leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreManyOptions): Array<ScoreResult | ErrorEntry>
   /**
    * `scoreMany` off the main thread: the leads are serialized on the calling
-   * thread, then parsed and scored on a worker; resolves with the same entries.
+   * thread (chunk by chunk), then parsed and scored on a worker; resolves
+   * with the same entries.
    */
   scoreManyAsync(leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreManyOptions): Promise<Array<ScoreResult | ErrorEntry>>
   /** `evaluate` for many leads: one `{lead, evaluation}` or `{error}` entry per lead. */

@@ -5,18 +5,18 @@ use leadflow::lifecycle;
 use leadflow::rules::{CompiledPack, Evaluation, LoadOptions, PackFormat};
 use leadflow::sandbox::Limits;
 use leadflow::{Lead, Record, Timestamp};
-use napi::ScopedTask;
 use napi::bindgen_prelude::{AsyncTask, FromNapiValue, Object, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
 use serde::Serialize;
 
-use crate::errors::{self, OrThrow};
+use crate::errors::OrThrow;
 use crate::input_options::{self, ColumnOptions, ScoreManyOptions, ScoreOptions};
 use crate::lifecycle::Pipeline;
+use crate::rows::{Append, ChunksTask, Leads, ScoredChunk, check_mapping};
 use crate::rules::{arg, lead_from};
-use crate::values::{self, JsonInput, Records};
-use crate::{columnar, panics, rows};
+use crate::values::{self, JsonInput};
+use crate::{columnar, rows};
 
 /// A compiled rule pack. Immutable and cheap to share: compile once, score many.
 #[napi]
@@ -53,24 +53,15 @@ impl<T> From<leadflow::Result<T>> for Entry<T> {
     }
 }
 
-/// The leads of a batch: JSON text as given, or a JS array converted element by
-/// element (one element JSON cannot hold is one error entry).
-fn leads_arg(env: &Env, leads: JsonInput) -> napi::Result<Records> {
-    Records::from_js(env, leads, "leads")
-        .map_err(|e| e.with_field("leads"))
-        .or_throw(env)
-}
-
-/// Parses a batch of leads and runs `f` over the valid ones (any thread): one
-/// JSON entry per input record, in order; a record that does not parse is an
-/// `{error}` entry and the others still run.
+/// Parses a chunk of leads and runs `f` over the valid ones (any thread): the
+/// JSON text of one entry per input record, in order; a record that does not
+/// parse is an `{error}` entry and the others still run.
 fn run_batch<T: Serialize>(
-    records: Records,
+    values: Vec<leadflow::Result<serde_json::Value>>,
     f: impl FnOnce(&mut [Lead]) -> Vec<leadflow::Result<T>>,
 ) -> leadflow::Result<String> {
     let mut leads = Vec::new();
-    let slots: Vec<Option<leadflow::Error>> = records
-        .values()
+    let slots: Vec<Option<leadflow::Error>> = values
         .into_iter()
         .map(|r| r.and_then(Lead::from_value).map(|l| leads.push(l)).err())
         .collect();
@@ -88,42 +79,6 @@ fn run_batch<T: Serialize>(
         })
         .collect();
     Ok(serde_json::to_string(&entries)?)
-}
-
-/// Work run off the main thread whose result crosses back as JSON text.
-pub struct JsonTask(Option<Box<dyn FnOnce() -> leadflow::Result<String> + Send>>);
-
-impl std::fmt::Debug for JsonTask {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JsonTask")
-    }
-}
-
-impl JsonTask {
-    pub fn new(f: impl FnOnce() -> leadflow::Result<String> + Send + 'static) -> Self {
-        JsonTask(Some(Box::new(f)))
-    }
-}
-
-impl<'task> ScopedTask<'task> for JsonTask {
-    /// `Err`: the message of a panic caught on the worker.
-    type Output = Result<leadflow::Result<String>, String>;
-    type JsValue = Unknown<'task>;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let f = self.0.take().ok_or_else(|| {
-            napi::Error::new(napi::Status::GenericFailure, "task ran twice".to_owned())
-        })?;
-        // A panic must not unwind out of the worker (it would abort Node).
-        Ok(panics::catch(f))
-    }
-
-    fn resolve(&mut self, env: &'task Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        let text = output
-            .map_err(|message| errors::internal(env, &message))?
-            .or_throw(env)?;
-        values::parse_json(env, text)
-    }
 }
 
 #[derive(Serialize)]
@@ -381,17 +336,24 @@ impl Pack {
         options: Option<Unknown>,
     ) -> napi::Result<Unknown<'e>> {
         crate::errors::guard(env, || {
-            let records = leads_arg(env, leads)?;
+            let leads = Leads::new(env, leads)?;
             let now = now_arg(env, &now)?;
             let o: ScoreManyOptions = input_options::read(env, options.as_ref())?;
-            let out =
-                rows::score_rows(&self.inner, records, now, o.explain, &o.input()).or_throw(env)?;
-            values::parse_json(env, out)
+            let opts = o.input();
+            check_mapping(&self.inner, &opts).or_throw(env)?;
+            let out = rows::new_array(env)?;
+            leads.for_each(env, |values| {
+                rows::score_chunk(&self.inner, values, now, o.explain, &opts)
+                    .or_throw(env)?
+                    .append(env, out)
+            })?;
+            Ok(out)
         })
     }
 
     /// `scoreMany` off the main thread: the leads are serialized on the calling
-    /// thread, then parsed and scored on a worker; resolves with the same entries.
+    /// thread (chunk by chunk), then parsed and scored on a worker; resolves
+    /// with the same entries.
     #[napi(
         catch_unwind,
         ts_args_type = "leads: LeadInput[] | string, now: Timestamp | Date, options?: ScoreManyOptions",
@@ -403,15 +365,22 @@ impl Pack {
         leads: JsonInput,
         now: Unknown,
         options: Option<Unknown>,
-    ) -> napi::Result<AsyncTask<JsonTask>> {
+    ) -> napi::Result<AsyncTask<ChunksTask<ScoredChunk>>> {
         crate::errors::guard(env, || {
-            let records = leads_arg(env, leads)?;
+            let leads = Leads::new(env, leads)?;
             let now = now_arg(env, &now)?;
             let o: ScoreManyOptions = input_options::read(env, options.as_ref())?;
-            let pack = self.inner.clone();
             let opts = o.input();
-            Ok(AsyncTask::new(JsonTask::new(move || {
-                rows::score_rows(&pack, records, now, o.explain, &opts)
+            let batch = leads.read(env)?;
+            let pack = self.inner.clone();
+            Ok(AsyncTask::new(ChunksTask::new(move || {
+                check_mapping(&pack, &opts)?;
+                let mut out = Vec::new();
+                batch.for_each(|values| {
+                    out.push(rows::score_chunk(&pack, values, now, o.explain, &opts)?);
+                    Ok::<_, leadflow::Error>(())
+                })?;
+                Ok(out)
             })))
         })
     }
@@ -430,12 +399,16 @@ impl Pack {
         pipeline: Option<&Pipeline>,
     ) -> napi::Result<Unknown<'e>> {
         crate::errors::guard(env, || {
-            let records = leads_arg(env, leads)?;
+            let leads = Leads::new(env, leads)?;
             let now = now_arg(env, &now)?;
             let p = pipeline.map(|p| p.core().clone()).unwrap_or_default();
-            let out =
-                run_batch(records, |l| evaluate_all(&self.inner, &p, l, now)).or_throw(env)?;
-            values::parse_json(env, out)
+            let out = rows::new_array(env)?;
+            leads.for_each(env, |values| {
+                run_batch(values, |l| evaluate_all(&self.inner, &p, l, now))
+                    .or_throw(env)?
+                    .append(env, out)
+            })?;
+            Ok(out)
         })
     }
 
@@ -451,14 +424,20 @@ impl Pack {
         leads: JsonInput,
         now: Unknown,
         pipeline: Option<&Pipeline>,
-    ) -> napi::Result<AsyncTask<JsonTask>> {
+    ) -> napi::Result<AsyncTask<ChunksTask<String>>> {
         crate::errors::guard(env, || {
-            let records = leads_arg(env, leads)?;
+            let leads = Leads::new(env, leads)?;
             let now = now_arg(env, &now)?;
             let p = pipeline.map(|p| p.core().clone()).unwrap_or_default();
+            let batch = leads.read(env)?;
             let pack = self.inner.clone();
-            Ok(AsyncTask::new(JsonTask::new(move || {
-                run_batch(records, |l| evaluate_all(&pack, &p, l, now))
+            Ok(AsyncTask::new(ChunksTask::new(move || {
+                let mut out = Vec::new();
+                batch.for_each(|values| {
+                    out.push(run_batch(values, |l| evaluate_all(&pack, &p, l, now))?);
+                    Ok::<_, leadflow::Error>(())
+                })?;
+                Ok(out)
             })))
         })
     }

@@ -23,6 +23,7 @@ use leadflow::model::parse::MAX_JSON_DEPTH;
 use leadflow::model::split_records;
 use napi::Env;
 use napi::bindgen_prelude::{Either, FnArgs, Function, JsObjectValue, JsValue, Object, Unknown};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -30,7 +31,7 @@ use serde_json::Value;
 pub type JsonInput<'a> = Either<String, Unknown<'a>>;
 
 /// The functions of `values.js`, for this call (V8 caches the compiled script).
-fn helper(env: &Env) -> napi::Result<Object<'_>> {
+pub(crate) fn helper(env: &Env) -> napi::Result<Object<'_>> {
     env.run_script(include_str!("values.js"))
 }
 
@@ -133,6 +134,14 @@ pub fn stringify(env: &Env, value: &Unknown) -> leadflow::Result<String> {
         Err(e) => Err(failed(e.reason)),
     }
 }
+
+/// `values.js`'s `elements(items, depth limit, start, end, character budget)`.
+type Elements<'a> = Function<'a, FnArgs<(Unknown<'a>, u32, u32, u32, u32)>, Object<'a>>;
+
+/// Characters of JSON text after which a chunk of records ends (V8's strings
+/// hold at most about 2^29): a chunk's text stays far below the limit, and
+/// the memory a chunk takes stays bounded however large its elements are.
+const CHUNK_CHARS: u32 = 1 << 26;
 
 /// The records of a batch argument, read on the JS thread; [`Records::values`]
 /// parses them on any thread.
@@ -260,6 +269,68 @@ impl Records {
         })
     }
 
+    /// Reads a chunk of a JS array from `start`: up to `end` elements, fewer
+    /// when their JSON text reaches [`CHUNK_CHARS`]. Each element is written by
+    /// its own `JSON.stringify` (the text and errors `from_js` gives, naming
+    /// each element by its index in `items`), so that a batch of any size
+    /// crosses as texts of one chunk each. Returns where the next chunk starts.
+    pub fn chunk_from_js(
+        env: &Env,
+        items: &Unknown,
+        (start, end): (usize, usize),
+        name: &str,
+    ) -> leadflow::Result<(Self, usize)> {
+        let js = |e: napi::Error| {
+            leadflow::Error::validation(format!("{name} cannot be read: {}", e.reason))
+        };
+        let error = |i: usize, path: &str, reason: &str, id: Option<String>| {
+            unconvertible(
+                format!("{name}[{i}] cannot be converted to JSON: {reason}"),
+                path,
+                id,
+            )
+        };
+        let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let elements: Elements = helper(env)
+            .and_then(|h| h.get_named_property_unchecked("elements"))
+            .map_err(js)?;
+        let args = (*items, depth_limit(), index(start), index(end), CHUNK_CHARS);
+        let out = elements.call(args.into()).map_err(js)?;
+        let text: String = out.get_named_property_unchecked("text").map_err(js)?;
+        let next: u32 = out.get_named_property_unchecked("end").map_err(js)?;
+        // At least one element, whatever the helper says.
+        let next = (next as usize).clamp(start + 1, end.max(start + 1));
+        let failed: Vec<(u32, String, String, Option<String>)> =
+            out.get_named_property_unchecked("failed").map_err(js)?;
+        // Indexes within the chunk (what `values` enumerates), messages with the batch's.
+        let mut failed: Vec<(usize, leadflow::Error)> = failed
+            .into_iter()
+            .map(|(i, path, reason, id)| {
+                let i = i as usize;
+                (i - start, error(i, &path, &reason, id))
+            })
+            .collect();
+        let (spans, deep) = split_array(&text)
+            .ok_or_else(|| leadflow::Error::validation(format!("{name} is not a JSON array")))?;
+        if !deep.is_empty() {
+            let array = items.coerce_to_object().map_err(js)?;
+            for j in deep {
+                let i = start + j;
+                let item: Unknown = array.get_element(index(i)).map_err(js)?;
+                let limit = format!("nested deeper than {} levels", MAX_JSON_DEPTH - 1);
+                let (path, reason) = locate(env, &item).unwrap_or((String::new(), limit));
+                failed.push((j, error(i, &path, &reason, record_id(env, &item))));
+            }
+            failed.sort_by_key(|(j, _)| *j);
+        }
+        let records = Records::Elements {
+            text,
+            spans,
+            failed,
+        };
+        Ok((records, next))
+    }
+
     /// One JSON value (or error) per record, in order.
     pub fn values(self) -> Vec<leadflow::Result<Value>> {
         match self {
@@ -275,15 +346,51 @@ impl Records {
                     .enumerate()
                     .map(|(i, span)| match failed.next_if(|(at, _)| *at == i) {
                         Some((_, error)) => Err(error),
-                        None => text
-                            .get(span)
-                            .map_or(Ok(Value::Null), serde_json::from_str)
-                            .map_err(leadflow::Error::from),
+                        None => parse_span(&text, span),
                     })
                     .collect()
             }
         }
     }
+
+    /// [`values`](Self::values) with the elements of an array parsed on all
+    /// cores (parsing is most of the cost of a batch of objects).
+    pub fn values_par(self) -> Vec<leadflow::Result<Value>> {
+        let Records::Elements {
+            text,
+            spans,
+            failed,
+        } = self
+        else {
+            return self.values();
+        };
+        let mut values: Vec<leadflow::Result<Value>> = spans
+            .into_par_iter()
+            .map(|span| parse_span(&text, span))
+            .collect();
+        for (i, error) in failed {
+            if let Some(v) = values.get_mut(i) {
+                *v = Err(error);
+            }
+        }
+        values
+    }
+}
+
+/// The element of `text` at `span` (`null` when the span is out of bounds).
+fn parse_span(text: &str, span: Range<usize>) -> leadflow::Result<Value> {
+    text.get(span)
+        .map_or(Ok(Value::Null), serde_json::from_str)
+        .map_err(leadflow::Error::from)
+}
+
+/// The `length` of a JS array (or of a proxy of one), as `JSON.stringify` reads it.
+pub fn array_len(items: &Unknown, name: &str) -> leadflow::Result<usize> {
+    items
+        .coerce_to_object()
+        .and_then(|o| o.get_named_property_unchecked::<u32>("length"))
+        .map(|n| n as usize)
+        .map_err(|e| leadflow::Error::validation(format!("{name} cannot be read: {}", e.reason)))
 }
 
 /// Deserializes a plain JS value (for example a `Change`, options or a `Date`)

@@ -129,3 +129,61 @@ test('flat reference rows score like single leads', () => {
   }))
   pack.scoreMany(leads, NOW).forEach((r, i) => assert.deepStrictEqual(r, pack.score(leads[i], NOW)))
 })
+
+// Batches of any size cross in chunks (bindings/node/src/rows.rs): each chunk's
+// leads are one JSON text, and the results are appended chunk by chunk, so
+// neither side ever builds a string of the whole batch.
+test('scoreMany and scoreManyAsync over 250,000 leads: every entry, in order', async () => {
+  const pack = lf.Pack.fromString(MIXED, 'toml')
+  const n = 250_000
+  const leads = Array.from({ length: n }, (_, i) => rows[i % rows.length])
+  // Each row of `rows` alone, as scoring it alone gives it.
+  const want = rows.map((r) => JSON.stringify(pack.scoreMany([r], NOW)[0]))
+  rows.forEach((r, i) => same(JSON.parse(want[i]), one(pack, r), i))
+  for (const many of [pack.scoreMany(leads, NOW), await pack.scoreManyAsync(leads, NOW)]) {
+    assert.equal(many.length, n)
+    for (let i = 0; i < n; i++) {
+      const got = JSON.stringify(many[i])
+      if (got !== want[i % rows.length]) assert.fail(`entry ${i}: ${got} != ${want[i % rows.length]}`)
+    }
+  }
+})
+
+test('a batch whose JSON text is larger than a JS string can hold', () => {
+  const pack = lf.Pack.fromPath(join(PACKS, 'reference'))
+  const notes = 'x'.repeat(2_000_000)
+  // 300 leads of 2 MB each: 600 M characters of JSON, beyond V8's ~537 M.
+  const leads = Array.from({ length: 300 }, (_, i) => ({
+    id: `L-${i}`, created_at: NOW, employees: i, title: 'VP Sales', notes,
+  }))
+  // One lead whose own JSON cannot be a string: that lead's error, the others score.
+  leads[150] = { id: 'huge', created_at: NOW, notes: Array(300).fill(notes) }
+  // (Sync only: the async variant reads its chunks the same way, see the test above.)
+  const many = pack.scoreMany(leads, NOW)
+  assert.equal(many.length, leads.length)
+  assert.equal(many[150].error.kind, 'ValidationError')
+  assert.equal(many[150].error.record, 'huge')
+  assert.match(many[150].error.message, /leads\[150\].*Invalid string length/)
+  for (const i of [0, 1, 149, 151, 299]) {
+    assert.deepStrictEqual(many[i], pack.score({ ...leads[i], notes: undefined }, NOW), `lead ${i}`)
+  }
+})
+
+test('evaluateMany and errors over several chunks name each lead by its index', async () => {
+  const pack = lf.Pack.fromPath(join(PACKS, 'b2b-saas'))
+  const n = 10_000
+  const leads = Array.from({ length: n }, (_, i) => ({ ...base, id: `L-${i}`, employees: i }))
+  leads[9000] = { ...base, id: 'L-big', employees: 10n }
+  for (const many of [pack.evaluateMany(leads, NOW), await pack.evaluateManyAsync(leads, NOW)]) {
+    assert.equal(many.length, n)
+    for (const i of [0, 4095, 4096, 8191, 8192, 9999]) {
+      assert.deepStrictEqual(many[i], pack.evaluate(leads[i], NOW), `lead ${i}`)
+    }
+    assert.equal(many[9000].error.record, 'L-big')
+    assert.equal(many[9000].error.field, 'employees')
+    assert.match(many[9000].error.message, /^leads\[9000\] cannot be converted to JSON: a BigInt/)
+  }
+  const scored = pack.scoreMany(leads, NOW)
+  assert.match(scored[9000].error.message, /^leads\[9000\] cannot be converted to JSON: a BigInt/)
+  assert.equal(scored[8192].lead_id, 'L-8192')
+})

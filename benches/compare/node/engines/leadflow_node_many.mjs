@@ -1,8 +1,8 @@
 // leadflow, Node binding, `pack.scoreMany` over an array of flat lead objects
 // (the feature rows as leads: an id, a creation date and the revenue under the
 // Lead field's name, built untimed, as for leadflow_py_dicts). Timed: one
-// JSON.stringify, the core's row batch (no Lead per flat record), all cores,
-// and the result objects.
+// JSON.stringify per object (a chunk at a time), the core's row batch (no Lead
+// per flat record), all cores, and the result objects.
 import { leadflow, loadRows, bindingVersion } from './common.mjs';
 
 const { lf, pack } = await leadflow();
