@@ -109,9 +109,22 @@ impl RecordText {
         }
     }
 
-    /// Parses the record as `T` (see [`RawRecord::parse`]).
+    /// Parses the record as `T` (see [`RawRecord::parse`]), straight from its
+    /// text when that reads cleanly ([`Record::from_json`]'s fast path).
     pub fn parse<T: Record>(self) -> Result<T> {
+        if let Some(record) = self.parse_fast() {
+            return Ok(record);
+        }
         self.into_record().parse()
+    }
+
+    /// The record read straight from its text, when that agrees with the value
+    /// path (see `parse::from_json_fast`); `None`: read it through its value.
+    pub(crate) fn parse_fast<T: Record>(&self) -> Option<T> {
+        match &self.body {
+            Body::Text(text) => super::parse::from_json_fast(text),
+            Body::Value(_) | Body::Error(_) => None,
+        }
     }
 }
 
