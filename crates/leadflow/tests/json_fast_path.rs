@@ -288,6 +288,8 @@ fn known_traps_read_alike() {
     // A valid opportunity with history and an unchecked unknown field in it.
     let opp = r#"{"id": "o", "name": "n", "account_id": "a", "stage": "s", "probability": 0.5,
         "forecast_category": "pipeline", "history": [{"dimension": "opportunity_stage", "to": "s",
-        "at": "2026-01-01T00:00:00Z", "kind": "forward", "x": 1e400}]}"#;
+        "at": "2026-01-01T00:00:00Z", "kind": "advance", "x": 1e400}]}"#;
     same::<Opportunity>(opp).unwrap();
+    assert!(Opportunity::from_json(opp).is_err());
+    assert!(Opportunity::from_json(&opp.replace("1e400", "1")).is_ok());
 }

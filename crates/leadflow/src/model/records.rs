@@ -68,7 +68,7 @@ impl RawRecord {
 ///
 /// [`into_record`]: RecordText::into_record
 /// [`parse`]: RecordText::parse
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RecordText {
     /// Position among the records of the text (0-based; error entries count).
     pub index: usize,
@@ -81,7 +81,7 @@ pub struct RecordText {
     body: Body,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Body {
     Text(Vec<u8>),
     Value(Value),
@@ -116,6 +116,14 @@ impl RecordText {
             return Ok(record);
         }
         self.into_record().parse()
+    }
+
+    /// The record's JSON text, when it is still text (a line or an array element).
+    pub(crate) fn json(&self) -> Option<&str> {
+        match &self.body {
+            Body::Text(text) => std::str::from_utf8(text).ok(),
+            Body::Value(_) | Body::Error(_) => None,
+        }
     }
 
     /// The record read straight from its text, when that agrees with the value
