@@ -25,9 +25,10 @@ use crate::rules::define::features::LeadField;
 use crate::rules::input::lead_view::{ActivityView, LeadView};
 use crate::time::Timestamp;
 
-/// The lead's fields other than its text fields, as serde names them. With
-/// `TEXT_FIELDS`, exactly the fields of `Lead` (a test holds them to it): any
-/// other key is an unknown field, kept in `extra`.
+/// The lead's fields other than its text fields, as serde names them, in the
+/// order of [`slot`]'s `Slot::Other`. With `TEXT_FIELDS`, exactly the fields of
+/// `Lead` (a test holds them to it): any other key is an unknown field, kept in `extra`.
+#[cfg(test)]
 const OTHER_FIELDS: [&str; 12] = [
     "id",
     "created_at",
@@ -254,6 +255,49 @@ fn empty<'a, T: Deserialize<'a>, A: MapAccess<'a>>(
     if is_empty(&v) { Ok(()) } else { Err(refuse()) }
 }
 
+/// Where a top-level key goes: a text field, another field (both by their
+/// index in `TEXT_FIELDS` / `OTHER_FIELDS`), or `extra`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Text(usize),
+    Other(usize),
+    Unknown,
+}
+
+fn slot(key: &str) -> Slot {
+    // Spelled out (not searched) so that the compiler dispatches on the length
+    // first; a test holds it to the two tables.
+    match key {
+        "first_name" => Slot::Text(0),
+        "last_name" => Slot::Text(1),
+        "email" => Slot::Text(2),
+        "phone" => Slot::Text(3),
+        "title" => Slot::Text(4),
+        "company" => Slot::Text(5),
+        "website" => Slot::Text(6),
+        "industry" => Slot::Text(7),
+        "country" => Slot::Text(8),
+        "source" => Slot::Text(9),
+        "campaign" => Slot::Text(10),
+        "owner" => Slot::Text(11),
+        "stage" => Slot::Text(12),
+        "status" => Slot::Text(13),
+        "id" => Slot::Other(0),
+        "created_at" => Slot::Other(1),
+        "employees" => Slot::Other(2),
+        "annual_revenue" => Slot::Other(3),
+        "custom" => Slot::Other(4),
+        "activities" => Slot::Other(5),
+        "attempts" => Slot::Other(6),
+        "score" => Slot::Other(7),
+        "qualification" => Slot::Other(8),
+        "history" => Slot::Other(9),
+        "conversion" => Slot::Other(10),
+        "provenance" => Slot::Other(11),
+        _ => Slot::Unknown,
+    }
+}
+
 struct LeadVisitor;
 
 impl<'a> Visitor<'a> for LeadVisitor {
@@ -276,45 +320,41 @@ impl<'a> Visitor<'a> for LeadVisitor {
             activities: Vec::new(),
             meta: Vec::new(),
         };
-        // Known keys seen: bit `i` of TEXT_FIELDS, bit 16 + `i` of OTHER_FIELDS.
+        // Known keys seen: bit `i` for `Slot::Text(i)`, bit 16 + `i` for `Slot::Other(i)`.
         let mut seen = 0u32;
         while let Some(Str(key)) = m.next_key::<Str<'a>>()? {
-            let text = TEXT_FIELDS.iter().position(|f| *f == key);
-            let other = OTHER_FIELDS.iter().position(|f| *f == key);
-            let bit = match (text, other) {
-                (Some(i), _) => 1 << i,
-                (None, Some(i)) => 1 << (16 + i),
-                (None, None) => 0,
+            let slot = slot(&key);
+            let bit = match slot {
+                Slot::Text(i) => 1 << i,
+                Slot::Other(i) => 1 << (16 + i),
+                Slot::Unknown => 0,
             };
             if seen & bit != 0 {
                 return Err(refuse());
             }
             seen |= bit;
-            if let Some(i) = text {
-                lead.texts[i] = m.next_value::<Option<Str<'a>>>()?.map(|s| s.0);
-                continue;
-            }
-            match other {
-                Some(0) => id = Some(m.next_value::<Str<'a>>()?.0),
-                Some(1) => created_at = Some(m.next_value::<Timestamp>()?),
-                Some(2) => lead.employees = m.next_value()?,
-                Some(3) => lead.annual_revenue = m.next_value()?,
-                Some(4) => lead.custom = m.next_value()?,
-                Some(5) => m.next_value_seed(Activities {
+            match slot {
+                Slot::Text(i) => lead.texts[i] = m.next_value::<Option<Str<'a>>>()?.map(|s| s.0),
+                Slot::Other(0) => id = Some(m.next_value::<Str<'a>>()?.0),
+                Slot::Other(1) => created_at = Some(m.next_value::<Timestamp>()?),
+                Slot::Other(2) => lead.employees = m.next_value()?,
+                Slot::Other(3) => lead.annual_revenue = m.next_value()?,
+                Slot::Other(4) => lead.custom = m.next_value()?,
+                Slot::Other(5) => m.next_value_seed(Activities {
                     acts: &mut lead.activities,
                     meta: &mut lead.meta,
                 })?,
-                Some(6) => {
+                Slot::Other(6) => {
                     m.next_value::<u32>()?;
                 }
-                Some(7) => empty::<Option<ScoreState>, _>(&mut m, Option::is_none)?,
-                Some(8) => empty::<Option<QualificationState>, _>(&mut m, Option::is_none)?,
-                Some(9) => empty::<Vec<Transition>, _>(&mut m, Vec::is_empty)?,
-                Some(10) => empty::<Option<ConversionRef>, _>(&mut m, Option::is_none)?,
-                Some(11) => {
+                Slot::Other(7) => empty::<Option<ScoreState>, _>(&mut m, Option::is_none)?,
+                Slot::Other(8) => empty::<Option<QualificationState>, _>(&mut m, Option::is_none)?,
+                Slot::Other(9) => empty::<Vec<Transition>, _>(&mut m, Vec::is_empty)?,
+                Slot::Other(10) => empty::<Option<ConversionRef>, _>(&mut m, Option::is_none)?,
+                Slot::Other(_) => {
                     m.next_value::<Map<String, Value>>()?;
                 }
-                _ => {
+                Slot::Unknown => {
                     // The value tree's `insert`: a key given twice keeps its first
                     // place and its last value, as in the lead's `extra`.
                     let v: Value = m.next_value()?;

@@ -2,6 +2,7 @@
 //! scores bit for bit, same errors, on generated and mutated lead texts.
 
 use std::fmt::Write;
+use std::sync::LazyLock;
 
 use proptest::prelude::*;
 
@@ -94,21 +95,27 @@ fn pack_toml() -> String {
     text
 }
 
-fn pack() -> CompiledPack {
-    CompiledPack::from_str(&pack_toml(), PackFormat::Toml, "views.toml").unwrap()
+fn pack() -> &'static CompiledPack {
+    static PACK: LazyLock<CompiledPack> = LazyLock::new(|| {
+        CompiledPack::from_str(&pack_toml(), PackFormat::Toml, "views.toml").unwrap()
+    });
+    &PACK
 }
 
 /// The same features through a script that reads `lead.custom`: scoring then
 /// needs the parsed lead, and `score_json` takes it.
-fn script_pack() -> CompiledPack {
-    let script = r#"
+fn script_pack() -> &'static CompiledPack {
+    static PACK: LazyLock<CompiledPack> =
+        LazyLock::new(|| CompiledPack::from_str(SCRIPT, PackFormat::Rhai, "t.rhai").unwrap());
+    &PACK
+}
+
+const SCRIPT: &str = r#"
         if lead.title.contains("VP") { score += 3; }
         let b = lead.custom.budget;
         if type_of(b) == "i64" && b > 100 { score += 2; }
         score += lead.page_views;
     "#;
-    CompiledPack::from_str(script, PackFormat::Rhai, "t.rhai").unwrap()
-}
 
 fn pick(items: &'static [&'static str]) -> BoxedStrategy<String> {
     prop::sample::select(items).prop_map(str::to_owned).boxed()
@@ -356,18 +363,18 @@ proptest! {
     #[test]
     fn borrowed_reader_scores_as_the_lead_parser(text in lead_text(), explain in any::<bool>()) {
         let pack = pack();
-        same_features(&pack, &text)?;
-        same_result(&pack.score_json(&text, now(), explain), &want(&pack, &text, explain), &text)?;
+        same_features(pack, &text)?;
+        same_result(&pack.score_json(&text, now(), explain), &want(pack, &text, explain), &text)?;
         let scripted = script_pack();
         prop_assert!(!scripted.reads_views());
-        same_result(&scripted.score_json(&text, now(), explain), &want(&scripted, &text, explain), &text)?;
+        same_result(&scripted.score_json(&text, now(), explain), &want(scripted, &text, explain), &text)?;
     }
 
     #[test]
     fn mutated_texts_too(text in mutated()) {
         let pack = pack();
-        same_features(&pack, &text)?;
-        same_result(&pack.score_json(&text, now(), false), &want(&pack, &text, false), &text)?;
+        same_features(pack, &text)?;
+        same_result(&pack.score_json(&text, now(), false), &want(pack, &text, false), &text)?;
     }
 
     #[test]
@@ -386,15 +393,15 @@ proptest! {
         for (g, w) in got.iter().zip(&want) {
             same_result(g, w, &text)?;
         }
-        let mut batch = RowBatch::new(&pack, now(), false);
+        let mut batch = RowBatch::new(pack, now(), false);
         for line in &lines {
             batch.push_json(line.clone());
         }
         let got = batch.score();
         let each = pack.score_json_batch(&lines, now(), false);
         for ((g, e), line) in got.iter().zip(&each).zip(&lines) {
-            same_result(g, &want_one(&pack, line), line)?;
-            same_result(e, &want_one(&pack, line), line)?;
+            same_result(g, &want_one(pack, line), line)?;
+            same_result(e, &want_one(pack, line), line)?;
         }
     }
 }
@@ -434,6 +441,13 @@ fn known_fields_are_exactly_the_lead_fields() {
     keys.sort_unstable();
     ours.sort_unstable();
     assert_eq!(keys, ours);
+    for (i, name) in TEXT_FIELDS.iter().enumerate() {
+        assert_eq!(slot(name), Slot::Text(i));
+    }
+    for (i, name) in OTHER_FIELDS.iter().enumerate() {
+        assert_eq!(slot(name), Slot::Other(i));
+    }
+    assert_eq!(slot("utm_term"), Slot::Unknown);
     assert!(lead.extra.is_empty());
     // Each text field is read from its own name.
     let text = serde_json::to_string(&Lead {
