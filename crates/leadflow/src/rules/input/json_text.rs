@@ -188,6 +188,34 @@ impl<'a> Visitor<'a> for StrVisitor {
     }
 }
 
+/// A timestamp as the lead's serde reads it (chrono's `FromStr`, a relaxed RFC
+/// 3339), through chrono's strict RFC 3339 parser first: several times faster,
+/// and where it accepts a text it reads the same instant and offset (a property
+/// test holds it to `FromStr`); anything else goes to `FromStr` itself.
+struct Ts(Timestamp);
+
+impl<'a> Deserialize<'a> for Ts {
+    fn deserialize<D: Deserializer<'a>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(TsVisitor)
+    }
+}
+
+pub(crate) fn timestamp(text: &str) -> Result<Timestamp, chrono::ParseError> {
+    Timestamp::parse_from_rfc3339(text).or_else(|_| text.parse())
+}
+
+struct TsVisitor;
+
+impl Visitor<'_> for TsVisitor {
+    type Value = Ts;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an RFC 3339 timestamp")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Ts, E> {
+        timestamp(v).map(Ts).map_err(E::custom)
+    }
+}
+
 /// Any JSON value, checked as `serde_json::Value` checks it (numbers in range,
 /// escapes, nesting) and dropped: unlike `IgnoredAny`, which checks only syntax.
 /// `Some` holds a string.
@@ -336,7 +364,7 @@ impl<'a> Visitor<'a> for LeadVisitor {
             match slot {
                 Slot::Text(i) => lead.texts[i] = m.next_value::<Option<Str<'a>>>()?.map(|s| s.0),
                 Slot::Other(0) => id = Some(m.next_value::<Str<'a>>()?.0),
-                Slot::Other(1) => created_at = Some(m.next_value::<Timestamp>()?),
+                Slot::Other(1) => created_at = Some(m.next_value::<Ts>()?.0),
                 Slot::Other(2) => lead.employees = m.next_value()?,
                 Slot::Other(3) => lead.annual_revenue = m.next_value()?,
                 Slot::Other(4) => lead.custom = m.next_value()?,
@@ -420,7 +448,7 @@ impl<'a> Visitor<'a> for ActivitySeed<'_, 'a> {
         while let Some(Str(key)) = m.next_key::<Str<'a>>()? {
             match &*key {
                 "type" if kind.is_none() => kind = Some(m.next_value::<Str<'a>>()?.0),
-                "at" if at.is_none() => at = Some(m.next_value::<Timestamp>()?),
+                "at" if at.is_none() => at = Some(m.next_value::<Ts>()?.0),
                 "meta" if !has_meta => {
                     has_meta = true;
                     m.next_value_seed(Meta { meta: self.meta })?;

@@ -509,3 +509,49 @@ fn refuses_what_it_cannot_vouch_for() {
     let act = view.activities().next().unwrap();
     assert_eq!(act.meta_str("url"), Some("/pricing"));
 }
+
+fn two_digits(max: u32) -> impl Strategy<Value = String> {
+    (0..=max).prop_map(|n| format!("{n:02}"))
+}
+
+/// Texts around RFC 3339: the strict parser's grammar and what only the relaxed
+/// one reads (lower case, spaces, `UTC`, long years), with values out of range.
+fn timestamp_text() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec![
+            "2026", "0000", "9999", "1969", "2024", "+2026", "12026",
+        ]),
+        two_digits(13),
+        two_digits(32),
+        prop::sample::select(vec!["T", "t", " ", "_"]),
+        two_digits(24),
+        two_digits(60),
+        two_digits(61),
+        prop::option::of("[0-9]{0,12}"),
+        prop::sample::select(vec![
+            "Z", "z", "+00:00", "-00:00", "+09:00", "-05:30", "+23:59", "+24:00", "-23:59",
+            "+0900", "+09", " UTC", "UTC", " +09:00", "", "Z ", " Z", "+09:00 ",
+        ]),
+    )
+        .prop_map(|(y, mo, d, sep, h, mi, s, frac, off)| {
+            let frac = frac.map_or(String::new(), |f| format!(".{f}"));
+            format!("{y}-{mo}-{d}{sep}{h}:{mi}:{s}{frac}{off}")
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(5000))]
+
+    #[test]
+    fn timestamps_read_as_chrono_from_str_reads_them(text in timestamp_text()) {
+        let want = text.parse::<Timestamp>();
+        let got = timestamp(&text);
+        if let (Ok(a), Ok(b)) = (&got, &want) {
+            prop_assert_eq!(a, b, "{}", text);
+            prop_assert_eq!(a.offset(), b.offset(), "{}", text);
+            prop_assert_eq!(a.to_rfc3339(), b.to_rfc3339(), "{}", text);
+        } else {
+            prop_assert_eq!(got.is_ok(), want.is_ok(), "{}", text);
+        }
+    }
+}
