@@ -119,7 +119,7 @@ impl RecordText {
     }
 
     /// The record's JSON text, when it is still text (a line or an array element).
-    pub(crate) fn json(&self) -> Option<&str> {
+    pub fn json(&self) -> Option<&str> {
         match &self.body {
             Body::Text(text) => std::str::from_utf8(text).ok(),
             Body::Value(_) | Body::Error(_) => None,

@@ -7,8 +7,11 @@
 
 use rayon::prelude::*;
 
+use super::define::features::LeadField;
 use super::exec::program::LeadKey;
+use super::exec::program::Scratch;
 use super::input::json_text::JsonLead;
+use super::input::lead_view::LeadView;
 use super::pack::CompiledPack;
 use super::result::ScoreResult;
 use crate::error::Result;
@@ -18,6 +21,15 @@ use crate::time::Timestamp;
 
 /// Records per parallel task (as `score_batch`).
 const CHUNK: usize = 512;
+
+/// A lead scored from its JSON text by [`CompiledPack::score_json_nested`]:
+/// its `id`, its `stage` as given, and the result.
+#[derive(Debug)]
+pub struct JsonScore {
+    pub id: String,
+    pub stage: Option<String>,
+    pub result: Result<ScoreResult>,
+}
 
 /// One record, read for scoring.
 #[allow(clippy::large_enum_variant)] // one per record of a chunk, never moved after
@@ -33,9 +45,10 @@ impl CompiledPack {
     /// is set: the result (or error) of `Lead::from_json` then
     /// [`score_with`](Self::score_with), without building the lead.
     pub fn score_json(&self, text: &str, now: Timestamp, explain: bool) -> Result<ScoreResult> {
-        self.score_json_batch_sequential(&[text], now, explain)
-            .pop()
-            .unwrap_or_else(|| Err(crate::Error::validation("no result for the lead")))
+        // One lead, as `score_with`: its own budget, no batch deadline.
+        let parsed = read_json(text, self.reads_views())?;
+        let mut x = self.scratch(now);
+        self.score_one(&mut x, &parsed, now, explain)
     }
 
     /// Scores leads given as JSON texts (one lead each) on all cores; one result
@@ -104,6 +117,31 @@ impl CompiledPack {
             .collect()
     }
 
+    /// For hosts that send flat records down another path (the CLI's row
+    /// batches) and rename keys: scores `text` through the borrowed reader when
+    /// it reads it, `key_ok` holds for every top-level key, and a top-level
+    /// value is an array or an object; `None` otherwise (the host parses the
+    /// record itself). The result is that of `Lead::from_json` then `score_with`.
+    pub fn score_json_nested(
+        &self,
+        text: &str,
+        now: Timestamp,
+        explain: bool,
+        key_ok: &mut dyn FnMut(&str) -> bool,
+    ) -> Option<JsonScore> {
+        if !self.reads_views() {
+            return None;
+        }
+        let view = JsonLead::read_with(text, key_ok).filter(JsonLead::nested)?;
+        let mut x = self.scratch(now);
+        let result = self.score_view(&mut x, &view, None, now, explain);
+        Some(JsonScore {
+            id: view.id().to_owned(),
+            stage: view.field_str(LeadField::Stage).map(str::to_owned),
+            result,
+        })
+    }
+
     /// Whether scoring may read a borrowed lead: no script reads the parsed
     /// lead's `custom` or `extra` maps (the feature row holds everything else).
     pub(crate) fn reads_views(&self) -> bool {
@@ -126,12 +164,24 @@ impl CompiledPack {
         parsed
             .iter()
             .map(|p| match p {
-                Ok(Parsed::View(v)) => self.score_view(&mut x, v, None, now, explain),
-                Ok(Parsed::Lead(l)) => self.score_in(&mut x, l, now, explain),
-                Ok(Parsed::Ref(l)) => self.score_in(&mut x, l, now, explain),
+                Ok(p) => self.score_one(&mut x, p, now, explain),
                 Err(e) => Err(e.clone()),
             })
             .collect()
+    }
+
+    fn score_one<'a>(
+        &self,
+        x: &mut Scratch<'a>,
+        parsed: &'a Parsed<'_>,
+        now: Timestamp,
+        explain: bool,
+    ) -> Result<ScoreResult> {
+        match parsed {
+            Parsed::View(v) => self.score_view(x, v, None, now, explain),
+            Parsed::Lead(l) => self.score_in(x, l, now, explain),
+            Parsed::Ref(l) => self.score_in(x, l, now, explain),
+        }
     }
 }
 

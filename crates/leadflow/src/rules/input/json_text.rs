@@ -61,6 +61,8 @@ pub(crate) struct JsonLead<'a> {
     activities: Vec<JsonActivity<'a>>,
     /// Every activity's `meta` entries, in order; an activity holds its range.
     meta: Vec<MetaEntry<'a>>,
+    /// A top-level value is an array or an object (the record is not flat).
+    nested: bool,
 }
 
 #[derive(Debug)]
@@ -81,10 +83,21 @@ impl<'a> JsonLead<'a> {
     /// The lead in `text`, or `None` when the lead parser must read it (the
     /// text is not a lead, or one this reader does not vouch for).
     pub fn read(text: &'a str) -> Option<Self> {
+        Self::read_with(text, &mut |_| true)
+    }
+
+    /// [`read`](Self::read), refusing a text with a top-level key for which
+    /// `key_ok` is false (a host that renames keys reads those itself).
+    pub fn read_with(text: &'a str, key_ok: &mut dyn FnMut(&str) -> bool) -> Option<Self> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let lead = de.deserialize_map(LeadVisitor).ok()?;
+        let lead = de.deserialize_map(LeadVisitor { key_ok }).ok()?;
         de.end().ok()?;
         Some(lead)
+    }
+
+    /// Whether a top-level value is an array or an object.
+    pub fn nested(&self) -> bool {
+        self.nested
     }
 }
 
@@ -326,9 +339,11 @@ fn slot(key: &str) -> Slot {
     }
 }
 
-struct LeadVisitor;
+struct LeadVisitor<'k> {
+    key_ok: &'k mut dyn FnMut(&str) -> bool,
+}
 
-impl<'a> Visitor<'a> for LeadVisitor {
+impl<'a> Visitor<'a> for LeadVisitor<'_> {
     type Value = JsonLead<'a>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a lead object")
@@ -347,11 +362,18 @@ impl<'a> Visitor<'a> for LeadVisitor {
             extra: Map::new(),
             activities: Vec::new(),
             meta: Vec::new(),
+            nested: false,
         };
         // Known keys seen: bit `i` for `Slot::Text(i)`, bit 16 + `i` for `Slot::Other(i)`.
         let mut seen = 0u32;
         while let Some(Str(key)) = m.next_key::<Str<'a>>()? {
+            if !(self.key_ok)(&key) {
+                return Err(refuse());
+            }
             let slot = slot(&key);
+            // `custom`, `activities`, `history` and `provenance` are read only as
+            // an object or an array; `score` & co. only as `null` (else refused).
+            lead.nested |= matches!(slot, Slot::Other(4 | 5 | 9 | 11));
             let bit = match slot {
                 Slot::Text(i) => 1 << i,
                 Slot::Other(i) => 1 << (16 + i),
@@ -386,6 +408,7 @@ impl<'a> Visitor<'a> for LeadVisitor {
                     // The value tree's `insert`: a key given twice keeps its first
                     // place and its last value, as in the lead's `extra`.
                     let v: Value = m.next_value()?;
+                    lead.nested |= v.is_array() || v.is_object();
                     lead.extra.insert(key.into_owned(), v);
                 }
             }

@@ -402,6 +402,21 @@ proptest! {
         for ((g, e), line) in got.iter().zip(&each).zip(&lines) {
             same_result(g, &want_one(pack, line), line)?;
             same_result(e, &want_one(pack, line), line)?;
+            // The host entry: only nested records (a top-level array or object).
+            if let Some(s) = pack.score_json_nested(line, now(), false, &mut |_| true) {
+                same_result(&s.result, &want_one(pack, line), line)?;
+                let lead = Lead::from_json(line).unwrap();
+                prop_assert_eq!(&s.id, &lead.id);
+                prop_assert_eq!(&s.stage, &lead.stage);
+                let value: Value = serde_json::from_str(line).unwrap();
+                let nested = value
+                    .as_object()
+                    .unwrap()
+                    .values()
+                    .any(|v| v.is_array() || v.is_object());
+                prop_assert!(nested, "{}", line);
+            }
+            prop_assert!(pack.score_json_nested(line, now(), false, &mut |_| false).is_none());
         }
     }
 }
