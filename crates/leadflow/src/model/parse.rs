@@ -63,7 +63,10 @@ pub trait Record: DeserializeOwned + Serialize {
     /// `history` ...) skips unknown fields with `IgnoredAny`, which checks only
     /// the syntax (`1e400` or a lone surrogate `"\ud800"` pass), where the value
     /// tree of the slow path refuses them: such a record takes the slow path.
-    fn read_fully(&self) -> bool;
+    /// The default (`false`) always takes it.
+    fn read_fully(&self) -> bool {
+        false
+    }
 
     /// The record as a JSON value (lossless: unknown input fields are included).
     fn to_value(&self) -> Value {
