@@ -425,6 +425,12 @@ fn nested_json_records_read_from_their_text_score_as_parsed_leads() {
         format!(r#"{{{base}, "utm": {{"a": 1}}, "page_views": 12, "activities": {acts}}}"#),
         r#"{"id": 7, "created_at": "2026-01-01T00:00:00Z", "activities": []}"#.to_owned(),
         format!(r#"{{{base}, "page_views": "many", "activities": {acts}}}"#),
+        format!(
+            r#"{{{base}, "score": {{"total": 1, "fit": 1, "engagement": 0, "grade": "A", "temperature": "hot", "pack": "p@1", "scored_at": "2026-01-01T00:00:00Z"}}}}"#
+        ),
+        format!(
+            r#"{{{base}, "qualification": {{"framework": "BANT", "outcome": "qualified", "at": "2026-01-01T00:00:00Z"}}, "activities": {acts}}}"#
+        ),
     ];
     let text = lines.join("\n");
     let pack = pack();

@@ -119,9 +119,9 @@ impl CompiledPack {
 
     /// For hosts that send flat records down another path (the CLI's row
     /// batches) and rename keys: scores `text` through the borrowed reader when
-    /// it reads it, `key_ok` holds for every top-level key, and a top-level
-    /// value is an array or an object; `None` otherwise (the host parses the
-    /// record itself). The result is that of `Lead::from_json` then `score_with`.
+    /// it reads it, `key_ok` holds for every top-level key, a top-level value
+    /// is an array or an object, and it holds no stored `qualification`; `None`
+    /// otherwise (the host parses the record itself). The result is that of `Lead::from_json` then `score_with`.
     pub fn score_json_nested(
         &self,
         text: &str,
@@ -132,7 +132,8 @@ impl CompiledPack {
         if !self.reads_views() {
             return None;
         }
-        let view = JsonLead::read_with(text, key_ok).filter(JsonLead::nested)?;
+        // The host shows a stored qualification's outcome: such a lead is its own.
+        let view = JsonLead::read_with(text, key_ok).filter(|v| v.nested() && !v.qualified())?;
         let mut x = self.scratch(now);
         let result = self.score_view(&mut x, &view, None, now, explain);
         Some(JsonScore {

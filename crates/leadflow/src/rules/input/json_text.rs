@@ -8,14 +8,15 @@
 //! one the lead parser accepts. Whatever it cannot vouch for, it refuses
 //! (`None`), and the caller takes the lead parser, which gives the precise error:
 //! a key given twice (the value tree keeps the last one), a missing `id` or
-//! `created_at`, a stored `score`, `qualification`, `history` or `conversion`
-//! (structs that skip unknown fields unchecked, see `Record::read_fully`).
+//! `created_at`. Stored state (`score`, `history` ...) is read through a value
+//! tree, as the lead parser reads it (see `stored`).
 
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -63,6 +64,8 @@ pub(crate) struct JsonLead<'a> {
     meta: Vec<MetaEntry<'a>>,
     /// A top-level value is an array or an object (the record is not flat).
     nested: bool,
+    /// The lead holds a stored `qualification` (not `null`).
+    qualified: bool,
 }
 
 #[derive(Debug)]
@@ -98,6 +101,11 @@ impl<'a> JsonLead<'a> {
     /// Whether a top-level value is an array or an object.
     pub fn nested(&self) -> bool {
         self.nested
+    }
+
+    /// Whether the lead holds a stored `qualification`.
+    pub fn qualified(&self) -> bool {
+        self.qualified
     }
 }
 
@@ -286,14 +294,17 @@ fn refuse<E: de::Error>() -> E {
     E::custom("left to the lead parser")
 }
 
-/// Reads a nested record the lead parser reads into a struct that skips
-/// unknown fields: only an absent or empty one is vouched for.
-fn empty<'a, T: Deserialize<'a>, A: MapAccess<'a>>(
-    m: &mut A,
-    is_empty: fn(&T) -> bool,
-) -> Result<(), A::Error> {
-    let v: T = m.next_value()?;
-    if is_empty(&v) { Ok(()) } else { Err(refuse()) }
+/// Reads state a lead stores (`score`, `qualification`, `history`,
+/// `conversion`) as the lead parser does: as a value tree first, which checks
+/// every value (also the unknown fields the struct skips), then the struct from
+/// that tree. Scoring never reads it; a value the struct refuses is refused.
+/// True when it is an object or an array (not `null`).
+fn stored<'a, T: DeserializeOwned, A: MapAccess<'a>>(m: &mut A) -> Result<bool, A::Error> {
+    let v: Value = m.next_value()?;
+    let nested = v.is_array() || v.is_object();
+    serde_json::from_value::<T>(v)
+        .map(|_| nested)
+        .map_err(|_| refuse())
 }
 
 /// Where a top-level key goes: a text field, another field (both by their
@@ -363,6 +374,7 @@ impl<'a> Visitor<'a> for LeadVisitor<'_> {
             activities: Vec::new(),
             meta: Vec::new(),
             nested: false,
+            qualified: false,
         };
         // Known keys seen: bit `i` for `Slot::Text(i)`, bit 16 + `i` for `Slot::Other(i)`.
         let mut seen = 0u32;
@@ -371,9 +383,9 @@ impl<'a> Visitor<'a> for LeadVisitor<'_> {
                 return Err(refuse());
             }
             let slot = slot(&key);
-            // `custom`, `activities`, `history` and `provenance` are read only as
-            // an object or an array; `score` & co. only as `null` (else refused).
-            lead.nested |= matches!(slot, Slot::Other(4 | 5 | 9 | 11));
+            // `custom`, `activities` and `provenance` are read only as an object
+            // or an array (stored state may be `null`: see below).
+            lead.nested |= matches!(slot, Slot::Other(4 | 5 | 11));
             let bit = match slot {
                 Slot::Text(i) => 1 << i,
                 Slot::Other(i) => 1 << (16 + i),
@@ -397,10 +409,13 @@ impl<'a> Visitor<'a> for LeadVisitor<'_> {
                 Slot::Other(6) => {
                     m.next_value::<u32>()?;
                 }
-                Slot::Other(7) => empty::<Option<ScoreState>, _>(&mut m, Option::is_none)?,
-                Slot::Other(8) => empty::<Option<QualificationState>, _>(&mut m, Option::is_none)?,
-                Slot::Other(9) => empty::<Vec<Transition>, _>(&mut m, Vec::is_empty)?,
-                Slot::Other(10) => empty::<Option<ConversionRef>, _>(&mut m, Option::is_none)?,
+                Slot::Other(7) => lead.nested |= stored::<Option<ScoreState>, _>(&mut m)?,
+                Slot::Other(8) => {
+                    lead.qualified = stored::<Option<QualificationState>, _>(&mut m)?;
+                    lead.nested |= lead.qualified;
+                }
+                Slot::Other(9) => lead.nested |= stored::<Vec<Transition>, _>(&mut m)?,
+                Slot::Other(10) => lead.nested |= stored::<Option<ConversionRef>, _>(&mut m)?,
                 Slot::Other(_) => {
                     m.next_value::<Map<String, Value>>()?;
                 }

@@ -269,6 +269,9 @@ fn lead_text() -> impl Strategy<Value = String> {
             "\"history\": []",
             "\"history\": [{\"dimension\": \"stage\", \"to\": \"mql\", \"at\": \"2026-01-01T00:00:00Z\", \"kind\": \"advance\"}]",
             "\"qualification\": null",
+            "\"score\": {\"total\": 1, \"fit\": 1, \"engagement\": 0, \"grade\": \"A\", \"temperature\": \"hot\", \"pack\": \"p@1\", \"scored_at\": \"2026-01-01T00:00:00Z\", \"x\": [1]}",
+            "\"score\": {\"total\": 1, \"fit\": 1, \"engagement\": 0, \"grade\": \"A\", \"temperature\": \"hot\", \"pack\": \"p@1\", \"scored_at\": \"2026-01-01T00:00:00Z\", \"x\": 1e400}",
+            "\"conversion\": {\"converted_at\": \"2026-01-01T00:00:00Z\", \"account_id\": \"a\", \"contact_id\": \"c\"}",
             "\"provenance\": {\"title\": \"derived\"}",
             "\"provenance\": 5",
             "\"custom\": null",
@@ -502,7 +505,13 @@ fn refuses_what_it_cannot_vouch_for() {
         format!(r#"{{{base}, "email": "a@x.io", "email": "b@x.io"}}"#),
         format!(r#"{{{base}, "id": "M"}}"#),
         format!(
-            r#"{{{base}, "score": {{"total": 1, "fit": 1, "engagement": 0, "grade": "A", "temperature": "hot", "pack": "p@1", "scored_at": "2026-01-01T00:00:00Z"}}}}"#
+            r#"{{{base}, "score": {{"total": 1, "fit": 1, "engagement": 0, "grade": "A", "temperature": "hot", "pack": "p@1", "scored_at": "2026-01-01T00:00:00Z", "x": 1e400}}}}"#
+        ),
+        format!(
+            r#"{{{base}, "history": [{{"dimension": "stage", "to": "mql", "at": "2026-01-01T00:00:00Z", "kind": "advance", "x": "\ud800"}}]}}"#
+        ),
+        format!(
+            r#"{{{base}, "conversion": {{"converted_at": "2026-01-01T00:00:00Z", "account_id": "a"}}}}"#
         ),
         format!(
             r#"{{{base}, "activities": [{{"type": "a", "type": "b", "at": "2026-01-01T00:00:00Z"}}]}}"#
@@ -516,6 +525,12 @@ fn refuses_what_it_cannot_vouch_for() {
     ] {
         assert!(JsonLead::read(&text).is_none(), "{text}");
     }
+    // Stored state the lead parser accepts is read (and not kept).
+    let scored = format!(
+        r#"{{{base}, "score": {{"total": 1, "fit": 1, "engagement": 0, "grade": "A", "temperature": "hot", "pack": "p@1", "scored_at": "2026-01-01T00:00:00Z", "x": [1]}}, "history": []}}"#
+    );
+    assert!(JsonLead::read(&scored).is_some());
+    assert!(Lead::from_json(&scored).is_ok());
     let ok = format!(
         r#"{{{base}, "zz": 1, "zz": 2, "activities": [{{"type": "page_view", "at": "2026-01-01T00:00:00Z", "meta": {{"url": "/a", "url": "/pricing"}}}}]}}"#
     );
