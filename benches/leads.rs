@@ -3,7 +3,9 @@
 //! - `hand_written_digested`: features from pre-digested 16-byte activities + the rules;
 //! - `hand_written_borrowed_json`: a borrowed serde parse of each JSON line + features + rules;
 //! - `leadflow_parsed_leads`: `CompiledPack::score_batch_sequential` over parsed `Lead`s;
-//! - `leadflow_json_text`: leadflow from each JSON line (parse, then score).
+//! - `leadflow_json_text`: leadflow from each JSON line (`score_json_batch_sequential`:
+//!   the borrowed reader, no `Lead` built);
+//! - `leadflow_json_parse_then_score`: `Lead::from_json`, then `score`, per line.
 //!
 //! Throughput is in leads; divide the time per lead by the activities for the
 //! cost per activity. Bytes per parsed activity: `cargo run --release -p
@@ -17,7 +19,9 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use leadflow::synth::{self, features_of, reference_score};
 use leadflow::{Lead, parse_timestamp};
 use leadflow_benches::lead_input::digested::DigestedLead;
-use leadflow_benches::lead_input::{borrowed, json_lines, leadflow_json_lines, reference_pack};
+use leadflow_benches::lead_input::{
+    borrowed, json_lines, leadflow_json_lines, leadflow_parse_then_score, reference_pack,
+};
 
 const ACTIVITIES: [usize; 4] = [0, 10, 40, 200];
 
@@ -62,6 +66,10 @@ fn leads_one_core(c: &mut Criterion) {
         );
         same("json_text", leadflow_json_lines(&pack, &lines, now));
         same(
+            "parse_then_score",
+            leadflow_parse_then_score(&pack, &lines, now),
+        );
+        same(
             "parsed",
             pack.score_batch_sequential(&leads, now, false)
                 .iter()
@@ -103,6 +111,11 @@ fn leads_one_core(c: &mut Criterion) {
             BenchmarkId::new("leadflow_json_text", activities),
             &lines,
             |b, lines| b.iter(|| leadflow_json_lines(&pack, black_box(lines), now)),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("leadflow_json_parse_then_score", activities),
+            &lines,
+            |b, lines| b.iter(|| leadflow_parse_then_score(&pack, black_box(lines), now)),
         );
     }
     g.finish();

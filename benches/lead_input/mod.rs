@@ -3,7 +3,8 @@
 //! - [`borrowed`]: JSON text through a borrowed serde parse, the hand-written
 //!   baseline for JSON text;
 //! - [`digested`]: pre-digested 16-byte activities, the floor of any derivation;
-//! - [`leadflow_json_lines`]: leadflow from JSON text.
+//! - [`leadflow_json_lines`]: leadflow from JSON text (`score_json`);
+//! - [`leadflow_parse_then_score`]: leadflow's lead parser, then `score`.
 
 pub mod borrowed;
 pub mod digested;
@@ -16,10 +17,19 @@ use leadflow::{Lead, Record, Timestamp};
 /// leadflow scoring JSON text lines, one core: the sum of the totals (NaN for
 /// a failed line, which the checksum catches).
 ///
-/// `CompiledPack` has no JSON-text entry point yet, so this is what the CLI
-/// does per record: the lead parser (`Lead::from_json`), then `score`. When a
-/// borrowed JSON-text entry lands, this is the one place to switch to it.
+/// `CompiledPack::score_json_batch_sequential`: each line read by the borrowed
+/// reader and scored without building a `Lead` (the lead parser only for a
+/// line the reader does not vouch for).
 pub fn leadflow_json_lines(pack: &CompiledPack, lines: &[&str], now: Timestamp) -> f64 {
+    pack.score_json_batch_sequential(lines, now, false)
+        .iter()
+        .map(|r| r.as_ref().map_or(f64::NAN, |s| s.total))
+        .sum()
+}
+
+/// The lead parser (`Lead::from_json`), then `score`, per line: what
+/// [`leadflow_json_lines`] did before `score_json`, for comparison.
+pub fn leadflow_parse_then_score(pack: &CompiledPack, lines: &[&str], now: Timestamp) -> f64 {
     lines
         .iter()
         .map(|line| {

@@ -261,10 +261,19 @@ impl Pack {
         options: Option<Unknown>,
     ) -> napi::Result<Unknown<'e>> {
         crate::errors::guard(env, || {
-            let lead = lead_from(env, &lead)?;
-            let now = now_arg(env, &now)?;
-            let explain = input_options::read::<ScoreOptions>(env, options.as_ref())?.explain;
-            let r = self.inner.score_with(&lead, now, explain).or_throw(env)?;
+            // The lead's JSON text is scored without building the lead (the same
+            // result or error); a bad `now` or option is reported after the lead's
+            // own error, as before.
+            let text = values::stringify(env, &lead).or_throw(env)?;
+            let options = input_options::read::<ScoreOptions>(env, options.as_ref());
+            let (now, explain) = match (now_arg(env, &now), options) {
+                (Ok(now), Ok(o)) => (now, o.explain),
+                (now, o) => {
+                    Lead::from_json(&text).or_throw(env)?;
+                    (now?, o?.explain)
+                }
+            };
+            let r = self.inner.score_json(&text, now, explain).or_throw(env)?;
             values::to_js(env, &r)
         })
     }

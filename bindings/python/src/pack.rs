@@ -285,9 +285,16 @@ impl PyPack {
         explain: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = lead.py();
-        let lead: Lead = record_from_py(lead)?;
-        let now = now_from_py(now)?;
         let pack = &self.inner;
+        let at = now_from_py(now);
+        // JSON text is scored without building the lead (the same result or error).
+        if let (Ok(text), Ok(now)) = (lead.cast::<PyString>(), &at) {
+            let (text, now) = (text.to_str()?, *now);
+            let r = errors::run(py, move || pack.score_json(text, now, explain))?;
+            return result_to_py(py, &r);
+        }
+        let lead: Lead = record_from_py(lead)?;
+        let now = at?;
         let r = errors::run(py, move || pack.score_with(&lead, now, explain))?;
         result_to_py(py, &r)
     }

@@ -330,6 +330,8 @@ struct Scorer<'a> {
 enum Item {
     /// Added to the chunk's row batch (its next fast row).
     Fast { line: u32, stage: Option<String> },
+    /// Scored from its JSON text by the borrowed reader (`Scorer::read_text`).
+    Done(Value),
     /// Parsed and evaluated as a full lead.
     Slow(RawRecord),
 }
@@ -374,10 +376,16 @@ impl Scorer<'_> {
                     if texts.len() < CHUNK && !done {
                         continue;
                     }
-                    let raws: Vec<RawRecord> =
-                        texts.par_drain(..).map(RecordText::into_record).collect();
-                    for raw in raws {
-                        self.add_value(&mut chunk, raw);
+                    let names = &chunk.names;
+                    let read: Vec<Item> = texts
+                        .par_drain(..)
+                        .map_init(|| names.clone(), |names, t| self.read_text(names, t))
+                        .collect();
+                    for item in read {
+                        match item {
+                            Item::Slow(raw) => self.add_value(&mut chunk, raw),
+                            done => chunk.items.push(done),
+                        }
                     }
                     if chunk.items.len() >= CHUNK || done {
                         flush(std::mem::replace(&mut chunk, self.chunk()))?;
@@ -427,6 +435,35 @@ impl Scorer<'_> {
             items: Vec::new(),
             names: KeyNames::new(self.pack, self.opts),
         }
+    }
+
+    /// A JSON record as read on a worker. In row mode (the evaluation is the
+    /// score), a nested record (activities, `custom` ...) whose keys need no
+    /// renaming is scored from its text with the borrowed reader (what
+    /// [`Self::one`] would give it); the others are parsed here and sorted
+    /// into row batch or lead path by [`Self::add_value`].
+    fn read_text(&self, names: &mut KeyNames, t: RecordText) -> Item {
+        if self.rows
+            && let Some(text) = t.json()
+            && let Some(s) = self
+                .pack
+                .score_json_nested(text, self.now, false, &mut |k| names.alias_of(k).is_none())
+        {
+            return Item::Done(match s.result {
+                Ok(r) => json!({
+                    "id": r.lead_id,
+                    "score": r.total,
+                    "fit": r.fit,
+                    "engagement": r.engagement,
+                    "grade": r.grade,
+                    "temperature": r.temperature,
+                    "stage": s.stage,
+                    "qualification": Value::Null,
+                }),
+                Err(e) => json!({"id": s.id, "line": t.line, "error": e}),
+            });
+        }
+        Item::Slow(t.into_record())
     }
 
     /// Adds a parsed JSON record: flat ones to the row batch, when it takes them.
@@ -484,6 +521,7 @@ impl Scorer<'_> {
             .into_par_iter()
             .map(|item| match item {
                 Item::Fast { line, stage } => Err((line, stage)),
+                Item::Done(v) => Ok(v),
                 Item::Slow(raw) => Ok(self.one(raw)),
             })
             .collect();

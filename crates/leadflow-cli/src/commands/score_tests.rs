@@ -379,3 +379,79 @@ proptest! {
         }
     }
 }
+
+/// The reading loop's old way for one record: parsed to a value, sorted into
+/// the row batch or the lead path, scored.
+fn one_by_one(pack: &CompiledPack, opts: &InputOptions, text: &str) -> Vec<Value> {
+    let pipeline = Pipeline::default();
+    let scorer = Scorer {
+        pack,
+        pipeline: &pipeline,
+        now: now(),
+        explain: false,
+        rows: pack.only_scores(),
+        opts,
+    };
+    RecordReader::new(text.as_bytes())
+        .texts()
+        .flat_map(|t| {
+            let mut raw = t.unwrap().into_record();
+            // Each record read on its own: its line is the stream's line.
+            raw.line = u32::try_from(raw.index + 1).unwrap();
+            let mut chunk = scorer.chunk();
+            scorer.add_value(&mut chunk, raw);
+            scorer.flush(chunk)
+        })
+        .collect()
+}
+
+#[test]
+fn nested_json_records_read_from_their_text_score_as_parsed_leads() {
+    let acts =
+        r#"[{"type": "page_view", "at": "2026-02-20T00:00:00Z", "meta": {"url": "/pricing"}},
+        {"type": "form_submit", "at": "2026-02-25T10:00:00+09:00", "meta": {"form": "demo"}},
+        {"type": "webinar", "at": "2026-04-01T00:00:00Z"}]"#
+            .replace('\n', " ");
+    let base = r#""id": "L-1", "created_at": "2026-01-01T00:00:00Z""#;
+    let lines = [
+        format!(r#"{{{base}, "title": "VP Sales", "employees": 800, "activities": {acts}}}"#),
+        format!(r#"{{{base}, "Title": "VP Sales", "activities": {acts}}}"#),
+        format!(r#"{{{base}, "Job Title": "VP Sales", "activities": {acts}}}"#),
+        format!(r#"{{{base}, "custom": {{"budget": 5}}, "stage": "mql"}}"#),
+        format!(r#"{{{base}, "history": [], "stage": "mql", "country": "US"}}"#),
+        format!(r#"{{{base}, "activities": [{{"type": "page_view", "at": "yesterday"}}]}}"#),
+        format!(r#"{{{base}, "title": "CEO", "employees": 9000}}"#),
+        format!(r#"{{{base}, "email": "a@x.io", "email": "b@gmail.com", "activities": []}}"#),
+        format!(r#"{{{base}, "utm": {{"a": 1}}, "page_views": 12, "activities": {acts}}}"#),
+        r#"{"id": 7, "created_at": "2026-01-01T00:00:00Z", "activities": []}"#.to_owned(),
+        format!(r#"{{{base}, "page_views": "many", "activities": {acts}}}"#),
+        format!(
+            r#"{{{base}, "score": {{"total": 1, "fit": 1, "engagement": 0, "grade": "A", "temperature": "hot", "pack": "p@1", "scored_at": "2026-01-01T00:00:00Z"}}}}"#
+        ),
+        format!(
+            r#"{{{base}, "qualification": {{"framework": "BANT", "outcome": "qualified", "at": "2026-01-01T00:00:00Z"}}, "activities": {acts}}}"#
+        ),
+    ];
+    let text = lines.join("\n");
+    let pack = pack();
+    let mut mapped = InputOptions::default();
+    mapped
+        .columns
+        .push(("Job Title".to_owned(), "title".to_owned()));
+    for opts in [InputOptions::default(), mapped] {
+        let got = stream(&pack, &opts, InFormat::Jsonl, text.clone()).unwrap();
+        let want = one_by_one(&pack, &opts, &text);
+        assert_eq!(got.len(), lines.len());
+        assert_eq!(got, want);
+    }
+    // The view path was taken where it could be, and scored something.
+    assert!(got_score(&pack, &lines[0]) > 0.0);
+}
+
+fn got_score(pack: &CompiledPack, line: &str) -> f64 {
+    pack.score_json_nested(line, now(), false, &mut |_| true)
+        .unwrap()
+        .result
+        .unwrap()
+        .total
+}

@@ -68,7 +68,7 @@ impl RawRecord {
 ///
 /// [`into_record`]: RecordText::into_record
 /// [`parse`]: RecordText::parse
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RecordText {
     /// Position among the records of the text (0-based; error entries count).
     pub index: usize,
@@ -81,7 +81,7 @@ pub struct RecordText {
     body: Body,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Body {
     Text(Vec<u8>),
     Value(Value),
@@ -109,9 +109,30 @@ impl RecordText {
         }
     }
 
-    /// Parses the record as `T` (see [`RawRecord::parse`]).
+    /// Parses the record as `T` (see [`RawRecord::parse`]), straight from its
+    /// text when that reads cleanly ([`Record::from_json`]'s fast path).
     pub fn parse<T: Record>(self) -> Result<T> {
+        if let Some(record) = self.parse_fast() {
+            return Ok(record);
+        }
         self.into_record().parse()
+    }
+
+    /// The record's JSON text, when it is still text (a line or an array element).
+    pub fn json(&self) -> Option<&str> {
+        match &self.body {
+            Body::Text(text) => std::str::from_utf8(text).ok(),
+            Body::Value(_) | Body::Error(_) => None,
+        }
+    }
+
+    /// The record read straight from its text, when that agrees with the value
+    /// path (see `parse::from_json_fast`); `None`: read it through its value.
+    pub(crate) fn parse_fast<T: Record>(&self) -> Option<T> {
+        match &self.body {
+            Body::Text(text) => super::parse::from_json_fast(text),
+            Body::Value(_) | Body::Error(_) => None,
+        }
     }
 }
 

@@ -15,6 +15,7 @@ use super::exec::program::{Program, RuleInfo, Scratch, Sums, Trace};
 use super::exec::script::{self, ScriptLog};
 use super::input::activity_plan::ActivityPlan;
 use super::input::extract;
+use super::input::lead_view::LeadView;
 use super::result::{Explanation, Grade, ScoreResult, Temperature};
 use crate::error::Result;
 use crate::model::Lead;
@@ -230,6 +231,20 @@ impl CompiledPack {
         now: Timestamp,
         explain: bool,
     ) -> Result<ScoreResult> {
+        self.score_view(x, lead, Some(lead), now, explain)
+    }
+
+    /// Scores any [`LeadView`]; `full` is the parsed lead, which scripts that
+    /// read `lead.custom` / `lead.extra` need (`None` only when no script does,
+    /// see [`Self::reads_views`]).
+    pub(crate) fn score_view<'a, L: LeadView + ?Sized>(
+        &self,
+        x: &mut Scratch<'a>,
+        lead: &'a L,
+        full: Option<&Lead>,
+        now: Timestamp,
+        explain: bool,
+    ) -> Result<ScoreResult> {
         let p = &self.0;
         crate::rules::input::spelling::check_lead(&p.features, lead)?;
         extract::fill(&p.features, &p.aggs, &p.agg_owners, lead, now, x);
@@ -238,11 +253,11 @@ impl CompiledPack {
             &p.features,
             Some(&p.engine),
             x,
-            Some(lead),
-            &lead.id,
+            full,
+            lead.id(),
             trace.as_mut(),
         )?;
-        Ok(self.result(lead.id.clone(), sums, trace))
+        Ok(self.result(lead.id().to_owned(), sums, trace))
     }
 
     pub(crate) fn result(&self, lead_id: String, s: Sums, trace: Option<Trace>) -> ScoreResult {

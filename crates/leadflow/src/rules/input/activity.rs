@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
+#[cfg(test)]
 use crate::model::{Activity, Lead};
+use crate::rules::input::lead_view::{ActivityView, LeadView};
 use crate::time::{Timestamp, days_between, parse_timestamp, whole_days_between};
 
 /// Which activities an aggregate looks at.
@@ -28,8 +30,8 @@ impl ActivityFilter {
     }
 
     /// Whether `a` (already known to be at or before `now`) passes the filter.
-    pub fn matches(&self, a: &Activity, now: Timestamp) -> bool {
-        if !self.kinds.is_empty() && !self.kinds.iter().any(|k| *k == a.kind) {
+    pub(crate) fn matches<A: ActivityView>(&self, a: &A, now: Timestamp) -> bool {
+        if !self.kinds.is_empty() && !self.kinds.iter().any(|k| k == a.kind()) {
             return false;
         }
         if let Some(prefix) = &self.url_prefix
@@ -47,7 +49,7 @@ impl ActivityFilter {
             return false;
         }
         match self.within_days {
-            Some(d) => days_between(a.at, now) <= d,
+            Some(d) => days_between(a.at(), now) <= d,
             None => true,
         }
     }
@@ -81,23 +83,29 @@ pub fn url_path(url: &str) -> &str {
 }
 
 /// Computes `aggs` for `lead` as of `now` in a single pass; `out[i]` is the value of `aggs[i]`.
-pub fn aggregate(lead: &Lead, now: Timestamp, aggs: &[Aggregate], out: &mut [f64]) {
+pub(crate) fn aggregate<L: LeadView + ?Sized>(
+    lead: &L,
+    now: Timestamp,
+    aggs: &[Aggregate],
+    out: &mut [f64],
+) {
     out.fill(0.0);
     let mut latest: Option<Timestamp> = None;
     let walks = aggs
         .iter()
         .any(|a| !matches!(a, Aggregate::DaysSincePath(_)));
     if walks {
-        for act in lead.activities.iter().filter(|a| a.at <= now) {
-            if latest.is_none_or(|l| act.at > l) {
-                latest = Some(act.at);
+        for act in lead.activities().filter(|a| a.at() <= now) {
+            let at = act.at();
+            if latest.is_none_or(|l| at > l) {
+                latest = Some(at);
             }
             for (agg, slot) in aggs.iter().zip(out.iter_mut()) {
                 match agg {
-                    Aggregate::Count(f) if f.matches(act, now) => *slot += 1.0,
-                    Aggregate::Any(f) if f.matches(act, now) => *slot = 1.0,
-                    Aggregate::Decayed(f, h) if f.matches(act, now) => {
-                        *slot += 0.5f64.powf(days_between(act.at, now).max(0.0) / h);
+                    Aggregate::Count(f) if f.matches(&act, now) => *slot += 1.0,
+                    Aggregate::Any(f) if f.matches(&act, now) => *slot = 1.0,
+                    Aggregate::Decayed(f, h) if f.matches(&act, now) => {
+                        *slot += 0.5f64.powf(days_between(at, now).max(0.0) / h);
                     }
                     _ => {}
                 }
@@ -111,16 +119,16 @@ pub fn aggregate(lead: &Lead, now: Timestamp, aggs: &[Aggregate], out: &mut [f64
 
 /// The aggregates computed after the activity pass: days since the `latest`
 /// activity (else since `created_at`), or since a timestamp at a record path.
-pub(crate) fn after_pass(
+pub(crate) fn after_pass<L: LeadView + ?Sized>(
     agg: &Aggregate,
-    lead: &Lead,
+    lead: &L,
     latest: Option<Timestamp>,
     now: Timestamp,
     slot: &mut f64,
 ) {
     match agg {
         Aggregate::DaysSinceLast => {
-            *slot = whole_days_between(latest.unwrap_or(lead.created_at), now) as f64;
+            *slot = whole_days_between(latest.unwrap_or(lead.created_at()), now) as f64;
         }
         Aggregate::DaysSincePath(path) => {
             *slot = lookup_path(lead, path)
@@ -133,15 +141,15 @@ pub(crate) fn after_pass(
 }
 
 /// A record value by path: `custom.x...`, `extra.x...`, or a top-level unknown field.
-pub fn lookup_path<'a>(lead: &'a Lead, path: &[String]) -> Option<&'a Value> {
+pub(crate) fn lookup_path<'a, L: LeadView + ?Sized>(
+    lead: &'a L,
+    path: &[String],
+) -> Option<&'a Value> {
     let (first, rest) = path.split_first()?;
     let (mut cur, rest) = match first.as_str() {
-        "custom" => (lead.custom.get(rest.first()?)?, &rest[1..]),
-        "extra" => (lead.extra.get(rest.first()?)?, &rest[1..]),
-        other => (
-            lead.extra.get(other).or_else(|| lead.custom.get(other))?,
-            rest,
-        ),
+        "custom" => (lead.custom(rest.first()?)?, &rest[1..]),
+        "extra" => (lead.extra(rest.first()?)?, &rest[1..]),
+        other => (lead.extra(other).or_else(|| lead.custom(other))?, rest),
     };
     for key in rest {
         cur = cur.get(key)?;

@@ -7,8 +7,8 @@
 //! values are added in the same order (the property test below holds them to it).
 
 use crate::bytes;
-use crate::model::{Activity, Lead};
 use crate::rules::input::activity::{self, Aggregate};
+use crate::rules::input::lead_view::{ActivityView, LeadView};
 use crate::time::Timestamp;
 
 const MS_PER_DAY: f64 = 86_400_000.0;
@@ -127,21 +127,22 @@ impl ActivityPlan {
     }
 
     /// The aggregates of `lead` as of `now`; `out[i]` is the value of aggregate `i`.
-    pub fn run(&self, lead: &Lead, now: Timestamp, out: &mut [f64]) {
+    pub fn run<L: LeadView + ?Sized>(&self, lead: &L, now: Timestamp, out: &mut [f64]) {
         if self.general {
             return activity::aggregate(lead, now, &self.aggs, out);
         }
         out.fill(0.0);
         let mut latest: Option<Timestamp> = None;
         if self.walks {
-            for act in &lead.activities {
-                if act.at > now {
+            for act in lead.activities() {
+                let at = act.at();
+                if at > now {
                     continue;
                 }
-                if latest.is_none_or(|l| act.at > l) {
-                    latest = Some(act.at);
+                if latest.is_none_or(|l| at > l) {
+                    latest = Some(at);
                 }
-                self.add(act, now, out);
+                self.add(&act, at, now, out);
             }
         }
         for (agg, slot) in self.aggs.iter().zip(out.iter_mut()) {
@@ -150,9 +151,9 @@ impl ActivityPlan {
     }
 
     /// Adds one activity (at or before `now`) to the walking aggregates.
-    fn add(&self, act: &Activity, now: Timestamp, out: &mut [f64]) {
-        let t = tag(&act.kind);
-        let kind = act.kind.as_bytes();
+    fn add<A: ActivityView>(&self, act: &A, at: Timestamp, now: Timestamp, out: &mut [f64]) {
+        let t = tag(act.kind());
+        let kind = act.kind().as_bytes();
         let kind_bit = self
             .kind_tags
             .iter()
@@ -175,7 +176,7 @@ impl ActivityPlan {
         let mut age: Option<f64> = None;
         let mut days = || {
             *age.get_or_insert_with(|| {
-                now.signed_duration_since(act.at).num_milliseconds() as f64 / MS_PER_DAY
+                now.signed_duration_since(at).num_milliseconds() as f64 / MS_PER_DAY
             })
         };
         for (p, slot) in self.planned.iter().zip(out.iter_mut()) {
@@ -197,7 +198,7 @@ impl ActivityPlan {
     }
 }
 
-fn meta_matches(meta: &[(String, String)], act: &Activity) -> bool {
+fn meta_matches<A: ActivityView>(meta: &[(String, String)], act: &A) -> bool {
     meta.iter()
         .all(|(k, v)| act.meta_str(k) == Some(v.as_str()))
 }
@@ -207,6 +208,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::model::{Activity, Lead};
     use crate::rules::input::activity::ActivityFilter;
     use crate::time::parse_timestamp;
 

@@ -1,15 +1,17 @@
-//! Filling a feature row from a [`Lead`] as of `now`.
+//! Filling a feature row from a lead (a [`Lead`] or any [`LeadView`]) as of `now`.
 
 use std::borrow::Cow;
 
 use serde_json::Value;
 
+#[cfg(doc)]
 use crate::model::Lead;
 use crate::rules::define::features::{Derived, FeatureTable, FeatureType, LeadField, Source};
 use crate::rules::exec::program::Scratch;
 use crate::rules::helpers;
 use crate::rules::input::activity::{self, Aggregate};
 use crate::rules::input::activity_plan::ActivityPlan;
+use crate::rules::input::lead_view::LeadView;
 use crate::time::Timestamp;
 
 /// The activity aggregates of a table, in one list (computed in one pass per lead).
@@ -25,39 +27,18 @@ pub(crate) fn aggregates(ft: &FeatureTable) -> (Vec<Aggregate>, Vec<usize>) {
     (aggs, owners)
 }
 
-fn field_str(lead: &Lead, f: LeadField) -> Option<&str> {
-    let v = match f {
-        LeadField::Title => &lead.title,
-        LeadField::Industry => &lead.industry,
-        LeadField::Country => &lead.country,
-        LeadField::Email => &lead.email,
-        LeadField::Source => &lead.source,
-        LeadField::Company => &lead.company,
-        LeadField::Website => &lead.website,
-        LeadField::FirstName => &lead.first_name,
-        LeadField::LastName => &lead.last_name,
-        LeadField::Phone => &lead.phone,
-        LeadField::Campaign => &lead.campaign,
-        LeadField::Owner => &lead.owner,
-        LeadField::Stage => &lead.stage,
-        LeadField::Status => &lead.status,
-        LeadField::Employees | LeadField::Revenue => return None,
-    };
-    v.as_deref()
-}
-
-fn field_num(lead: &Lead, f: LeadField) -> Option<f64> {
+fn field_num<L: LeadView + ?Sized>(lead: &L, f: LeadField) -> Option<f64> {
     match f {
-        LeadField::Employees => lead.employees.map(|n| n as f64),
-        LeadField::Revenue => lead.annual_revenue,
+        LeadField::Employees => lead.employees().map(|n| n as f64),
+        LeadField::Revenue => lead.annual_revenue(),
         _ => None,
     }
 }
 
 /// A flat record's top-level (or `custom`) value named like the feature, used
 /// when the typed field is absent (`{"revenue": 2e7}` in a flat row).
-fn flat<'a>(lead: &'a Lead, name: &str) -> Option<&'a Value> {
-    lead.extra.get(name).or_else(|| lead.custom.get(name))
+pub(crate) fn flat<'a, L: LeadView + ?Sized>(lead: &'a L, name: &str) -> Option<&'a Value> {
+    lead.extra(name).or_else(|| lead.custom(name))
 }
 
 fn value_num(v: &Value) -> Option<f64> {
@@ -78,11 +59,11 @@ fn value_str(v: &Value) -> Cow<'_, str> {
 }
 
 /// Fills `x.num` / `x.strs` for `lead` as of `now`. Missing numbers are 0, missing strings "".
-pub(crate) fn fill<'a>(
+pub(crate) fn fill<'a, L: LeadView + ?Sized>(
     ft: &FeatureTable,
     plan: &ActivityPlan,
     owners: &[usize],
-    lead: &'a Lead,
+    lead: &'a L,
     now: Timestamp,
     x: &mut Scratch<'a>,
 ) {
@@ -97,7 +78,7 @@ pub(crate) fn fill<'a>(
         match &f.source {
             Source::Field(lf) => {
                 if f.ty == FeatureType::Str {
-                    x.strs[f.slot] = match field_str(lead, *lf) {
+                    x.strs[f.slot] = match lead.field_str(*lf) {
                         Some(s) => Cow::Borrowed(s),
                         None => flat(lead, &f.name).map_or(Cow::Borrowed(""), value_str),
                     };
@@ -118,11 +99,7 @@ pub(crate) fn fill<'a>(
             Source::Derived(d) => derived(lead, *d, f.slot, x),
             Source::Activity(_) => {
                 if f.record_first
-                    && let Some(v) = lead
-                        .extra
-                        .get(&f.name)
-                        .or_else(|| lead.custom.get(&f.name))
-                        .and_then(value_num)
+                    && let Some(v) = flat(lead, &f.name).and_then(value_num)
                 {
                     x.num[f.slot] = v;
                 }
@@ -135,28 +112,31 @@ fn text(v: Option<&str>) -> &str {
     v.unwrap_or("")
 }
 
-fn derived<'a>(lead: &'a Lead, d: Derived, slot: usize, x: &mut Scratch<'a>) {
+fn derived<'a, L: LeadView + ?Sized>(lead: &'a L, d: Derived, slot: usize, x: &mut Scratch<'a>) {
+    let field = |f| lead.field_str(f);
     match d {
         Derived::EmailDomain => {
-            x.strs[slot] = Cow::Owned(helpers::email_domain(text(lead.email.as_deref())));
+            x.strs[slot] = Cow::Owned(helpers::email_domain(text(field(LeadField::Email))));
         }
         Derived::WebsiteDomain => {
-            x.strs[slot] = Cow::Owned(helpers::website_domain(text(lead.website.as_deref())));
+            x.strs[slot] = Cow::Owned(helpers::website_domain(text(field(LeadField::Website))));
         }
         Derived::FreeMail => {
-            x.num[slot] = f64::from(u8::from(helpers::is_free_mail(text(lead.email.as_deref()))));
+            x.num[slot] = f64::from(u8::from(helpers::is_free_mail(text(field(
+                LeadField::Email,
+            )))));
         }
         Derived::EmployeeBand => {
-            x.strs[slot] = Cow::Borrowed(helpers::employee_band(lead.employees));
+            x.strs[slot] = Cow::Borrowed(helpers::employee_band(lead.employees()));
         }
         Derived::CompanyNormalized => {
-            x.strs[slot] = Cow::Owned(helpers::company_normalized(text(lead.company.as_deref())));
+            x.strs[slot] = Cow::Owned(helpers::company_normalized(text(field(LeadField::Company))));
         }
         Derived::Seniority => {
-            x.strs[slot] = Cow::Borrowed(helpers::seniority(text(lead.title.as_deref())));
+            x.strs[slot] = Cow::Borrowed(helpers::seniority(text(field(LeadField::Title))));
         }
         Derived::Department => {
-            x.strs[slot] = Cow::Borrowed(helpers::department(text(lead.title.as_deref())));
+            x.strs[slot] = Cow::Borrowed(helpers::department(text(field(LeadField::Title))));
         }
     }
 }

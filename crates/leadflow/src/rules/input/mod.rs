@@ -6,6 +6,8 @@ pub(crate) mod activity;
 pub(crate) mod activity_plan;
 pub(crate) mod columns;
 pub(crate) mod extract;
+pub(crate) mod json_text;
+pub(crate) mod lead_view;
 pub(crate) mod row_feed;
 pub(crate) mod rows;
 pub(crate) mod schema;

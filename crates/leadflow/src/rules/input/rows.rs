@@ -26,6 +26,7 @@ use crate::rules::input::schema::{InputOptions, KeyNames, field_name};
 use crate::rules::input::spelling;
 use crate::rules::pack::CompiledPack;
 use crate::rules::result::ScoreResult;
+use crate::rules::score_text::{Parsed, read_json};
 use crate::sandbox::deadline;
 use crate::time::{Timestamp, parse_timestamp, whole_days_between};
 
@@ -755,21 +756,24 @@ fn score_slow(
         .into_par_iter()
         .flat_map_iter(|chunk| {
             let _batch = deadline::enter_batch(end);
-            let leads: Vec<Result<Lead>> = chunk
+            // Values become leads; texts are read in place (`CompiledPack::score_json`).
+            let read: Vec<Result<Result<Lead, String>>> = chunk
                 .into_iter()
                 .map(|r| match r {
-                    SlowRow::Value(v) => v.and_then(Lead::from_value),
-                    SlowRow::Json(t) => Lead::from_json(&t),
+                    SlowRow::Value(v) => v.and_then(Lead::from_value).map(Ok),
+                    SlowRow::Json(t) => Ok(Err(t)),
                 })
                 .collect();
-            let mut x = pack.scratch(now);
-            leads
+            let views = pack.reads_views();
+            let parsed: Vec<Result<Parsed<'_>>> = read
                 .iter()
-                .map(|l| match l {
-                    Ok(l) => pack.score_in(&mut x, l, now, explain),
+                .map(|r| match r {
+                    Ok(Ok(lead)) => Ok(Parsed::Ref(lead)),
+                    Ok(Err(text)) => read_json(text, views),
                     Err(e) => Err(e.clone()),
                 })
-                .collect::<Vec<_>>()
+                .collect();
+            pack.score_parsed(&parsed, now, explain)
         })
         .collect()
 }

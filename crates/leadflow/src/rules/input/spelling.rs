@@ -6,9 +6,9 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::model::Lead;
 use crate::rules::define::features::{FeatureTable, FeatureType, LeadField, Source};
 use crate::rules::input::activity::lookup_path;
+use crate::rules::input::lead_view::LeadView;
 use crate::rules::input::rows::Cell;
 
 /// Types a text cell: empty is missing; a whole number, a finite decimal
@@ -110,15 +110,15 @@ pub(crate) fn cell_value(cell: Cell<'_>) -> Value {
 /// Checks the flat values a parsed lead gives its number and boolean features
 /// (`extra`/`custom` values, paths, record-first activity counts): one that
 /// the feature cannot read is the lead's error, as on the row and column paths.
-pub(crate) fn check_lead(ft: &FeatureTable, lead: &Lead) -> Result<()> {
+pub(crate) fn check_lead<L: LeadView + ?Sized>(ft: &FeatureTable, lead: &L) -> Result<()> {
     for f in &ft.used {
         if !f.ty.is_num() {
             continue;
         }
-        let flat = |name: &str| lead.extra.get(name).or_else(|| lead.custom.get(name));
+        let flat = |name: &str| lead.extra(name).or_else(|| lead.custom(name));
         let v = match &f.source {
             Source::Field(LeadField::Employees) => continue,
-            Source::Field(LeadField::Revenue) if lead.annual_revenue.is_some() => continue,
+            Source::Field(LeadField::Revenue) if lead.annual_revenue().is_some() => continue,
             Source::Field(_) => flat(&f.name),
             Source::Path(p) => lookup_path(lead, p),
             Source::Activity(_) if f.record_first => flat(&f.name),
@@ -127,7 +127,7 @@ pub(crate) fn check_lead(ft: &FeatureTable, lead: &Lead) -> Result<()> {
         let Some(v) = v else { continue };
         let readable = value_cell(v).is_some_and(|c| feature_num(f.ty, c).is_ok());
         if !readable {
-            return Err(unreadable(&lead.id, &f.name, f.ty, v.clone()));
+            return Err(unreadable(lead.id(), &f.name, f.ty, v.clone()));
         }
     }
     Ok(())

@@ -1,0 +1,196 @@
+//! Scoring leads given as JSON text, without building the leads: each text is
+//! read by the borrowed reader ([`JsonLead`]) and scored through the same
+//! feature fill and activity pass as a parsed lead; a text the reader does not
+//! vouch for (a bad record, a duplicate key, stored state) is parsed as a
+//! [`Lead`] and scored as one. Either way the result, or the error, is that of
+//! `Lead::from_json` then [`CompiledPack::score_with`] (`json_text_tests`).
+
+use rayon::prelude::*;
+
+use super::define::features::LeadField;
+use super::exec::program::LeadKey;
+use super::exec::program::Scratch;
+use super::input::json_text::JsonLead;
+use super::input::lead_view::LeadView;
+use super::pack::CompiledPack;
+use super::result::ScoreResult;
+use crate::error::Result;
+use crate::model::{Lead, Record, RecordReader, RecordText};
+use crate::sandbox::deadline;
+use crate::time::Timestamp;
+
+/// Records per parallel task (as `score_batch`).
+const CHUNK: usize = 512;
+
+/// A lead scored from its JSON text by [`CompiledPack::score_json_nested`]:
+/// its `id`, its `stage` as given, and the result.
+#[derive(Debug)]
+pub struct JsonScore {
+    pub id: String,
+    pub stage: Option<String>,
+    pub result: Result<ScoreResult>,
+}
+
+/// One record, read for scoring.
+#[allow(clippy::large_enum_variant)] // one per record of a chunk, never moved after
+pub(crate) enum Parsed<'t> {
+    View(JsonLead<'t>),
+    Lead(Lead),
+    /// A lead parsed elsewhere (a row batch's slow rows).
+    Ref(&'t Lead),
+}
+
+impl CompiledPack {
+    /// Scores one lead given as JSON text as of `now`, explained when `explain`
+    /// is set: the result (or error) of `Lead::from_json` then
+    /// [`score_with`](Self::score_with), without building the lead.
+    pub fn score_json(&self, text: &str, now: Timestamp, explain: bool) -> Result<ScoreResult> {
+        // One lead, as `score_with`: its own budget, no batch deadline.
+        let parsed = read_json(text, self.reads_views())?;
+        let mut x = self.scratch(now);
+        self.score_one(&mut x, &parsed, now, explain)
+    }
+
+    /// Scores leads given as JSON texts (one lead each) on all cores; one result
+    /// per text, in order (see [`score_json`](Self::score_json)).
+    pub fn score_json_batch<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        now: Timestamp,
+        explain: bool,
+    ) -> Vec<Result<ScoreResult>> {
+        let end = deadline::batch_end(self.0.limits.batch_time());
+        let views = self.reads_views();
+        texts
+            .par_chunks(CHUNK)
+            .flat_map_iter(|chunk| {
+                let _batch = deadline::enter_batch(end);
+                let parsed: Vec<_> = chunk.iter().map(|t| read_json(t.as_ref(), views)).collect();
+                self.score_parsed(&parsed, now, explain)
+            })
+            .collect()
+    }
+
+    /// [`score_json_batch`](Self::score_json_batch) on the current thread only.
+    pub fn score_json_batch_sequential<S: AsRef<str>>(
+        &self,
+        texts: &[S],
+        now: Timestamp,
+        explain: bool,
+    ) -> Vec<Result<ScoreResult>> {
+        let _batch = deadline::enter_batch(deadline::batch_end(self.0.limits.batch_time()));
+        let views = self.reads_views();
+        let parsed: Vec<_> = texts.iter().map(|t| read_json(t.as_ref(), views)).collect();
+        self.score_parsed(&parsed, now, explain)
+    }
+
+    /// Scores a document of leads (JSON Lines, a JSON array or one object, as
+    /// [`RecordReader`] reads it) on all cores: one result per record, a record
+    /// that does not parse being its error entry (naming its line, and in an
+    /// array its index, as [`RecordText::parse`]).
+    pub fn score_json_document(
+        &self,
+        text: &str,
+        now: Timestamp,
+        explain: bool,
+    ) -> Vec<Result<ScoreResult>> {
+        // Reading from memory cannot fail: every item is a record.
+        let records: Vec<Result<RecordText>> = RecordReader::new(text.as_bytes()).texts().collect();
+        let end = deadline::batch_end(self.0.limits.batch_time());
+        let views = self.reads_views();
+        records
+            .par_chunks(CHUNK)
+            .flat_map_iter(|chunk| {
+                let _batch = deadline::enter_batch(end);
+                let parsed: Vec<_> = chunk
+                    .iter()
+                    .map(|r| {
+                        let r = r.as_ref().map_err(Clone::clone)?;
+                        match r.json().filter(|_| views).and_then(JsonLead::read) {
+                            Some(view) => Ok(Parsed::View(view)),
+                            None => r.clone().parse().map(Parsed::Lead),
+                        }
+                    })
+                    .collect();
+                self.score_parsed(&parsed, now, explain)
+            })
+            .collect()
+    }
+
+    /// For hosts that send flat records down another path (the CLI's row
+    /// batches) and rename keys: scores `text` through the borrowed reader when
+    /// it reads it, `key_ok` holds for every top-level key, a top-level value
+    /// is an array or an object, and it holds no stored `qualification`; `None`
+    /// otherwise (the host parses the record itself). The result is that of `Lead::from_json` then `score_with`.
+    pub fn score_json_nested(
+        &self,
+        text: &str,
+        now: Timestamp,
+        explain: bool,
+        key_ok: &mut dyn FnMut(&str) -> bool,
+    ) -> Option<JsonScore> {
+        if !self.reads_views() {
+            return None;
+        }
+        // The host shows a stored qualification's outcome: such a lead is its own.
+        let view = JsonLead::read_with(text, key_ok).filter(|v| v.nested() && !v.qualified())?;
+        let mut x = self.scratch(now);
+        let result = self.score_view(&mut x, &view, None, now, explain);
+        Some(JsonScore {
+            id: view.id().to_owned(),
+            stage: view.field_str(LeadField::Stage).map(str::to_owned),
+            result,
+        })
+    }
+
+    /// Whether scoring may read a borrowed lead: no script reads the parsed
+    /// lead's `custom` or `extra` maps (the feature row holds everything else).
+    pub(crate) fn reads_views(&self) -> bool {
+        !self
+            .0
+            .program
+            .lead_keys
+            .iter()
+            .any(|(_, k)| matches!(k, LeadKey::Custom | LeadKey::Extra))
+    }
+
+    /// Scores the records of a chunk with one scratch (which borrows from them).
+    pub(crate) fn score_parsed(
+        &self,
+        parsed: &[Result<Parsed<'_>>],
+        now: Timestamp,
+        explain: bool,
+    ) -> Vec<Result<ScoreResult>> {
+        let mut x = self.scratch(now);
+        parsed
+            .iter()
+            .map(|p| match p {
+                Ok(p) => self.score_one(&mut x, p, now, explain),
+                Err(e) => Err(e.clone()),
+            })
+            .collect()
+    }
+
+    fn score_one<'a>(
+        &self,
+        x: &mut Scratch<'a>,
+        parsed: &'a Parsed<'_>,
+        now: Timestamp,
+        explain: bool,
+    ) -> Result<ScoreResult> {
+        match parsed {
+            Parsed::View(v) => self.score_view(x, v, None, now, explain),
+            Parsed::Lead(l) => self.score_in(x, l, now, explain),
+            Parsed::Ref(l) => self.score_in(x, l, now, explain),
+        }
+    }
+}
+
+/// `text` read for scoring: borrowed when `views` allows it and the reader
+/// vouches for it, else parsed as a lead.
+pub(crate) fn read_json(text: &str, views: bool) -> Result<Parsed<'_>> {
+    if views && let Some(view) = JsonLead::read(text) {
+        return Ok(Parsed::View(view));
+    }
+    Lead::from_json(text).map(Parsed::Lead)
+}
