@@ -6,12 +6,14 @@
 //! `Lead::from_json` then [`CompiledPack::score_with`] (`json_text_tests`).
 
 use rayon::prelude::*;
+use serde_json::Value;
 
 use super::define::features::LeadField;
 use super::exec::program::LeadKey;
 use super::exec::program::Scratch;
 use super::input::json_text::JsonLead;
 use super::input::lead_view::LeadView;
+use super::input::schema::KeyNames;
 use super::pack::CompiledPack;
 use super::result::ScoreResult;
 use crate::error::Result;
@@ -193,4 +195,50 @@ pub(crate) fn read_json(text: &str, views: bool) -> Result<Parsed<'_>> {
         return Ok(Parsed::View(view));
     }
     Lead::from_json(text).map(Parsed::Lead)
+}
+
+/// [`read_json`] for a row batch's text rows, whose keys read as `names`
+/// renames them (`Title` as `title`, `columns=` mappings), exactly as the
+/// batch's dict rows do: a text with a key to rename is read as a value,
+/// renamed, then parsed.
+pub(crate) fn read_json_named<'a>(
+    text: &'a str,
+    views: bool,
+    names: &KeyNames,
+) -> Result<Parsed<'a>> {
+    let mut to_rename = names.maps();
+    if views
+        && !to_rename
+        && let Some(view) = JsonLead::read_with(text, &mut |k| {
+            let r = names.resolve(k).is_some();
+            to_rename |= r;
+            !r
+        })
+    {
+        return Ok(Parsed::View(view));
+    }
+    let renamed = |value: Value| match value {
+        Value::Object(map) => names
+            .rename_shared(map)
+            .and_then(|m| Lead::from_value(Value::Object(m))),
+        other => Lead::from_value(other),
+    };
+    if to_rename && let Ok(value) = serde_json::from_str::<Value>(text) {
+        return renamed(value).map(Parsed::Lead);
+    }
+    // Known keys are read into their fields (spelled as the pack spells
+    // them, so never renamed): only unknown ones, kept in `extra`, may rename.
+    match Lead::from_json(text) {
+        Ok(lead) if !lead.extra.keys().any(|k| names.resolve(k).is_some()) => {
+            Ok(Parsed::Lead(lead))
+        }
+        // A key to rename may also be why the record failed (`"EMPLOYEES": "x"`).
+        Ok(_) | Err(_) if !to_rename => match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(map)) if map.keys().any(|k| names.resolve(k).is_some()) => {
+                renamed(Value::Object(map)).map(Parsed::Lead)
+            }
+            _ => Lead::from_json(text).map(Parsed::Lead),
+        },
+        other => other.map(Parsed::Lead),
+    }
 }

@@ -26,7 +26,7 @@ use crate::rules::input::schema::{InputOptions, KeyNames, field_name};
 use crate::rules::input::spelling;
 use crate::rules::pack::CompiledPack;
 use crate::rules::result::ScoreResult;
-use crate::rules::score_text::{Parsed, read_json};
+use crate::rules::score_text::{Parsed, read_json_named};
 use crate::sandbox::deadline;
 use crate::time::{Timestamp, parse_timestamp, whole_days_between};
 
@@ -585,7 +585,7 @@ impl RowBatch {
             self.columns()
                 .map(|cols| self.pack.score_columns(&cols, self.now))
         };
-        let slow = score_slow(&self.pack, self.slow, self.now, self.explain);
+        let slow = score_slow(&self.pack, self.slow, &self.names, self.now, self.explain);
         let (columns, failed) = match fast {
             Ok(c) => (c, None),
             Err(e) => (ColumnScores::default(), Some(e)),
@@ -740,6 +740,7 @@ fn text_at<'a>(offsets: &[i64], data: &'a str, i: usize) -> &'a str {
 fn score_slow(
     pack: &CompiledPack,
     rows: Vec<SlowRow>,
+    names: &KeyNames,
     now: Timestamp,
     explain: bool,
 ) -> Vec<Result<ScoreResult>> {
@@ -769,7 +770,7 @@ fn score_slow(
                 .iter()
                 .map(|r| match r {
                     Ok(Ok(lead)) => Ok(Parsed::Ref(lead)),
-                    Ok(Err(text)) => read_json(text, views),
+                    Ok(Err(text)) => read_json_named(text, views, names),
                     Err(e) => Err(e.clone()),
                 })
                 .collect();

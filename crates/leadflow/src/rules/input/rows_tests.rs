@@ -520,3 +520,51 @@ fn mapped_and_cased_keys_read_as_their_features_on_both_paths() {
     );
     assert_eq!(e.record(), Some("L-2"));
 }
+
+#[test]
+fn text_rows_rename_keys_as_dict_rows_do() {
+    let pack = reference();
+    let lower = json!({"id": "L-1", "created_at": "2026-05-01T00:00:00Z", "title": "VP Sales",
+        "industry": "Software", "employees": 800, "page_views": 12,
+        "activities": [{"type": "page_view", "at": "2026-05-20T00:00:00Z"}]});
+    let crm = json!({"id": "L-1", "created_at": "2026-05-01T00:00:00Z", "Title": "VP Sales",
+        "INDUSTRY": "Software", "Employees": 800, "Page Views": 12,
+        "activities": [{"type": "page_view", "at": "2026-05-20T00:00:00Z"}]});
+    let bad = json!({"id": "L-2", "created_at": "2026-05-01T00:00:00Z", "EMPLOYEES": "many",
+        "activities": []});
+    let want = lead_path(&pack, &lower, false);
+    assert!(want.as_ref().is_ok_and(|s| s.total > 0.0), "{want:?}");
+    let mapped = InputOptions {
+        columns: vec![("Job Title".into(), "title".into())],
+        strict: true,
+    };
+    let mut job = crm.clone();
+    job.as_object_mut().unwrap().remove("Title");
+    job["Job Title"] = json!("VP Sales");
+    for (opts, row) in [(InputOptions::default(), &crm), (mapped, &job)] {
+        for explain in [false, true] {
+            let mut b = RowBatch::with_options(&pack, now(), explain, &opts);
+            b.push_json(row.to_string());
+            b.push_object(row.clone());
+            b.push_json(bad.to_string());
+            b.push_object(bad.clone());
+            let got = b.score();
+            let want = lead_path(&pack, &lower, explain);
+            assert_eq!(same(&got[0]), same(&want), "text row {row}");
+            assert_eq!(same(&got[1]), same(&want), "dict row {row}");
+            assert!(got[2].is_err(), "{:?}", got[2]);
+            assert_eq!(
+                same(&got[2]),
+                same(&got[3]),
+                "the same error as a text and as a dict"
+            );
+        }
+    }
+    // A script pack that reads `lead.custom` never takes the borrowed reader.
+    let pack = mixed();
+    let mut b = RowBatch::new(&pack, now(), false);
+    b.push_json(crm.to_string());
+    b.push_object(crm.clone());
+    let got = b.score();
+    assert_eq!(same(&got[0]), same(&got[1]));
+}

@@ -80,14 +80,25 @@ impl KeyNames {
     /// The name key `name` reads as, when not itself.
     pub fn alias_of(&mut self, name: &str) -> Option<&str> {
         if !self.alias.contains_key(name) {
-            let to = self.mapping.get(name).cloned().or_else(|| {
-                let to = self.known.get(&fold(name))?;
-                // A mapped name is taken by its mapping.
-                (to != name && !self.mapping.values().any(|m| m == to)).then(|| to.clone())
-            });
+            let to = self.resolve(name).map(str::to_owned);
             self.alias.insert(name.to_owned(), to);
         }
         self.alias.get(name).and_then(|a| a.as_deref())
+    }
+
+    /// [`alias_of`](Self::alias_of) without the cache (for readers sharing one
+    /// `KeyNames` across threads); no allocation for an ASCII name already folded.
+    pub fn resolve(&self, name: &str) -> Option<&str> {
+        if let Some(to) = self.mapping.get(name) {
+            return Some(to);
+        }
+        let to = if is_folded(name) {
+            self.known.get(name)?
+        } else {
+            self.known.get(&fold(name))?
+        };
+        // A mapped name is taken by its mapping.
+        (to != name && !self.mapping.values().any(|m| m == to)).then_some(to.as_str())
     }
 
     /// A record's keys renamed to the names they read as; two keys reading as
@@ -96,26 +107,55 @@ impl KeyNames {
         if self.mapping.is_empty() && map.keys().all(|k| self.alias_of(k).is_none()) {
             return Ok(map);
         }
-        let id = map.get("id").and_then(Value::as_str).map(str::to_owned);
-        let mut out = Map::new();
-        let mut from: HashMap<String, String> = HashMap::new();
-        for (k, v) in map {
-            let to = self.alias_of(&k).map_or_else(|| k.clone(), str::to_owned);
-            if let Some(other) = from.get(&to) {
-                let e = Error::validation(format!(
-                    "keys `{other}` and `{k}` both read as `{to}`: rename one or map it explicitly"
-                ))
-                .with_field(k.clone());
-                return Err(match id {
-                    Some(id) => e.with_record(id),
-                    None => e,
-                });
-            }
-            from.insert(to.clone(), k);
-            out.insert(to, v);
-        }
-        Ok(out)
+        rename_keys(map, |k| self.alias_of(k).map(str::to_owned))
     }
+
+    /// [`rename`](Self::rename) without the cache.
+    pub fn rename_shared(&self, map: Map<String, Value>) -> Result<Map<String, Value>> {
+        rename_keys(map, |k| self.resolve(k).map(str::to_owned))
+    }
+}
+
+/// `map` with each key renamed to `alias(key)` (itself when `None`); two keys
+/// reading as one name are the record's error, naming both.
+fn rename_keys(
+    map: Map<String, Value>,
+    mut alias: impl FnMut(&str) -> Option<String>,
+) -> Result<Map<String, Value>> {
+    let id = map.get("id").and_then(Value::as_str).map(str::to_owned);
+    let mut out = Map::new();
+    let mut from: HashMap<String, String> = HashMap::new();
+    for (k, v) in map {
+        let to = alias(&k).unwrap_or_else(|| k.clone());
+        if let Some(other) = from.get(&to) {
+            let e = Error::validation(format!(
+                "keys `{other}` and `{k}` both read as `{to}`: rename one or map it explicitly"
+            ))
+            .with_field(k.clone());
+            return Err(match id {
+                Some(id) => e.with_record(id),
+                None => e,
+            });
+        }
+        from.insert(to.clone(), k);
+        out.insert(to, v);
+    }
+    Ok(out)
+}
+
+/// Whether `fold(name) == name`, decided without building the fold for an
+/// ASCII name (the common case: keys already spelled as the pack spells them).
+fn is_folded(name: &str) -> bool {
+    if !name.is_ascii() {
+        return fold(name) == name;
+    }
+    let b = name.as_bytes();
+    b.first() != Some(&b'_')
+        && b.last() != Some(&b'_')
+        && !b.windows(2).any(|w| w == b"__")
+        && !b
+            .iter()
+            .any(|&c| c.is_ascii_uppercase() || char::from(c).is_whitespace() || c == b'-')
 }
 
 /// The name `name` matches case- and space-insensitively: trimmed, lower case,

@@ -150,3 +150,11 @@ fn annual_revenue_supplies_revenue() {
         .collect();
     assert!(reference().input_schema(&cols, &strict()).is_ok());
 }
+
+proptest::proptest! {
+    /// The allocation-free check agrees with building the fold.
+    #[test]
+    fn is_folded_is_fold_unchanged(name in "[aZ_ \\-\\t.1é]{0,8}") {
+        proptest::prop_assert_eq!(super::is_folded(&name), fold(&name) == name, "{:?}", name);
+    }
+}
