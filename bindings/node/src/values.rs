@@ -207,6 +207,62 @@ fn split_array(text: &str) -> Option<(Vec<Range<usize>>, Vec<usize>)> {
     None
 }
 
+/// `{name} cannot be read`: a JS call failed while reading a batch argument.
+fn unreadable(name: &str, e: &napi::Error) -> leadflow::Error {
+    leadflow::Error::validation(format!("{name} cannot be read: {}", e.reason))
+}
+
+/// The error entry of element `i` of a batch that JSON cannot hold.
+fn element_error(
+    name: &str,
+    i: usize,
+    path: &str,
+    reason: &str,
+    id: Option<String>,
+) -> leadflow::Error {
+    unconvertible(
+        format!("{name}[{i}] cannot be converted to JSON: {reason}"),
+        path,
+        id,
+    )
+}
+
+/// The records of `text`, the JSON array written for the elements of `items`
+/// from batch index `start` on: `failed` (indexes from `start`, in order) plus
+/// the elements nested too deep for the text parser, located in `items`.
+fn elements_of(
+    env: &Env,
+    items: &Unknown,
+    text: String,
+    start: usize,
+    mut failed: Vec<(usize, leadflow::Error)>,
+    name: &str,
+) -> leadflow::Result<Records> {
+    let (spans, deep) = split_array(&text)
+        .ok_or_else(|| leadflow::Error::validation(format!("{name} is not a JSON array")))?;
+    if !deep.is_empty() {
+        let array = items.coerce_to_object().map_err(|e| unreadable(name, &e))?;
+        for j in deep {
+            let i = start + j;
+            let item: Unknown = array
+                .get_element(u32::try_from(i).unwrap_or(u32::MAX))
+                .map_err(|e| unreadable(name, &e))?;
+            let limit = format!("nested deeper than {} levels", MAX_JSON_DEPTH - 1);
+            let (path, reason) = locate(env, &item).unwrap_or((String::new(), limit));
+            failed.push((
+                j,
+                element_error(name, i, &path, &reason, record_id(env, &item)),
+            ));
+        }
+        failed.sort_by_key(|(j, _)| *j);
+    }
+    Ok(Records::Elements {
+        text,
+        spans,
+        failed,
+    })
+}
+
 impl Records {
     /// Reads a batch argument; `name` (`leads`) names the elements in errors.
     /// An array is written by one `JSON.stringify` call; only when that throws
@@ -219,17 +275,10 @@ impl Records {
         if !value.is_array().unwrap_or(false) {
             return stringify(env, &value).map(Records::Text);
         }
-        let js = |e: napi::Error| {
-            leadflow::Error::validation(format!("{name} cannot be read: {}", e.reason))
-        };
-        let error = |i: usize, path: &str, reason: &str, id: Option<String>| {
-            unconvertible(
-                format!("{name}[{i}] cannot be converted to JSON: {reason}"),
-                path,
-                id,
-            )
-        };
-        let (text, mut failed) = if let Ok(Some(text)) = json_stringify(env, &value) {
+        let js = |e: napi::Error| unreadable(name, &e);
+        let error =
+            |i: usize, path: &str, reason: &str, id| element_error(name, i, path, reason, id);
+        let (text, failed) = if let Ok(Some(text)) = json_stringify(env, &value) {
             (text, Vec::new())
         } else {
             let elements: Function<FnArgs<(Unknown, u32)>, Object> = helper(env)
@@ -248,25 +297,7 @@ impl Records {
                 .collect();
             (text, failed)
         };
-        let (spans, deep) = split_array(&text)
-            .ok_or_else(|| leadflow::Error::validation(format!("{name} is not a JSON array")))?;
-        if !deep.is_empty() {
-            let array = value.coerce_to_object().map_err(js)?;
-            for i in deep {
-                let item: Unknown = array
-                    .get_element(u32::try_from(i).unwrap_or(u32::MAX))
-                    .map_err(js)?;
-                let limit = format!("nested deeper than {} levels", MAX_JSON_DEPTH - 1);
-                let (path, reason) = locate(env, &item).unwrap_or((String::new(), limit));
-                failed.push((i, error(i, &path, &reason, record_id(env, &item))));
-            }
-            failed.sort_by_key(|(i, _)| *i);
-        }
-        Ok(Records::Elements {
-            text,
-            spans,
-            failed,
-        })
+        elements_of(env, &value, text, 0, failed, name)
     }
 
     /// Reads a chunk of a JS array from `start`: up to `end` elements, fewer
@@ -280,16 +311,9 @@ impl Records {
         (start, end): (usize, usize),
         name: &str,
     ) -> leadflow::Result<(Self, usize)> {
-        let js = |e: napi::Error| {
-            leadflow::Error::validation(format!("{name} cannot be read: {}", e.reason))
-        };
-        let error = |i: usize, path: &str, reason: &str, id: Option<String>| {
-            unconvertible(
-                format!("{name}[{i}] cannot be converted to JSON: {reason}"),
-                path,
-                id,
-            )
-        };
+        let js = |e: napi::Error| unreadable(name, &e);
+        let error =
+            |i: usize, path: &str, reason: &str, id| element_error(name, i, path, reason, id);
         let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         let elements: Elements = helper(env)
             .and_then(|h| h.get_named_property_unchecked("elements"))
@@ -303,31 +327,14 @@ impl Records {
         let failed: Vec<(u32, String, String, Option<String>)> =
             out.get_named_property_unchecked("failed").map_err(js)?;
         // Indexes within the chunk (what `values` enumerates), messages with the batch's.
-        let mut failed: Vec<(usize, leadflow::Error)> = failed
+        let failed: Vec<(usize, leadflow::Error)> = failed
             .into_iter()
             .map(|(i, path, reason, id)| {
                 let i = i as usize;
                 (i - start, error(i, &path, &reason, id))
             })
             .collect();
-        let (spans, deep) = split_array(&text)
-            .ok_or_else(|| leadflow::Error::validation(format!("{name} is not a JSON array")))?;
-        if !deep.is_empty() {
-            let array = items.coerce_to_object().map_err(js)?;
-            for j in deep {
-                let i = start + j;
-                let item: Unknown = array.get_element(index(i)).map_err(js)?;
-                let limit = format!("nested deeper than {} levels", MAX_JSON_DEPTH - 1);
-                let (path, reason) = locate(env, &item).unwrap_or((String::new(), limit));
-                failed.push((j, error(i, &path, &reason, record_id(env, &item))));
-            }
-            failed.sort_by_key(|(j, _)| *j);
-        }
-        let records = Records::Elements {
-            text,
-            spans,
-            failed,
-        };
+        let records = elements_of(env, items, text, start, failed, name)?;
         Ok((records, next))
     }
 
