@@ -13,8 +13,8 @@ use std::process::ExitCode;
 use leadflow::lifecycle::Pipeline;
 use leadflow::model::{RawRecord, RecordReader, RecordText, fields};
 use leadflow::rules::{
-    Cell, CompiledPack, InputOptions, KeyNames, RowBatch, RowScore, RowScores, fold_column_name,
-    text_cell, value_cell,
+    Cell, CompiledPack, InputOptions, KeyNames, RowBatch, RowScore, RowScores, ScoreResult,
+    fold_column_name, text_cell, value_cell,
 };
 use leadflow::{Error, Lead, Result, Timestamp};
 use rayon::prelude::*;
@@ -450,16 +450,7 @@ impl Scorer<'_> {
                 .score_json_nested(text, self.now, false, &mut |k| names.alias_of(k).is_none())
         {
             return Item::Done(match s.result {
-                Ok(r) => json!({
-                    "id": r.lead_id,
-                    "score": r.total,
-                    "fit": r.fit,
-                    "engagement": r.engagement,
-                    "grade": r.grade,
-                    "temperature": r.temperature,
-                    "stage": s.stage,
-                    "qualification": Value::Null,
-                }),
+                Ok(r) => output(&r, s.stage.as_deref(), None),
                 Err(e) => json!({"id": s.id, "line": t.line, "error": e}),
             });
         }
@@ -541,17 +532,7 @@ impl Scorer<'_> {
                 if let Some(e) = error {
                     return json!({"id": scores.id(row), "line": line, "error": e});
                 }
-                let r = scores.result(row);
-                json!({
-                    "id": r.lead_id,
-                    "score": r.total,
-                    "fit": r.fit,
-                    "engagement": r.engagement,
-                    "grade": r.grade,
-                    "temperature": r.temperature,
-                    "stage": stage,
-                    "qualification": Value::Null,
-                })
+                output(&scores.result(row), stage.as_deref(), None)
             })
             .collect()
     }
@@ -575,22 +556,28 @@ impl Scorer<'_> {
             .pack
             .evaluate_with(&mut lead, self.pipeline, self.now, self.explain)?;
         let explanation = ev.score.explanation.take();
-        let s = &ev.score;
-        let mut out = json!({
-            "id": lead.id,
-            "score": s.total,
-            "fit": s.fit,
-            "engagement": s.engagement,
-            "grade": s.grade,
-            "temperature": s.temperature,
-            "stage": lead.stage,
-            "qualification": lead.qualification.as_ref().map(|q| q.outcome.clone()),
-        });
+        let qualification = lead.qualification.as_ref().map(|q| q.outcome.as_str());
+        let mut out = output(&ev.score, lead.stage.as_deref(), qualification);
         if let Some(e) = explanation {
             out["explanation"] = serde_json::to_value(e)?;
         }
         Ok(out)
     }
+}
+
+/// One output row: the score, the lead's stage and its qualification outcome
+/// (the same keys, in the same order, on every path).
+fn output(r: &ScoreResult, stage: Option<&str>, qualification: Option<&str>) -> Value {
+    json!({
+        "id": r.lead_id,
+        "score": r.total,
+        "fit": r.fit,
+        "engagement": r.engagement,
+        "grade": r.grade,
+        "temperature": r.temperature,
+        "stage": stage,
+        "qualification": qualification,
+    })
 }
 
 /// Writes result objects as JSON Lines or CSV.
