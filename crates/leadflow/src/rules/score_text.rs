@@ -61,16 +61,8 @@ impl CompiledPack {
         now: Timestamp,
         explain: bool,
     ) -> Vec<Result<ScoreResult>> {
-        let end = deadline::batch_end(self.0.limits.batch_time());
         let views = self.reads_views();
-        texts
-            .par_chunks(CHUNK)
-            .flat_map_iter(|chunk| {
-                let _batch = deadline::enter_batch(end);
-                let parsed: Vec<_> = chunk.iter().map(|t| read_json(t.as_ref(), views)).collect();
-                self.score_parsed(&parsed, now, explain)
-            })
-            .collect()
+        self.score_chunks(texts, now, explain, |t| read_json(t.as_ref(), views))
     }
 
     /// [`score_json_batch`](Self::score_json_batch) on the current thread only.
@@ -98,22 +90,31 @@ impl CompiledPack {
     ) -> Vec<Result<ScoreResult>> {
         // Reading from memory cannot fail: every item is a record.
         let records: Vec<Result<RecordText>> = RecordReader::new(text.as_bytes()).texts().collect();
-        let end = deadline::batch_end(self.0.limits.batch_time());
         let views = self.reads_views();
-        records
+        self.score_chunks(&records, now, explain, |r| {
+            let r = r.as_ref().map_err(Clone::clone)?;
+            match r.json().filter(|_| views).and_then(JsonLead::read) {
+                Some(view) => Ok(Parsed::View(view)),
+                None => r.clone().parse().map(Parsed::Lead),
+            }
+        })
+    }
+
+    /// Reads and scores `items` on all cores, a chunk at a time under the
+    /// batch deadline; one result per item, in order.
+    fn score_chunks<'t, T: Sync>(
+        &self,
+        items: &'t [T],
+        now: Timestamp,
+        explain: bool,
+        read: impl Fn(&'t T) -> Result<Parsed<'t>> + Sync,
+    ) -> Vec<Result<ScoreResult>> {
+        let end = deadline::batch_end(self.0.limits.batch_time());
+        items
             .par_chunks(CHUNK)
             .flat_map_iter(|chunk| {
                 let _batch = deadline::enter_batch(end);
-                let parsed: Vec<_> = chunk
-                    .iter()
-                    .map(|r| {
-                        let r = r.as_ref().map_err(Clone::clone)?;
-                        match r.json().filter(|_| views).and_then(JsonLead::read) {
-                            Some(view) => Ok(Parsed::View(view)),
-                            None => r.clone().parse().map(Parsed::Lead),
-                        }
-                    })
-                    .collect();
+                let parsed: Vec<_> = chunk.iter().map(&read).collect();
                 self.score_parsed(&parsed, now, explain)
             })
             .collect()
