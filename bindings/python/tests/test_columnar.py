@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import random
 from typing import Any
 
 import pandas as pd
@@ -11,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 import leadflow
-from conftest import REPO
+from conftest import REPO, reference_rows
 
 NOW = "2026-03-01T00:00:00Z"
 REFERENCE = REPO / "examples" / "packs" / "reference"
@@ -20,28 +19,7 @@ RESULTS = ["score", "fit", "engagement", "grade", "temperature", "error"]
 
 
 def rows(n: int, seed: int = 7) -> list[dict[str, Any]]:
-    rnd = random.Random(seed)
-    return [
-        {
-            "title": rnd.choice(TITLES),
-            "employees": rnd.choice([3, 50, 800, 9000]),
-            "revenue": rnd.choice([1e5, 2e7]),
-            "industry": rnd.choice(["Software", "Finance", "Retail"]),
-            "country": rnd.choice(["US", "JP", "DE"]),
-            "email": rnd.choice(["a@gmail.com", "b@acme.com"]),
-            "source": rnd.choice(["referral", "paid_search", "event"]),
-            "days_since_activity": rnd.randrange(0, 200),
-            "page_views": rnd.randrange(0, 40),
-            "email_opens": rnd.randrange(0, 20),
-            "email_clicks": rnd.randrange(0, 5),
-            "form_fills": rnd.randrange(0, 3),
-            "demo_requested": rnd.random() < 0.2,
-            "pricing_visits": rnd.randrange(0, 5),
-            "webinar_attended": rnd.random() < 0.3,
-            "unsubscribed": rnd.random() < 0.05,
-        }
-        for _ in range(n)
-    ]
+    return reference_rows(n, seed, TITLES)
 
 
 def as_leads(data: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ The Node suite runs the same cases (bindings/node/tests/test_columns_mapping.mjs
 from __future__ import annotations
 
 import json
-import random
 from typing import Any
 
 import pandas as pd
@@ -17,7 +16,7 @@ import pyarrow as pa
 import pytest
 
 import leadflow
-from conftest import REPO
+from conftest import REPO, reference_rows
 
 NOW = "2026-03-01T00:00:00Z"
 REFERENCE = REPO / "examples" / "packs" / "reference"
@@ -25,28 +24,7 @@ REFERENCE = REPO / "examples" / "packs" / "reference"
 
 def rows(n: int, seed: int = 11) -> list[dict[str, Any]]:
     """Flat rows with every column the reference pack reads, in its own names."""
-    rnd = random.Random(seed)
-    return [
-        {
-            "title": rnd.choice(["VP Sales", "Director of IT", "CEO", "Intern", ""]),
-            "employees": rnd.choice([3, 50, 800, 9000]),
-            "revenue": rnd.choice([1e5, 2e7]),
-            "industry": rnd.choice(["Software", "Finance", "Retail"]),
-            "country": rnd.choice(["US", "JP", "DE"]),
-            "email": rnd.choice(["a@gmail.com", "b@acme.com"]),
-            "source": rnd.choice(["referral", "paid_search", "event"]),
-            "days_since_activity": rnd.randrange(0, 200),
-            "page_views": rnd.randrange(0, 40),
-            "email_opens": rnd.randrange(0, 20),
-            "email_clicks": rnd.randrange(0, 5),
-            "form_fills": rnd.randrange(0, 3),
-            "demo_requested": rnd.random() < 0.2,
-            "pricing_visits": rnd.randrange(0, 5),
-            "webinar_attended": rnd.random() < 0.3,
-            "unsubscribed": rnd.random() < 0.05,
-        }
-        for _ in range(n)
-    ]
+    return reference_rows(n, seed, ["VP Sales", "Director of IT", "CEO", "Intern", ""])
 
 
 def crm(name: str) -> str:
