@@ -22,6 +22,7 @@ pub mod helpers;
 pub(crate) mod input;
 mod pack;
 mod result;
+pub(crate) mod score_read;
 pub(crate) mod score_text;
 
 pub use define::features::{Axis, BUILTIN_FEATURES, FeatureType};

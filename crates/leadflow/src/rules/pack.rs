@@ -40,6 +40,8 @@ pub(crate) struct Inner {
     pub sources: super::define::sources::PackSources,
     /// The limits the pack runs under: the host's, lowered by the pack.
     pub limits: Limits,
+    /// How record keys read under the default input options (built on first use).
+    pub names: std::sync::OnceLock<super::input::schema::KeyNames>,
 }
 
 /// How the host loads a pack. The host owns the sandbox: `limits` are ceilings
@@ -153,6 +155,7 @@ impl CompiledPack {
             qualification,
             sources,
             limits,
+            names: std::sync::OnceLock::new(),
         })))
     }
 

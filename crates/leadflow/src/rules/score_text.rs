@@ -37,6 +37,8 @@ pub struct JsonScore {
 #[allow(clippy::large_enum_variant)] // one per record of a chunk, never moved after
 pub(crate) enum Parsed<'t> {
     View(JsonLead<'t>),
+    /// A lead read elsewhere (a row batch's host-read rows).
+    ViewRef(&'t JsonLead<'t>),
     Lead(Lead),
     /// A lead parsed elsewhere (a row batch's slow rows).
     Ref(&'t Lead),
@@ -183,6 +185,7 @@ impl CompiledPack {
     ) -> Result<ScoreResult> {
         match parsed {
             Parsed::View(v) => self.score_view(x, v, None, now, explain),
+            Parsed::ViewRef(v) => self.score_view(x, *v, None, now, explain),
             Parsed::Lead(l) => self.score_in(x, l, now, explain),
             Parsed::Ref(l) => self.score_in(x, l, now, explain),
         }

@@ -98,6 +98,17 @@ impl<'a> JsonLead<'a> {
         Some(lead)
     }
 
+    /// [`read_with`](Self::read_with) from any deserializer that presents a
+    /// lead as `serde_json::Value`'s deserializer presents the value tree of the
+    /// same lead (a host's reader over its own objects: Python dicts, JS
+    /// objects); `None` when the lead parser must read it.
+    pub fn read_from<D: Deserializer<'a>>(
+        d: D,
+        key_ok: &mut dyn FnMut(&str) -> bool,
+    ) -> Option<Self> {
+        d.deserialize_map(LeadVisitor { key_ok }).ok()
+    }
+
     /// Whether a top-level value is an array or an object.
     pub fn nested(&self) -> bool {
         self.nested

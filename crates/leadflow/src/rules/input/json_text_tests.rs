@@ -10,8 +10,10 @@ use super::*;
 use crate::model::{Activity, Lead, Record, RecordReader};
 use crate::rules::define::load::PackFormat;
 use crate::rules::input::extract;
+use crate::rules::score_read::lead_from_value;
 use crate::rules::{CompiledPack, RowBatch, ScoreResult};
 use crate::time::parse_timestamp;
+use serde_json::json;
 
 fn now() -> Timestamp {
     parse_timestamp("2026-03-01T00:00:00Z").unwrap()
@@ -584,4 +586,83 @@ proptest! {
             prop_assert_eq!(got.is_ok(), want.is_ok(), "{}", text);
         }
     }
+}
+
+/// What a host's reader must give: the record's value, its keys renamed as a
+/// batch renames them, read by the lead parser and scored.
+fn want_value(
+    pack: &CompiledPack,
+    value: &Value,
+    explain: bool,
+) -> Result<ScoreResult, crate::Error> {
+    lead_from_value(value.clone(), pack.default_names())
+        .and_then(|l| pack.score_with(&l, now(), explain))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(800))]
+
+    /// A host reader presents a record as `serde_json::Value`'s deserializer
+    /// does: through it, `score_read` and `RowBatch::push_read` give the value
+    /// path's results and errors.
+    #[test]
+    fn host_readers_score_as_the_value_path(
+        lines in prop::collection::vec(prop_oneof![4 => lead_text(), 1 => mutated()], 1..6),
+        explain in any::<bool>(),
+    ) {
+        let values: Vec<Value> = lines.iter().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        for pack in [pack(), script_pack()] {
+            let mut batch = RowBatch::new(pack, now(), explain);
+            for v in &values {
+                let got = pack.score_read(v, || Ok(v.clone()), now(), explain);
+                same_result(&got, &want_value(pack, v, explain), &v.to_string())?;
+                if !batch.push_read(v.clone()) {
+                    batch.push_value(Ok(v.clone()));
+                }
+            }
+            for (g, v) in batch.score().iter().zip(&values) {
+                same_result(g, &want_value(pack, v, explain), &v.to_string())?;
+            }
+        }
+    }
+}
+
+#[test]
+fn host_readers_take_the_borrowed_path_for_leads_it_vouches_for() {
+    let pack = pack();
+    let lead = json!({
+        "id": "L1", "created_at": "2026-01-01T00:00:00Z", "title": "VP Sales",
+        "activities": [{"type": "email_open", "at": "2026-01-02T00:00:00Z", "meta": {"url": "/pricing"}}]
+    });
+    let mut batch = RowBatch::new(pack, now(), false);
+    assert!(batch.push_read(lead.clone()));
+    // Renamed keys, a missing id and a wrong type go to the value path.
+    let mut renamed = lead.clone();
+    renamed["Title"] = renamed["title"].take();
+    renamed.as_object_mut().unwrap().remove("title");
+    assert!(!batch.push_read(renamed.clone()));
+    assert!(!batch.push_read(json!({"created_at": "2026-01-01T00:00:00Z"})));
+    assert!(
+        !batch.push_read(
+            json!({"id": "L2", "created_at": "2026-01-01T00:00:00Z", "employees": "many"})
+        )
+    );
+    // The renamed lead scores as the lead with `title`.
+    let want = pack
+        .score_read(&lead, || unreachable!("read borrowed"), now(), false)
+        .unwrap();
+    let got = pack
+        .score_read(&renamed, || Ok(renamed.clone()), now(), false)
+        .unwrap();
+    assert_eq!((got.total, got.grade), (want.total, want.grade));
+    let mut untitled = lead.clone();
+    untitled.as_object_mut().unwrap().remove("title");
+    let without = pack
+        .score_read(&untitled, || unreachable!(), now(), false)
+        .unwrap();
+    assert!(without.total < want.total, "the title rule counts");
+    assert_eq!(
+        batch.score()[0].as_ref().unwrap().total.to_bits(),
+        want.total.to_bits()
+    );
 }

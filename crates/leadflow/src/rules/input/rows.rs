@@ -22,13 +22,16 @@ use crate::rules::exec::program::LeadKey;
 use crate::rules::helpers;
 use crate::rules::input::activity::Aggregate;
 use crate::rules::input::columns::{Column, ColumnScores, Columns, Offsets};
+use crate::rules::input::json_text::JsonLead;
 use crate::rules::input::schema::{InputOptions, KeyNames, field_name};
 use crate::rules::input::spelling;
 use crate::rules::pack::CompiledPack;
 use crate::rules::result::ScoreResult;
+use crate::rules::score_read::read_view;
 use crate::rules::score_text::{Parsed, read_json_named};
 use crate::sandbox::deadline;
 use crate::time::{Timestamp, parse_timestamp, whole_days_between};
+use serde::Deserializer;
 
 /// One scalar value of a flat record, as the host read it. Hosts pass anything
 /// else (arrays, objects, dates, values their JSON conversion rejects) by
@@ -105,9 +108,12 @@ enum Entry {
 }
 
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // host-read leads are most slow rows: not boxed
 enum SlowRow {
     Value(Result<Value>),
     Json(String),
+    /// Read by the host's deserializer (`push_read`).
+    View(JsonLead<'static>),
 }
 
 /// An owned batch of flat records for one pack and `now`, filled row by row and
@@ -538,6 +544,23 @@ impl RowBatch {
         self.slow.push(SlowRow::Json(text));
     }
 
+    /// Adds a record that `de` presents (as `serde_json::Value`'s deserializer
+    /// presents the record's value tree) for the slow path, read element by
+    /// element with no value tree built. False when the borrowed reader does
+    /// not vouch for it (or a key renames): nothing is added, and the host adds
+    /// the record with [`push_value`](Self::push_value), whose lead parser
+    /// gives its result or precise error. See [`CompiledPack::score_read`].
+    pub fn push_read<D: Deserializer<'static>>(&mut self, de: D) -> bool {
+        match read_view(&self.pack, de, &self.names) {
+            Some(view) => {
+                self.order.push(Entry::Slow);
+                self.slow.push(SlowRow::View(view));
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Adds a parsed JSON record, on the fast path when it allows it.
     pub fn push_object(&mut self, value: Value) {
         if let Value::Object(map) = &value
@@ -735,6 +758,14 @@ fn text_at<'a>(offsets: &[i64], data: &'a str, i: usize) -> &'a str {
     }
 }
 
+/// A slow row of a chunk, ready to be borrowed for scoring.
+#[allow(clippy::large_enum_variant)] // one per row of a chunk, never moved after
+enum Ready {
+    Lead(Lead),
+    Text(String),
+    View(JsonLead<'static>),
+}
+
 /// Parses and scores the slow rows on all cores, a chunk at a time (the leads
 /// of a chunk live while its scratch borrows them: no clone).
 fn score_slow(
@@ -758,19 +789,21 @@ fn score_slow(
         .flat_map_iter(|chunk| {
             let _batch = deadline::enter_batch(end);
             // Values become leads; texts are read in place (`CompiledPack::score_json`).
-            let read: Vec<Result<Result<Lead, String>>> = chunk
+            let read: Vec<Result<Ready>> = chunk
                 .into_iter()
                 .map(|r| match r {
-                    SlowRow::Value(v) => v.and_then(Lead::from_value).map(Ok),
-                    SlowRow::Json(t) => Ok(Err(t)),
+                    SlowRow::Value(v) => v.and_then(Lead::from_value).map(Ready::Lead),
+                    SlowRow::Json(t) => Ok(Ready::Text(t)),
+                    SlowRow::View(v) => Ok(Ready::View(v)),
                 })
                 .collect();
             let views = pack.reads_views();
             let parsed: Vec<Result<Parsed<'_>>> = read
                 .iter()
                 .map(|r| match r {
-                    Ok(Ok(lead)) => Ok(Parsed::Ref(lead)),
-                    Ok(Err(text)) => read_json_named(text, views, names),
+                    Ok(Ready::Lead(lead)) => Ok(Parsed::Ref(lead)),
+                    Ok(Ready::Text(text)) => read_json_named(text, views, names),
+                    Ok(Ready::View(view)) => Ok(Parsed::ViewRef(view)),
                     Err(e) => Err(e.clone()),
                 })
                 .collect();

@@ -1,0 +1,73 @@
+//! Scoring leads that a host reads with its own serde [`Deserializer`] (the
+//! Python binding over dicts, the Node binding over JS objects): the host
+//! presents a lead as `serde_json::Value`'s deserializer would present its value
+//! tree, the borrowed reader ([`JsonLead`]) reads it element by element, and no
+//! value tree or [`Lead`] is built. When the reader does not vouch for the
+//! lead (a bad record, stored qualification state aside: see `json_text`), the
+//! host's slow path gives the lead as a value, which the lead parser reads for
+//! the precise error. Either way the result, or the error, is that of
+//! `Lead::from_value` on the renamed value, then [`CompiledPack::score_with`].
+
+use serde::Deserializer;
+use serde_json::Value;
+
+use super::input::json_text::JsonLead;
+use super::input::schema::{InputOptions, KeyNames};
+use super::pack::CompiledPack;
+use super::result::ScoreResult;
+use crate::error::Result;
+use crate::model::{Lead, Record};
+use crate::time::Timestamp;
+
+impl CompiledPack {
+    /// Scores one lead read by `de` as of `now`, explained when `explain` is
+    /// set. Keys read as a batch reads them under the default input options
+    /// (`Title` as `title`, see [`KeyNames`]). `slow` gives the same lead as a
+    /// value; it is called only when the borrowed reader refuses the lead.
+    pub fn score_read<'de, D: Deserializer<'de>>(
+        &self,
+        de: D,
+        slow: impl FnOnce() -> Result<Value>,
+        now: Timestamp,
+        explain: bool,
+    ) -> Result<ScoreResult> {
+        let names = self.default_names();
+        if let Some(view) = read_view(self, de, names) {
+            let mut x = self.scratch(now);
+            return self.score_view(&mut x, &view, None, now, explain);
+        }
+        let lead = lead_from_value(slow()?, names)?;
+        self.score_with(&lead, now, explain)
+    }
+
+    /// How record keys read under the default input options.
+    pub(crate) fn default_names(&self) -> &KeyNames {
+        self.0
+            .names
+            .get_or_init(|| KeyNames::new(self, &InputOptions::default()))
+    }
+}
+
+/// The lead `de` presents, borrowed, when the pack may score a borrowed lead,
+/// no key is renamed explicitly, every key reads as itself and the reader
+/// vouches for the lead; `None` otherwise (the caller takes the value path).
+pub(crate) fn read_view<'de, D: Deserializer<'de>>(
+    pack: &CompiledPack,
+    de: D,
+    names: &KeyNames,
+) -> Option<JsonLead<'de>> {
+    if !pack.reads_views() || names.maps() {
+        return None;
+    }
+    JsonLead::read_from(de, &mut |k| names.resolve(k).is_none())
+}
+
+/// A lead from a record's value, its keys renamed as `names` reads them.
+pub(crate) fn lead_from_value(value: Value, names: &KeyNames) -> Result<Lead> {
+    match value {
+        Value::Object(map) => names
+            .rename_shared(map)
+            .and_then(|m| Lead::from_value(Value::Object(m))),
+        other => Lead::from_value(other),
+    }
+}
