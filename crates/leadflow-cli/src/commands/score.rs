@@ -122,9 +122,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         pipeline: &pipeline,
         now,
         explain: args.explain,
-        // Flat records take the row-batch (columnar) path when their evaluation
-        // is their score; `--explain` and real leads keep the lead path.
+        // When a record's evaluation is its score, flat records take the
+        // row-batch (columnar) path, unless explained, and nested ones the
+        // borrowed reader.
         rows: !args.explain && pack.only_scores(),
+        borrowed: pack.only_scores(),
         opts: &opts,
     };
     let mut failed = 0usize;
@@ -323,6 +325,8 @@ struct Scorer<'a> {
     explain: bool,
     /// Flat records go to a row batch.
     rows: bool,
+    /// Nested JSON records are scored from their text (`Scorer::read_text`).
+    borrowed: bool,
     opts: &'a InputOptions,
 }
 
@@ -437,22 +441,29 @@ impl Scorer<'_> {
         }
     }
 
-    /// A JSON record as read on a worker. In row mode (the evaluation is the
-    /// score), a nested record (activities, `custom` ...) whose keys need no
-    /// renaming is scored from its text with the borrowed reader (what
-    /// [`Self::one`] would give it); the others are parsed here and sorted
-    /// into row batch or lead path by [`Self::add_value`].
+    /// A JSON record as read on a worker. When the evaluation is the score, a
+    /// nested record (activities, `custom` ...) whose keys need no renaming is
+    /// scored, and explained when asked, from its text with the borrowed reader
+    /// (what [`Self::one`] would give it); the others are parsed here and
+    /// sorted into row batch or lead path by [`Self::add_value`].
     fn read_text(&self, names: &mut KeyNames, t: RecordText) -> Item {
-        if self.rows
+        if self.borrowed
             && let Some(text) = t.json()
             && let Some(s) = self
                 .pack
-                .score_json_nested(text, self.now, false, &mut |k| names.alias_of(k).is_none())
+                .score_json_nested(text, self.now, self.explain, &mut |k| {
+                    names.alias_of(k).is_none()
+                })
         {
-            return Item::Done(match s.result {
-                Ok(r) => output(&r, s.stage.as_deref(), None),
-                Err(e) => json!({"id": s.id, "line": t.line, "error": e}),
-            });
+            return Item::Done(
+                match s
+                    .result
+                    .and_then(|r| explained(r, s.stage.as_deref(), None))
+                {
+                    Ok(v) => v,
+                    Err(e) => json!({"id": s.id, "line": t.line, "error": e}),
+                },
+            );
         }
         Item::Slow(t.into_record())
     }
@@ -552,17 +563,26 @@ impl Scorer<'_> {
 
     fn evaluate(&self, mut lead: Lead) -> Result<Value> {
         // One scoring, with the explanation when asked for.
-        let mut ev = self
+        let ev = self
             .pack
             .evaluate_with(&mut lead, self.pipeline, self.now, self.explain)?;
-        let explanation = ev.score.explanation.take();
         let qualification = lead.qualification.as_ref().map(|q| q.outcome.as_str());
-        let mut out = output(&ev.score, lead.stage.as_deref(), qualification);
-        if let Some(e) = explanation {
-            out["explanation"] = serde_json::to_value(e)?;
-        }
-        Ok(out)
+        explained(ev.score, lead.stage.as_deref(), qualification)
     }
+}
+
+/// [`output`], with the result's explanation when it has one.
+fn explained(
+    mut r: ScoreResult,
+    stage: Option<&str>,
+    qualification: Option<&str>,
+) -> Result<Value> {
+    let explanation = r.explanation.take();
+    let mut out = output(&r, stage, qualification);
+    if let Some(e) = explanation {
+        out["explanation"] = serde_json::to_value(e)?;
+    }
+    Ok(out)
 }
 
 /// One output row: the score, the lead's stage and its qualification outcome

@@ -243,13 +243,24 @@ fn stream(
     format: InFormat,
     text: String,
 ) -> Result<Vec<Value>> {
+    stream_explained(pack, opts, format, text, false)
+}
+
+fn stream_explained(
+    pack: &CompiledPack,
+    opts: &InputOptions,
+    format: InFormat,
+    text: String,
+    explain: bool,
+) -> Result<Vec<Value>> {
     let pipeline = Pipeline::default();
     let scorer = Scorer {
         pack,
         pipeline: &pipeline,
         now: now(),
-        explain: false,
-        rows: pack.only_scores(),
+        explain,
+        rows: !explain && pack.only_scores(),
+        borrowed: pack.only_scores(),
         opts,
     };
     let mut out = Vec::new();
@@ -382,14 +393,15 @@ proptest! {
 
 /// The reading loop's old way for one record: parsed to a value, sorted into
 /// the row batch or the lead path, scored.
-fn one_by_one(pack: &CompiledPack, opts: &InputOptions, text: &str) -> Vec<Value> {
+fn one_by_one(pack: &CompiledPack, opts: &InputOptions, text: &str, explain: bool) -> Vec<Value> {
     let pipeline = Pipeline::default();
     let scorer = Scorer {
         pack,
         pipeline: &pipeline,
         now: now(),
-        explain: false,
-        rows: pack.only_scores(),
+        explain,
+        rows: !explain && pack.only_scores(),
+        borrowed: pack.only_scores(),
         opts,
     };
     RecordReader::new(text.as_bytes())
@@ -438,11 +450,18 @@ fn nested_json_records_read_from_their_text_score_as_parsed_leads() {
     mapped
         .columns
         .push(("Job Title".to_owned(), "title".to_owned()));
-    for opts in [InputOptions::default(), mapped] {
-        let got = stream(&pack, &opts, InFormat::Jsonl, text.clone()).unwrap();
-        let want = one_by_one(&pack, &opts, &text);
+    for (opts, explain) in [
+        (InputOptions::default(), false),
+        (mapped.clone(), false),
+        (InputOptions::default(), true),
+        (mapped, true),
+    ] {
+        let got = stream_explained(&pack, &opts, InFormat::Jsonl, text.clone(), explain).unwrap();
+        let want = one_by_one(&pack, &opts, &text, explain);
         assert_eq!(got.len(), lines.len());
         assert_eq!(got, want);
+        // Explained rows carry their explanation on either path.
+        assert_eq!(got[0].get("explanation").is_some(), explain);
     }
     // The view path was taken where it could be, and scored something.
     assert!(got_score(&pack, &lines[0]) > 0.0);
