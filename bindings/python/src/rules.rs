@@ -105,6 +105,13 @@ pub fn qualification_state<'py>(
 
 /// Adds the rules functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The labels of the `grade` and `temperature` codes of columnar results,
+    // by code: the core's lists, so no binding spells them again.
+    let py = m.py();
+    let grades = leadflow::rules::Grade::ALL.map(leadflow::rules::Grade::as_str);
+    m.add("GRADES", PyTuple::new(py, grades)?)?;
+    let temperatures = leadflow::rules::Temperature::ALL.map(leadflow::rules::Temperature::as_str);
+    m.add("TEMPERATURES", PyTuple::new(py, temperatures)?)?;
     m.add_function(wrap_pyfunction!(derive, m)?)?;
     m.add_function(wrap_pyfunction!(enrich, m)?)?;
     m.add_function(wrap_pyfunction!(qualify, m)?)?;

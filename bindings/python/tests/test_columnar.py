@@ -156,3 +156,17 @@ def test_columnar_errors(pack: leadflow.Pack) -> None:
     # Strict (the default), even a table of no rows lacking columns is an error.
     with pytest.raises(leadflow.ValidationError):
         pack.score_many(pa.table({"title": pa.array([], pa.string())}), NOW)
+
+
+
+def test_grade_and_temperature_labels_are_the_cores(
+    pack: leadflow.Pack, data: Any, expected: Any
+) -> None:
+    # The labels of the codes come from the core, in code order; a DataFrame's
+    # categories are exactly those (check() compares the labels row by row).
+    assert leadflow.GRADES == ("A", "B", "C", "D", "E", "F")
+    assert leadflow.TEMPERATURES == ("cold", "warm", "hot")
+    out = pack.score_many(pd.DataFrame(data), NOW)
+    assert tuple(out["grade"].cat.categories) == leadflow.GRADES
+    assert tuple(out["temperature"].cat.categories) == leadflow.TEMPERATURES
+    check(out, expected)

@@ -9,11 +9,10 @@ pandas and pyarrow are imported lazily: leadflow does not depend on them.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-GRADES = ["A", "B", "C", "D", "E", "F"]
-TEMPERATURES = ["cold", "warm", "hot"]
+from ._leadflow import GRADES, TEMPERATURES
 RESULT_COLUMNS = ("score", "fit", "engagement", "grade", "temperature", "error")
 
 
@@ -156,7 +155,7 @@ def _table(table: Any, n: int, total: bytearray, fit: bytearray, engagement: byt
     def floats(buf: bytearray) -> Any:
         return pa.Array.from_buffers(pa.float64(), n, [valid, pa.py_buffer(buf)])
 
-    def categories(buf: bytearray, names: list[str]) -> Any:
+    def categories(buf: bytearray, names: Sequence[str]) -> Any:
         indices = pa.Array.from_buffers(pa.int8(), n, [valid, pa.py_buffer(buf)])
         return pa.DictionaryArray.from_arrays(indices, pa.array(names))
 

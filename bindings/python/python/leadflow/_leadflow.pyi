@@ -10,6 +10,7 @@ __all__ = [
     "ConfigError",
     "ConversionError",
     "ERROR_KINDS",
+    "GRADES",
     "InternalError",
     "InvalidTransition",
     "IoError",
@@ -23,6 +24,7 @@ __all__ = [
     "Router",
     "ScriptError",
     "SlaPolicy",
+    "TEMPERATURES",
     "TriggerLoop",
     "Triggers",
     "ValidationError",
@@ -52,6 +54,10 @@ __all__ = [
 __version__: Final[str]
 ERROR_KINDS: Final[tuple[str, ...]]
 """Every core error kind, in a stable order; each is a ``LeadflowError`` subclass here."""
+GRADES: Final[tuple[str, ...]]
+"""Grade of each ``grade`` code in columnar results (0 is ``A``)."""
+TEMPERATURES: Final[tuple[str, ...]]
+"""Temperature of each ``temperature`` code in columnar results (0 is ``cold``)."""
 
 # A record (lead, account, contact, opportunity) as a dict, or as JSON text.
 _Record = Mapping[str, Any] | str
