@@ -2,8 +2,8 @@
 //! hand-written floors, by activities per lead (0, 10, 40, 200):
 //! - `hand_written_digested`: features from pre-digested 16-byte activities + the rules;
 //! - `hand_written_borrowed_json`: a borrowed serde parse of each JSON line + features + rules;
-//! - `leadflow_parsed_leads`: `CompiledPack::score_batch_sequential` over parsed `Lead`s;
-//! - `leadflow_json_text`: leadflow from each JSON line (`score_json_batch_sequential`:
+//! - `leadflow_parsed_leads`: `CompiledPack::score_batch` (sequential) over parsed `Lead`s;
+//! - `leadflow_json_text`: leadflow from each JSON line (`score_json_batch`, sequential:
 //!   the borrowed reader, no `Lead` built);
 //! - `leadflow_json_parse_then_score`: `Lead::from_json`, then `score`, per line.
 //!
@@ -16,6 +16,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use leadflow::rules::ScoreOptions;
 use leadflow::synth::{self, features_of, reference_score};
 use leadflow::{Lead, parse_timestamp};
 use leadflow_benches::lead_input::digested::DigestedLead;
@@ -71,7 +72,7 @@ fn leads_one_core(c: &mut Criterion) {
         );
         same(
             "parsed",
-            pack.score_batch_sequential(&leads, now, false)
+            pack.score_batch(&leads, now, ScoreOptions::default().with_sequential(true))
                 .iter()
                 .map(|r| r.as_ref().map_or(f64::NAN, |s| s.total))
                 .sum(),
@@ -100,10 +101,14 @@ fn leads_one_core(c: &mut Criterion) {
             &leads,
             |b, leads| {
                 b.iter(|| {
-                    pack.score_batch_sequential(black_box(leads), now, false)
-                        .iter()
-                        .map(|r| r.as_ref().map_or(f64::NAN, |s| s.total))
-                        .sum::<f64>()
+                    pack.score_batch(
+                        black_box(leads),
+                        now,
+                        ScoreOptions::default().with_sequential(true),
+                    )
+                    .iter()
+                    .map(|r| r.as_ref().map_or(f64::NAN, |s| s.total))
+                    .sum::<f64>()
                 });
             },
         );

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use leadflow::rules::{Column, Columns, CompiledPack, Offsets};
+use leadflow::rules::{Column, Columns, CompiledPack, Offsets, ScoreOptions};
 use leadflow::synth::{self, FeatureRow};
 use leadflow::{Timestamp, parse_timestamp};
 
@@ -138,7 +138,12 @@ fn rows_single_core(c: &mut Criterion) {
     let mut out = leadflow::rules::ColumnScores::default();
     g.bench_function("native_pack_columns", |bn| {
         bn.iter(|| {
-            native.score_columns_sequential_into(&cols, now, &mut out);
+            native.score_columns_into(
+                &cols,
+                now,
+                ScoreOptions::default().with_sequential(true),
+                &mut out,
+            );
             black_box(out.total.len())
         });
     });
@@ -146,22 +151,42 @@ fn rows_single_core(c: &mut Criterion) {
     g.throughput(Throughput::Elements(SCRIPT_ROWS as u64));
     g.bench_function("opaque_rhai_pack_columns", |bn| {
         bn.iter(|| {
-            opaque.score_columns_sequential_into(&small, now, &mut out);
+            opaque.score_columns_into(
+                &small,
+                now,
+                ScoreOptions::default().with_sequential(true),
+                &mut out,
+            );
             black_box(out.total.len())
         });
     });
     let interpreted = interpreted();
     // Both script tiers must agree before their speeds mean anything.
     let mut check = leadflow::rules::ColumnScores::default();
-    opaque.score_columns_sequential_into(&small, now, &mut out);
-    interpreted.score_columns_sequential_into(&small, now, &mut check);
+    opaque.score_columns_into(
+        &small,
+        now,
+        ScoreOptions::default().with_sequential(true),
+        &mut out,
+    );
+    interpreted.score_columns_into(
+        &small,
+        now,
+        ScoreOptions::default().with_sequential(true),
+        &mut check,
+    );
     assert_eq!(
         out.total, check.total,
         "compiled and interpreted rhai differ"
     );
     g.bench_function("interpreted_rhai_pack_columns", |bn| {
         bn.iter(|| {
-            interpreted.score_columns_sequential_into(&small, now, &mut out);
+            interpreted.score_columns_into(
+                &small,
+                now,
+                ScoreOptions::default().with_sequential(true),
+                &mut out,
+            );
             black_box(out.total.len())
         });
     });
@@ -186,10 +211,22 @@ fn leads_single_core(c: &mut Criterion) {
         });
     });
     g.bench_function("native_pack", |bn| {
-        bn.iter(|| black_box(native.score_batch_sequential(&leads, now, false)));
+        bn.iter(|| {
+            black_box(native.score_batch(
+                &leads,
+                now,
+                ScoreOptions::default().with_sequential(true),
+            ))
+        });
     });
     g.bench_function("native_pack_explain", |bn| {
-        bn.iter(|| black_box(native.score_batch_sequential(&leads, now, true)));
+        bn.iter(|| {
+            black_box(native.score_batch(
+                &leads,
+                now,
+                ScoreOptions::explained().with_sequential(true),
+            ))
+        });
     });
     g.finish();
 }
@@ -214,18 +251,24 @@ fn threads(c: &mut Criterion) {
         let mut out = leadflow::rules::ColumnScores::default();
         g.bench_function(format!("native_columns_{n}t"), |bn| {
             bn.iter(|| {
-                pool.install(|| native.score_columns_into(&cols, now, &mut out));
+                pool.install(|| {
+                    native.score_columns_into(&cols, now, ScoreOptions::default(), &mut out);
+                });
                 black_box(out.total.len())
             });
         });
         g.throughput(Throughput::Elements(LEADS as u64));
         g.bench_function(format!("native_leads_{n}t"), |bn| {
-            bn.iter(|| pool.install(|| black_box(native.score_batch(&leads, now, false))));
+            bn.iter(|| {
+                pool.install(|| black_box(native.score_batch(&leads, now, ScoreOptions::default())))
+            });
         });
         g.throughput(Throughput::Elements(SCRIPT_ROWS as u64));
         g.bench_function(format!("opaque_rhai_columns_{n}t"), |bn| {
             bn.iter(|| {
-                pool.install(|| opaque.score_columns_into(&small, now, &mut out));
+                pool.install(|| {
+                    opaque.score_columns_into(&small, now, ScoreOptions::default(), &mut out);
+                });
                 black_box(out.total.len())
             });
         });

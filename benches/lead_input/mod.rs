@@ -9,6 +9,7 @@
 pub mod borrowed;
 pub mod digested;
 
+use leadflow::rules::ScoreOptions;
 use std::path::Path;
 
 use leadflow::rules::CompiledPack;
@@ -17,11 +18,11 @@ use leadflow::{Lead, Record, Timestamp};
 /// leadflow scoring JSON text lines, one core: the sum of the totals (NaN for
 /// a failed line, which the checksum catches).
 ///
-/// `CompiledPack::score_json_batch_sequential`: each line read by the borrowed
+/// `CompiledPack::score_json_batch` (sequential): each line read by the borrowed
 /// reader and scored without building a `Lead` (the lead parser only for a
 /// line the reader does not vouch for).
 pub fn leadflow_json_lines(pack: &CompiledPack, lines: &[&str], now: Timestamp) -> f64 {
-    pack.score_json_batch_sequential(lines, now, false)
+    pack.score_json_batch(lines, now, ScoreOptions::default().with_sequential(true))
         .iter()
         .map(|r| r.as_ref().map_or(f64::NAN, |s| s.total))
         .sum()

@@ -6,7 +6,7 @@ use std::path::Path;
 use leadflow::convert::{ConvertOptions, convert};
 use leadflow::lifecycle::Pipeline;
 use leadflow::model::{Record, parse_records};
-use leadflow::rules::CompiledPack;
+use leadflow::rules::{CompiledPack, ScoreOptions};
 use leadflow::{Account, Lead, parse_timestamp};
 
 fn main() -> leadflow::Result<()> {
@@ -21,7 +21,7 @@ fn main() -> leadflow::Result<()> {
     let text = std::fs::read_to_string(examples.join("data/sample-leads.jsonl"))?;
     let mut leads: Vec<Lead> = parse_records(&text).into_iter().collect::<Result<_, _>>()?;
 
-    for result in pack.score_batch(&leads, now, false) {
+    for result in pack.score_batch(&leads, now, ScoreOptions::default()) {
         let s = result?;
         println!(
             "{:8} {:5.1} {} {}",

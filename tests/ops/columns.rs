@@ -1,7 +1,7 @@
 //! Flat-input fixtures: `score_columns`, a table of columns scored through the
 //! core's columnar path after its schema check (names, mappings, strictness).
 
-use leadflow::rules::{Bitmap, Column, Columns, InputOptions};
+use leadflow::rules::{Bitmap, Column, Columns, InputOptions, ScoreOptions};
 use leadflow::{Error, Result};
 use serde_json::{Map, Value, json};
 
@@ -97,7 +97,7 @@ fn score_columns(input: &Value) -> Result<Value> {
         cols = cols.with(name, col)?;
     }
     let cols = cols.conform(&pack, &input_options(input)?)?;
-    let s = pack.score_columns(&cols, timestamp(input, "now")?);
+    let s = pack.score_columns(&cols, timestamp(input, "now")?, ScoreOptions::default());
     if let Some((row, e)) = s.errors.first() {
         return Err(e.clone().with_details(json!({"row": row})));
     }

@@ -2,7 +2,7 @@
 
 use leadflow::lifecycle::{ConfigFormat, Pipeline};
 use leadflow::model::Record;
-use leadflow::rules::CompiledPack;
+use leadflow::rules::{CompiledPack, ScoreOptions};
 use leadflow::{Lead, Result};
 use serde_json::Value;
 
@@ -37,7 +37,7 @@ fn score(input: &Value) -> Result<Value> {
     Ok(serde_json::to_value(pack.score_with(
         &lead,
         timestamp(input, "now")?,
-        explain,
+        ScoreOptions::default().with_explain(explain),
     )?)?)
 }
 
@@ -53,10 +53,10 @@ fn score_many(input: &Value) -> Result<Value> {
     let mapped: Vec<&str> = opts.columns.iter().map(|(c, _)| c.as_str()).collect();
     pack.record_schema(&mapped, &opts)?;
     let entries: Vec<Value> = pack
-        .score_values_with(
+        .score_values(
             leads.into_iter().map(Ok).collect(),
             timestamp(input, "now")?,
-            explain,
+            ScoreOptions::default().with_explain(explain),
             &opts,
         )
         .into_iter()

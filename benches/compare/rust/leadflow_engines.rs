@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use leadflow::Lead;
 use leadflow::model::parse_records;
-use leadflow::rules::{Column, Columns, CompiledPack, Offsets};
+use leadflow::rules::{Column, Columns, CompiledPack, Offsets, ScoreOptions};
 use leadflow::synth::FeatureRow;
 use leadflow::time::Timestamp;
 
@@ -147,9 +147,13 @@ pub fn load_leads(path: &Path, n: usize) -> Result<Vec<Lead>, String> {
 
 fn sum_columns(pack: &CompiledPack, cols: &Columns<'_>, now: Timestamp, parallel: bool) -> f64 {
     let scores = if parallel {
-        pack.score_columns(black_box(cols), now)
+        pack.score_columns(black_box(cols), now, ScoreOptions::default())
     } else {
-        pack.score_columns_sequential(black_box(cols), now)
+        pack.score_columns(
+            black_box(cols),
+            now,
+            ScoreOptions::default().with_sequential(true),
+        )
     };
     // A failed row would be NaN and poison the checksum, which the driver catches.
     scores.total.iter().sum()
@@ -191,9 +195,13 @@ pub fn leads_engine<'a>(
     let p = pack("reference")?;
     Ok(Some(Box::new(move || {
         let results = if parallel {
-            p.score_batch(black_box(leads), now, false)
+            p.score_batch(black_box(leads), now, ScoreOptions::default())
         } else {
-            p.score_batch_sequential(black_box(leads), now, false)
+            p.score_batch(
+                black_box(leads),
+                now,
+                ScoreOptions::default().with_sequential(true),
+            )
         };
         results
             .iter()

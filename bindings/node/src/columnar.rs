@@ -8,6 +8,7 @@
 //! strings (`{offsets: Int32Array, data: Uint8Array}`) are read in place.
 
 use leadflow::Timestamp;
+use leadflow::rules::ScoreOptions;
 use leadflow::rules::{Bitmap, Column, ColumnScores, Columns, CompiledPack, InputOptions, Offsets};
 use napi::bindgen_prelude::{
     Array, BigInt64Array, BigUint64Array, Float32Array, Float64Array, FromNapiValue, Function,
@@ -389,9 +390,10 @@ impl<'task> ScopedTask<'task> for ScoreColumnsTask {
     fn compute(&mut self) -> napi::Result<Self::Output> {
         // A panic must not unwind out of the worker (it would abort Node).
         Ok(panics::catch(|| {
-            self.batch
-                .columns(&self.pack, &self.opts)
-                .map(|cols| self.pack.score_columns(&cols, self.now))
+            self.batch.columns(&self.pack, &self.opts).map(|cols| {
+                self.pack
+                    .score_columns(&cols, self.now, ScoreOptions::default())
+            })
         }))
     }
 

@@ -273,7 +273,14 @@ impl Pack {
                     (now?, o?.explain)
                 }
             };
-            let r = self.inner.score_json(&text, now, explain).or_throw(env)?;
+            let r = self
+                .inner
+                .score_json(
+                    &text,
+                    now,
+                    leadflow::rules::ScoreOptions::default().with_explain(explain),
+                )
+                .or_throw(env)?;
             values::to_js(env, &r)
         })
     }
@@ -473,7 +480,9 @@ impl Pack {
             let opts = input_options::read::<ColumnOptions>(env, options.as_ref())?.input();
             let batch = columnar::Batch::from_js(env, &batch)?;
             let cols = batch.columns(&self.inner, &opts).or_throw(env)?;
-            let scores = self.inner.score_columns(&cols, now);
+            let scores =
+                self.inner
+                    .score_columns(&cols, now, leadflow::rules::ScoreOptions::default());
             columnar::scores_to_js(env, scores)
         })
     }

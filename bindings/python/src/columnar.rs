@@ -3,6 +3,7 @@
 //! cores without the GIL. Results go back as raw buffers the Python side wraps
 //! (`NumPy` or Arrow) without copying per row.
 
+use leadflow::rules::ScoreOptions;
 use leadflow::rules::{Bitmap, Column, ColumnScores, Columns, CompiledPack, InputOptions, Offsets};
 use leadflow::{Error, Timestamp};
 use pyo3::prelude::*;
@@ -149,7 +150,10 @@ pub fn score_stream<'py>(
     let resolved = resolve(pack, &names, opts).into_py_result(py)?;
     let cols = batches(pack, &stream, &names, &resolved).into_py_result(py)?;
     let parts: Vec<ColumnScores> = errors::run(py, || {
-        Ok(cols.iter().map(|c| pack.score_columns(c, now)).collect())
+        Ok(cols
+            .iter()
+            .map(|c| pack.score_columns(c, now, ScoreOptions::default()))
+            .collect())
     })?;
     let n: usize = parts.iter().map(|p| p.total.len()).sum();
     let floats = |pick: fn(&ColumnScores) -> &Vec<f64>| {

@@ -1,6 +1,7 @@
 //! `leadflow.Pack`: a compiled rule pack that scores, explains and evaluates leads,
 //! one at a time or in batches (lists of dicts, pandas `DataFrame`s, Arrow tables).
 
+use leadflow::rules::ScoreOptions;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -290,12 +291,16 @@ impl PyPack {
         // JSON text is scored without building the lead (the same result or error).
         if let (Ok(text), Ok(now)) = (lead.cast::<PyString>(), &at) {
             let (text, now) = (text.to_str()?, *now);
-            let r = errors::run(py, move || pack.score_json(text, now, explain))?;
+            let r = errors::run(py, move || {
+                pack.score_json(text, now, ScoreOptions::default().with_explain(explain))
+            })?;
             return result_to_py(py, &r);
         }
         let lead: Lead = record_from_py(lead)?;
         let now = at?;
-        let r = errors::run(py, move || pack.score_with(&lead, now, explain))?;
+        let r = errors::run(py, move || {
+            pack.score_with(&lead, now, ScoreOptions::default().with_explain(explain))
+        })?;
         result_to_py(py, &r)
     }
 

@@ -7,7 +7,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use leadflow::rules::{CompiledPack, PackFormat};
+use leadflow::rules::{CompiledPack, PackFormat, ScoreOptions};
 use leadflow::{Lead, Record, parse_timestamp};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -141,7 +141,7 @@ fn mutated_packs_and_leads_never_panic() {
                 .iter()
                 .filter_map(|t| Lead::from_json(t).ok())
                 .collect();
-            let results = pack.score_batch(&parsed, now, true);
+            let results = pack.score_batch(&parsed, now, ScoreOptions::explained());
             assert_eq!(results.len(), parsed.len(), "one result per lead");
             (true, results.iter().filter(|r| r.is_ok()).count())
         }));

@@ -1,6 +1,6 @@
 //! Columnar scoring gives the same results as scoring the equivalent leads.
 
-use leadflow::rules::{Bitmap, Column, Columns, CompiledPack, Offsets};
+use leadflow::rules::{Bitmap, Column, Columns, CompiledPack, Offsets, ScoreOptions};
 use leadflow::synth::{self, FeatureRow};
 use leadflow::{Timestamp, parse_timestamp};
 
@@ -95,9 +95,9 @@ fn columns_match_leads_and_the_hand_written_scorer() {
     let cols = columns(&o, n);
     for name in ["reference", "reference-rhai"] {
         let p = pack(name);
-        let by_cols = p.score_columns(&cols, now());
+        let by_cols = p.score_columns(&cols, now(), ScoreOptions::default());
         assert!(by_cols.errors.is_empty());
-        let by_leads = p.score_batch(&leads, now(), false);
+        let by_leads = p.score_batch(&leads, now(), ScoreOptions::default());
         for i in 0..n {
             let lead = by_leads[i].as_ref().unwrap();
             let want = synth::reference_score(&rows[i]);
@@ -131,7 +131,10 @@ fn columns_match_leads_and_the_hand_written_scorer() {
             assert_eq!(by_cols.grade[i], lead.grade);
             assert_eq!(by_cols.temperature[i], lead.temperature);
         }
-        assert_eq!(p.score_columns_sequential(&cols, now()), by_cols);
+        assert_eq!(
+            p.score_columns(&cols, now(), ScoreOptions::default().with_sequential(true)),
+            by_cols
+        );
     }
 }
 
@@ -149,18 +152,19 @@ fn reused_output_buffers_hold_exactly_the_new_rows() {
     )
     .unwrap();
     for (len, leftover_len) in [(3_000, 5_000), (5_000, 3_000), (4_000, 4_000)] {
-        let mut out = rhai_err.score_columns(&columns(&o, leftover_len), now());
+        let mut out =
+            rhai_err.score_columns(&columns(&o, leftover_len), now(), ScoreOptions::default());
         assert!(!out.errors.is_empty());
-        p.score_columns_into(&columns(&o, len), now(), &mut out);
+        p.score_columns_into(&columns(&o, len), now(), ScoreOptions::default(), &mut out);
         assert_eq!(
             out,
-            p.score_columns(&columns(&o, len), now()),
+            p.score_columns(&columns(&o, len), now(), ScoreOptions::default()),
             "{len} after {leftover_len}"
         );
         // And the other way round: failed rows reset the grade and temperature
         // that a previous, successful row left in the buffer.
-        rhai_err.score_columns_into(&columns(&o, len), now(), &mut out);
-        let fresh = rhai_err.score_columns(&columns(&o, len), now());
+        rhai_err.score_columns_into(&columns(&o, len), now(), ScoreOptions::default(), &mut out);
+        let fresh = rhai_err.score_columns(&columns(&o, len), now(), ScoreOptions::default());
         assert_eq!(out.grade, fresh.grade);
         assert_eq!(out.temperature, fresh.temperature);
         assert_eq!(out.errors.len(), fresh.errors.len());
@@ -179,7 +183,7 @@ fn nulls_count_as_missing_and_bad_columns_are_rejected() {
             Column::i64(&employees, Some(Bitmap::new(&validity, 0))),
         )
         .unwrap();
-    let out = p.score_columns(&cols, now());
+    let out = p.score_columns(&cols, now(), ScoreOptions::default());
     assert!((out.total[0] - 10.0).abs() < 1e-12);
     assert!((out.total[1] - 0.0).abs() < 1e-12);
     assert!(

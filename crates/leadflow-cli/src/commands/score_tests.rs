@@ -3,7 +3,7 @@
 //! CSV and flat JSONL through `leadflow score`'s own reading loop, with
 //! canonical, CRM-cased, mapped, extra and missing columns and unreadable values.
 
-use leadflow::rules::{Column, Columns, Offsets};
+use leadflow::rules::{Column, Columns, Offsets, ScoreOptions};
 use proptest::prelude::*;
 
 use super::*;
@@ -302,7 +302,7 @@ fn columns_scores(
         cols = cols.with(name, col)?;
     }
     let cols = cols.conform(pack, opts)?;
-    let out = pack.score_columns(&cols, now());
+    let out = pack.score_columns(&cols, now(), ScoreOptions::default());
     let mut errors = out.errors.iter().peekable();
     Ok((0..table.len())
         .map(|i| match errors.peek() {

@@ -22,6 +22,7 @@ pub mod helpers;
 pub(crate) mod input;
 mod pack;
 mod result;
+pub(crate) mod score;
 pub(crate) mod score_read;
 pub(crate) mod score_text;
 
@@ -40,6 +41,7 @@ pub use input::schema::{InputOptions, KeyNames, Schema, fold as fold_column_name
 pub use input::spelling::{text_cell, value_cell};
 pub use pack::{CompiledPack, LoadOptions};
 pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Temperature, Tier};
+pub use score::ScoreOptions;
 pub use score_text::JsonScore;
 
 #[cfg(test)]

@@ -211,18 +211,13 @@ impl CompiledPack {
         )
     }
 
-    /// Scores one lead as of `now`.
-    pub fn score(&self, lead: &Lead, now: Timestamp) -> Result<ScoreResult> {
-        self.score_with(lead, now, false)
-    }
-
-    /// Scores one lead and explains the score.
-    pub fn explain(&self, lead: &Lead, now: Timestamp) -> Result<ScoreResult> {
-        self.score_with(lead, now, true)
-    }
-
-    /// Scores one lead, with an explanation when `explain` is set.
-    pub fn score_with(&self, lead: &Lead, now: Timestamp, explain: bool) -> Result<ScoreResult> {
+    /// One lead, with an explanation when `explain` is set.
+    pub(crate) fn score_lead(
+        &self,
+        lead: &Lead,
+        now: Timestamp,
+        explain: bool,
+    ) -> Result<ScoreResult> {
         let mut x = self.scratch(now);
         self.score_in(&mut x, lead, now, explain)
     }
@@ -319,9 +314,8 @@ impl CompiledPack {
         }
     }
 
-    /// Scores leads on all cores; one result per lead, in order. A failing lead
-    /// yields an error entry; the others are scored.
-    pub fn score_batch(
+    /// Leads on all cores, a chunk per task under the batch deadline.
+    pub(crate) fn score_leads(
         &self,
         leads: &[Lead],
         now: Timestamp,
@@ -341,8 +335,8 @@ impl CompiledPack {
             .collect()
     }
 
-    /// Scores leads on the current thread only (baseline for the parallel path).
-    pub fn score_batch_sequential(
+    /// Leads on the current thread only.
+    pub(crate) fn score_leads_here(
         &self,
         leads: &[Lead],
         now: Timestamp,
@@ -354,13 +348,6 @@ impl CompiledPack {
             .iter()
             .map(|l| self.score_in(&mut x, l, now, explain))
             .collect()
-    }
-
-    /// Scores `lead` and writes the result into `lead.score`.
-    pub fn score_into(&self, lead: &mut Lead, now: Timestamp) -> Result<ScoreResult> {
-        let r = self.score(lead, now)?;
-        r.write_to(lead, &self.0.id, now);
-        Ok(r)
     }
 }
 

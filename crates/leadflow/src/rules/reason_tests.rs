@@ -3,6 +3,7 @@
 //! and the rhai tier give identical scores).
 
 use super::*;
+use crate::rules::ScoreOptions;
 use crate::rules::compile::render;
 use crate::{Activity, Lead, parse_timestamp};
 
@@ -528,7 +529,7 @@ fn switch_rules_score_the_same_over_columns() {
         .filter(|s| !s.contains("industry"))
         .collect();
     let p = rhai(&(script.join("\n") + "\n"));
-    let out = p.score_columns_sequential(&cols, now());
+    let out = p.score_columns(&cols, now(), ScoreOptions::default().with_sequential(true));
     let created = parse_timestamp("2026-01-01T00:00:00Z").unwrap();
     for (i, (c, e)) in countries.iter().zip(employees).enumerate() {
         let mut l = Lead::new("L", created);

@@ -20,11 +20,8 @@ use crate::model::{Lead, Record};
 use crate::time::Timestamp;
 
 impl CompiledPack {
-    /// Scores one lead read by `de` as of `now`, explained when `explain` is
-    /// set. Keys read as a batch reads them under the default input options
-    /// (`Title` as `title`, see [`KeyNames`]). `slow` gives the same lead as a
-    /// value; it is called only when the borrowed reader refuses the lead.
-    pub fn score_read<'de, D: Deserializer<'de>>(
+    /// One lead a host's deserializer presents (see the module docs).
+    pub(crate) fn score_host<'de, D: Deserializer<'de>>(
         &self,
         de: D,
         slow: impl FnOnce() -> Result<Value>,
@@ -37,7 +34,7 @@ impl CompiledPack {
             return self.score_view(&mut x, &view, None, now, explain);
         }
         let lead = lead_from_value(slow()?, names)?;
-        self.score_with(&lead, now, explain)
+        self.score_lead(&lead, now, explain)
     }
 
     /// How record keys read under the default input options.

@@ -45,19 +45,21 @@ pub(crate) enum Parsed<'t> {
 }
 
 impl CompiledPack {
-    /// Scores one lead given as JSON text as of `now`, explained when `explain`
-    /// is set: the result (or error) of `Lead::from_json` then
-    /// [`score_with`](Self::score_with), without building the lead.
-    pub fn score_json(&self, text: &str, now: Timestamp, explain: bool) -> Result<ScoreResult> {
+    /// One lead's JSON text, without building the lead.
+    pub(crate) fn score_text(
+        &self,
+        text: &str,
+        now: Timestamp,
+        explain: bool,
+    ) -> Result<ScoreResult> {
         // One lead, as `score_with`: its own budget, no batch deadline.
         let parsed = read_json(text, self.reads_views())?;
         let mut x = self.scratch(now);
         self.score_one(&mut x, &parsed, now, explain)
     }
 
-    /// Scores leads given as JSON texts (one lead each) on all cores; one result
-    /// per text, in order (see [`score_json`](Self::score_json)).
-    pub fn score_json_batch<S: AsRef<str> + Sync>(
+    /// Leads' JSON texts on all cores.
+    pub(crate) fn score_texts<S: AsRef<str> + Sync>(
         &self,
         texts: &[S],
         now: Timestamp,
@@ -67,8 +69,8 @@ impl CompiledPack {
         self.score_chunks(texts, now, explain, |t| read_json(t.as_ref(), views))
     }
 
-    /// [`score_json_batch`](Self::score_json_batch) on the current thread only.
-    pub fn score_json_batch_sequential<S: AsRef<str>>(
+    /// Leads' JSON texts on the current thread only.
+    pub(crate) fn score_texts_here<S: AsRef<str>>(
         &self,
         texts: &[S],
         now: Timestamp,
@@ -80,11 +82,8 @@ impl CompiledPack {
         self.score_parsed(&parsed, now, explain)
     }
 
-    /// Scores a document of leads (JSON Lines, a JSON array or one object, as
-    /// [`RecordReader`] reads it) on all cores: one result per record, a record
-    /// that does not parse being its error entry (naming its line, and in an
-    /// array its index, as [`RecordText::parse`]).
-    pub fn score_json_document(
+    /// A document of leads on all cores, one result per record.
+    pub(crate) fn score_document(
         &self,
         text: &str,
         now: Timestamp,

@@ -1,6 +1,7 @@
 //! Unit tests of the rules engine: sandbox limits, broken packs, explain, caps.
 
 use super::*;
+use crate::rules::ScoreOptions;
 use crate::{ErrorKind, Lead, parse_timestamp};
 
 fn now() -> crate::Timestamp {
@@ -154,7 +155,7 @@ fn batch_keeps_going_after_a_failing_lead() {
     let mut big = lead();
     big.id = "L-big".into();
     big.employees = Some(5000);
-    let out = p.score_batch(&[lead(), big, lead()], now(), false);
+    let out = p.score_batch(&[lead(), big, lead()], now(), ScoreOptions::default());
     assert!(out[0].is_ok() && out[2].is_ok());
     let e = out[1].as_ref().unwrap_err();
     assert_eq!(
@@ -322,13 +323,17 @@ fn lead_map_reused_across_leads_never_leaks_script_writes() {
     )
     .unwrap();
     let leads = vec![lead(), lead(), lead()];
-    for r in p.score_batch_sequential(&leads, now(), false) {
+    for r in p.score_batch(&leads, now(), ScoreOptions::default().with_sequential(true)) {
         let t = r.unwrap().total;
         assert!((t - 10.0).abs() < 1e-9, "{t}");
     }
     let mut other = lead();
     other.title = Some("Intern".into());
-    let rs = p.score_batch_sequential(&[lead(), other, lead()], now(), false);
+    let rs = p.score_batch(
+        &[lead(), other, lead()],
+        now(),
+        ScoreOptions::default().with_sequential(true),
+    );
     let totals: Vec<f64> = rs.into_iter().map(|r| r.unwrap().total).collect();
     assert_eq!(totals, vec![10.0, 0.0, 10.0]);
 }
@@ -465,8 +470,8 @@ fn a_spent_batch_budget_ends_the_batch_lead_by_lead() {
         l.title = Some("spin".into());
     }
     for results in [
-        p.score_batch(&leads, now(), false),
-        p.score_batch_sequential(&leads, now(), false),
+        p.score_batch(&leads, now(), ScoreOptions::default()),
+        p.score_batch(&leads, now(), ScoreOptions::default().with_sequential(true)),
     ] {
         assert_eq!(results.len(), leads.len(), "one entry per lead");
         for (r, l) in results.iter().zip(&leads) {

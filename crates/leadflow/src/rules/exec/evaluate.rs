@@ -67,7 +67,7 @@ impl CompiledPack {
         now: Timestamp,
         explain: bool,
     ) -> Result<Evaluation> {
-        let score = self.score_with(lead, now, explain)?;
+        let score = self.score_lead(lead, now, explain)?;
         score.write_to(lead, self.id(), now);
         let qualification = match &self.0.qualification {
             Some(q) => {

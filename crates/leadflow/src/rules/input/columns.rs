@@ -391,18 +391,13 @@ fn split(out: &mut ColumnScores, n: usize, rows: usize) -> Vec<OutRows<'_>> {
 }
 
 impl CompiledPack {
-    /// Scores flat feature rows held in columns, on all cores. Same results as
-    /// scoring leads whose fields hold the same values (activity features come
-    /// from the column of the same name; without one they are 0).
-    pub fn score_columns(&self, cols: &Columns<'_>, now: Timestamp) -> ColumnScores {
-        let mut out = ColumnScores::default();
-        self.score_columns_into(cols, now, &mut out);
-        out
-    }
-
-    /// [`score_columns`](Self::score_columns) into reused output buffers
-    /// (no allocation when their capacity suffices).
-    pub fn score_columns_into(&self, cols: &Columns<'_>, now: Timestamp, out: &mut ColumnScores) {
+    /// Columns on all cores, into reused buffers.
+    pub(crate) fn score_columns_par(
+        &self,
+        cols: &Columns<'_>,
+        now: Timestamp,
+        out: &mut ColumnScores,
+    ) {
         let plan = self.column_plan(cols);
         let parts = split(out, cols.len(), ROWS_PER_TASK);
         let end = deadline::batch_end(self.0.limits.batch_time());
@@ -417,15 +412,8 @@ impl CompiledPack {
         out.warnings.clone_from(&cols.warnings);
     }
 
-    /// [`score_columns`](Self::score_columns) on the current thread only.
-    pub fn score_columns_sequential(&self, cols: &Columns<'_>, now: Timestamp) -> ColumnScores {
-        let mut out = ColumnScores::default();
-        self.score_columns_sequential_into(cols, now, &mut out);
-        out
-    }
-
-    /// [`score_columns_sequential`](Self::score_columns_sequential) into reused buffers.
-    pub fn score_columns_sequential_into(
+    /// Columns on the current thread only, into reused buffers.
+    pub(crate) fn score_columns_here(
         &self,
         cols: &Columns<'_>,
         now: Timestamp,

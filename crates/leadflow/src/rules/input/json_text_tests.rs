@@ -8,6 +8,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::model::{Activity, Lead, Record, RecordReader};
+use crate::rules::ScoreOptions;
 use crate::rules::define::load::PackFormat;
 use crate::rules::input::extract;
 use crate::rules::score_read::lead_from_value;
@@ -324,7 +325,8 @@ fn mutated() -> impl Strategy<Value = String> {
 }
 
 fn want(pack: &CompiledPack, text: &str, explain: bool) -> Result<ScoreResult, crate::Error> {
-    Lead::from_json(text).and_then(|l| pack.score_with(&l, now(), explain))
+    Lead::from_json(text)
+        .and_then(|l| pack.score_with(&l, now(), ScoreOptions::default().with_explain(explain)))
 }
 
 fn same_result(
@@ -369,17 +371,17 @@ proptest! {
     fn borrowed_reader_scores_as_the_lead_parser(text in lead_text(), explain in any::<bool>()) {
         let pack = pack();
         same_features(pack, &text)?;
-        same_result(&pack.score_json(&text, now(), explain), &want(pack, &text, explain), &text)?;
+        same_result(&pack.score_json(&text, now(), ScoreOptions::default().with_explain(explain)), &want(pack, &text, explain), &text)?;
         let scripted = script_pack();
         prop_assert!(!scripted.reads_views());
-        same_result(&scripted.score_json(&text, now(), explain), &want(scripted, &text, explain), &text)?;
+        same_result(&scripted.score_json(&text, now(), ScoreOptions::default().with_explain(explain)), &want(scripted, &text, explain), &text)?;
     }
 
     #[test]
     fn mutated_texts_too(text in mutated()) {
         let pack = pack();
         same_features(pack, &text)?;
-        same_result(&pack.score_json(&text, now(), false), &want(pack, &text, false), &text)?;
+        same_result(&pack.score_json(&text, now(), ScoreOptions::default()), &want(pack, &text, false), &text)?;
     }
 
     #[test]
@@ -393,7 +395,7 @@ proptest! {
             .texts()
             .map(|r| r.unwrap().parse::<Lead>().and_then(|l| pack.score(&l, now())))
             .collect();
-        let got = pack.score_json_document(&text, now(), false);
+        let got = pack.score_json_document(&text, now(), ScoreOptions::default());
         prop_assert_eq!(got.len(), want.len());
         for (g, w) in got.iter().zip(&want) {
             same_result(g, w, &text)?;
@@ -403,7 +405,7 @@ proptest! {
             batch.push_json(line.clone());
         }
         let got = batch.score();
-        let each = pack.score_json_batch(&lines, now(), false);
+        let each = pack.score_json_batch(&lines, now(), ScoreOptions::default());
         for ((g, e), line) in got.iter().zip(&each).zip(&lines) {
             same_result(g, &want_one(pack, line), line)?;
             same_result(e, &want_one(pack, line), line)?;
@@ -596,7 +598,7 @@ fn want_value(
     explain: bool,
 ) -> Result<ScoreResult, crate::Error> {
     lead_from_value(value.clone(), pack.default_names())
-        .and_then(|l| pack.score_with(&l, now(), explain))
+        .and_then(|l| pack.score_with(&l, now(), ScoreOptions::default().with_explain(explain)))
 }
 
 proptest! {
@@ -614,7 +616,7 @@ proptest! {
         for pack in [pack(), script_pack()] {
             let mut batch = RowBatch::new(pack, now(), explain);
             for v in &values {
-                let got = pack.score_read(v, || Ok(v.clone()), now(), explain);
+                let got = pack.score_read(v, || Ok(v.clone()), now(), ScoreOptions::default().with_explain(explain));
                 same_result(&got, &want_value(pack, v, explain), &v.to_string())?;
                 if !batch.push_read(v.clone()) {
                     batch.push_value(Ok(v.clone()));
@@ -649,16 +651,26 @@ fn host_readers_take_the_borrowed_path_for_leads_it_vouches_for() {
     );
     // The renamed lead scores as the lead with `title`.
     let want = pack
-        .score_read(&lead, || unreachable!("read borrowed"), now(), false)
+        .score_read(
+            &lead,
+            || unreachable!("read borrowed"),
+            now(),
+            ScoreOptions::default(),
+        )
         .unwrap();
     let got = pack
-        .score_read(&renamed, || Ok(renamed.clone()), now(), false)
+        .score_read(
+            &renamed,
+            || Ok(renamed.clone()),
+            now(),
+            ScoreOptions::default(),
+        )
         .unwrap();
     assert_eq!((got.total, got.grade), (want.total, want.grade));
     let mut untitled = lead.clone();
     untitled.as_object_mut().unwrap().remove("title");
     let without = pack
-        .score_read(&untitled, || unreachable!(), now(), false)
+        .score_read(&untitled, || unreachable!(), now(), ScoreOptions::default())
         .unwrap();
     assert!(without.total < want.total, "the title rule counts");
     assert_eq!(

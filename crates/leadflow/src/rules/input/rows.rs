@@ -27,6 +27,7 @@ use crate::rules::input::schema::{InputOptions, KeyNames, field_name};
 use crate::rules::input::spelling;
 use crate::rules::pack::CompiledPack;
 use crate::rules::result::ScoreResult;
+use crate::rules::score::ScoreOptions;
 use crate::rules::score_read::read_view;
 use crate::rules::score_text::{Parsed, read_json_named};
 use crate::sandbox::deadline;
@@ -605,8 +606,10 @@ impl RowBatch {
         let fast = if self.n_fast == 0 {
             Ok(ColumnScores::default())
         } else {
-            self.columns()
-                .map(|cols| self.pack.score_columns(&cols, self.now))
+            self.columns().map(|cols| {
+                self.pack
+                    .score_columns(&cols, self.now, ScoreOptions::default())
+            })
         };
         let slow = score_slow(&self.pack, self.slow, &self.names, self.now, self.explain);
         let (columns, failed) = match fast {
@@ -928,21 +931,8 @@ impl CompiledPack {
         self.0.qualification.is_none() && self.0.manifest.lifecycle.is_empty()
     }
 
-    /// Scores parsed JSON records (objects as a host's plain dicts or objects
-    /// would give them) on all cores: flat records through the columnar path,
-    /// the others as full leads; one result per record, identical either way.
-    pub fn score_values(
-        &self,
-        values: Vec<Result<Value>>,
-        now: Timestamp,
-        explain: bool,
-    ) -> Vec<Result<ScoreResult>> {
-        self.score_values_with(values, now, explain, &InputOptions::default())
-    }
-
-    /// [`score_values`](Self::score_values) with the records' keys read as
-    /// `opts` says ([`RowBatch::with_options`]).
-    pub fn score_values_with(
+    /// Parsed JSON records through a row batch.
+    pub(crate) fn score_records(
         &self,
         values: Vec<Result<Value>>,
         now: Timestamp,

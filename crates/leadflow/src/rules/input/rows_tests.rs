@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::*;
+use crate::rules::ScoreOptions;
 use crate::rules::{PackFormat, RowFeed};
 
 fn now() -> Timestamp {
@@ -108,7 +109,8 @@ fn mixed() -> CompiledPack {
 }
 
 fn lead_path(pack: &CompiledPack, v: &Value, explain: bool) -> Result<ScoreResult> {
-    Lead::from_value(v.clone()).and_then(|l| pack.score_with(&l, now(), explain))
+    Lead::from_value(v.clone())
+        .and_then(|l| pack.score_with(&l, now(), ScoreOptions::default().with_explain(explain)))
 }
 
 /// Results compared by their debug text, so that NaN (a decay overflow on a
@@ -118,7 +120,12 @@ fn same(r: &Result<ScoreResult>) -> String {
 }
 
 fn assert_same(pack: &CompiledPack, rows: &[Value], explain: bool) {
-    let got = pack.score_values(rows.iter().cloned().map(Ok).collect(), now(), explain);
+    let got = pack.score_values(
+        rows.iter().cloned().map(Ok).collect(),
+        now(),
+        ScoreOptions::default().with_explain(explain),
+        &InputOptions::default(),
+    );
     assert_eq!(got.len(), rows.len());
     for (row, g) in rows.iter().zip(&got) {
         let want = lead_path(pack, row, explain);
@@ -355,7 +362,7 @@ proptest! {
     #[test]
     fn fast_path_equals_lead_path(rows in prop::collection::vec(flat_row(), 1..24)) {
         for pack in [reference(), mixed()] {
-            let got = pack.score_values(rows.iter().cloned().map(Ok).collect(), now(), false);
+            let got = pack.score_values(rows.iter().cloned().map(Ok).collect(), now(), ScoreOptions::default(), &InputOptions::default());
             prop_assert_eq!(got.len(), rows.len());
             for (row, g) in rows.iter().zip(&got) {
                 let want = lead_path(&pack, row, false);
@@ -496,7 +503,7 @@ fn mapped_and_cased_keys_read_as_their_features_on_both_paths() {
     // The slow path (a nested value) renames the same way.
     let mut slow = crm.clone();
     slow["custom"] = json!({"vip": true});
-    let got = pack.score_values_with(vec![Ok(slow)], now(), false, &opts);
+    let got = pack.score_values(vec![Ok(slow)], now(), ScoreOptions::default(), &opts);
     assert_eq!(same(&got[0]), same(&want));
     let mut feed = RowFeed::with_options(&pack, now(), false, &opts, 1);
     feed.batch().push_object(crm);
@@ -511,7 +518,7 @@ fn mapped_and_cased_keys_read_as_their_features_on_both_paths() {
     };
     let both = json!({"id": "L-2", "created_at": "2026-05-01T00:00:00Z", "Job Title": "CTO",
         "title": "CEO"});
-    let got = pack.score_values_with(vec![Ok(both)], now(), false, &only_job);
+    let got = pack.score_values(vec![Ok(both)], now(), ScoreOptions::default(), &only_job);
     let e = got[0].as_ref().unwrap_err();
     let text = e.to_string();
     assert!(
