@@ -7,5 +7,6 @@ pub mod generate;
 pub mod report;
 pub mod route;
 pub mod score;
+pub mod score_output;
 pub mod sla;
 pub mod validate;

@@ -13,12 +13,14 @@ use std::process::ExitCode;
 use leadflow::lifecycle::Pipeline;
 use leadflow::model::{RawRecord, RecordReader, RecordText, fields};
 use leadflow::rules::{
-    Cell, CompiledPack, InputOptions, KeyNames, RowBatch, RowScore, RowScores, ScoreResult,
-    fold_column_name, text_cell, value_cell,
+    Cell, CompiledPack, InputOptions, KeyNames, RowBatch, RowScore, RowScores, fold_column_name,
+    text_cell, value_cell,
 };
 use leadflow::{Error, Lead, Result, Timestamp};
 use rayon::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use super::score_output::{Out, Sink};
 
 /// Records per parallel chunk.
 const CHUNK: usize = 2048;
@@ -108,7 +110,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     };
     // CSV cells are data and stay byte-exact in files; on a terminal they are escaped.
     let on_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let mut sink = Sink::new(out, args.format, args.explain, on_terminal)?;
+    let mut sink = Sink::new(
+        out,
+        args.format == OutFormat::Csv,
+        args.explain,
+        on_terminal,
+    )?;
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
@@ -132,9 +139,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let mut failed = 0usize;
     let input = crate::io::open_input(&args.input)?;
     let file = args.input.display().to_string();
-    let warnings = scorer.stream(format, input, &file, &mut |rows: Vec<Value>| {
+    let warnings = scorer.stream(format, input, &file, &mut |rows: Vec<Out>| {
         for r in &rows {
-            if r.get("error").is_some() {
+            if r.is_error() {
                 failed += 1;
             }
             sink.write(r)?;
@@ -335,7 +342,7 @@ enum Item {
     /// Added to the chunk's row batch (its next fast row).
     Fast { line: u32, stage: Option<String> },
     /// Scored from its JSON text by the borrowed reader (`Scorer::read_text`).
-    Done(Value),
+    Done(Out),
     /// Parsed and evaluated as a full lead.
     Slow(RawRecord),
 }
@@ -357,7 +364,7 @@ impl Scorer<'_> {
         format: InFormat,
         input: Box<dyn std::io::BufRead>,
         file: &str,
-        emit: &mut dyn FnMut(Vec<Value>) -> Result<()>,
+        emit: &mut dyn FnMut(Vec<Out>) -> Result<()>,
     ) -> Result<Vec<String>> {
         let mut chunk = self.chunk();
         let mut warnings = Vec::new();
@@ -455,15 +462,10 @@ impl Scorer<'_> {
                     names.alias_of(k).is_none()
                 })
         {
-            return Item::Done(
-                match s
-                    .result
-                    .and_then(|r| explained(r, s.stage.as_deref(), None))
-                {
-                    Ok(v) => v,
-                    Err(e) => json!({"id": s.id, "line": t.line, "error": e}),
-                },
-            );
+            return Item::Done(match s.result {
+                Ok(r) => Out::scored(r, s.stage.as_deref(), None),
+                Err(e) => Out::failed(s.id, t.line, e),
+            });
         }
         Item::Slow(t.into_record())
     }
@@ -515,11 +517,11 @@ impl Scorer<'_> {
 
     /// Scores a chunk (the row batch and the full leads, each on all cores)
     /// and gives its output rows in input order.
-    fn flush(&self, chunk: Chunk) -> Vec<Value> {
+    fn flush(&self, chunk: Chunk) -> Vec<Out> {
         let Chunk { batch, items, .. } = chunk;
         let scores = batch.map(RowBatch::score_split);
         // Full leads are evaluated on all cores; fast rows wait for their scores.
-        let done: Vec<Result<Value, (u32, Option<String>)>> = items
+        let done: Vec<Result<Out, (u32, Option<String>)>> = items
             .into_par_iter()
             .map(|item| match item {
                 Item::Fast { line, stage } => Err((line, stage)),
@@ -538,17 +540,21 @@ impl Scorer<'_> {
                     (&scores, fast.as_mut().map(Iterator::next))
                 else {
                     let lost = Error::validation("row batch lost a result");
-                    return json!({"line": line, "error": lost});
+                    return Out::Failed {
+                        id: None,
+                        line,
+                        error: lost,
+                    };
                 };
                 if let Some(e) = error {
-                    return json!({"id": scores.id(row), "line": line, "error": e});
+                    return Out::failed(scores.id(row), line, e.clone());
                 }
-                output(&scores.result(row), stage.as_deref(), None)
+                Out::scored(scores.result(row), stage.as_deref(), None)
             })
             .collect()
     }
 
-    fn one(&self, raw: RawRecord) -> Value {
+    fn one(&self, raw: RawRecord) -> Out {
         let line = raw.line;
         let id = match &raw.value {
             Ok(v) => v.get("id").cloned().unwrap_or(Value::Null),
@@ -557,133 +563,17 @@ impl Scorer<'_> {
         };
         match raw.parse::<Lead>().and_then(|lead| self.evaluate(lead)) {
             Ok(v) => v,
-            Err(e) => json!({"id": id, "line": line, "error": e}),
+            Err(e) => Out::failed(id, line, e),
         }
     }
 
-    fn evaluate(&self, mut lead: Lead) -> Result<Value> {
+    fn evaluate(&self, mut lead: Lead) -> Result<Out> {
         // One scoring, with the explanation when asked for.
         let ev = self
             .pack
             .evaluate_with(&mut lead, self.pipeline, self.now, self.explain)?;
         let qualification = lead.qualification.as_ref().map(|q| q.outcome.as_str());
-        explained(ev.score, lead.stage.as_deref(), qualification)
-    }
-}
-
-/// [`output`], with the result's explanation when it has one.
-fn explained(
-    mut r: ScoreResult,
-    stage: Option<&str>,
-    qualification: Option<&str>,
-) -> Result<Value> {
-    let explanation = r.explanation.take();
-    let mut out = output(&r, stage, qualification);
-    if let Some(e) = explanation {
-        out["explanation"] = serde_json::to_value(e)?;
-    }
-    Ok(out)
-}
-
-/// One output row: the score, the lead's stage and its qualification outcome
-/// (the same keys, in the same order, on every path).
-fn output(r: &ScoreResult, stage: Option<&str>, qualification: Option<&str>) -> Value {
-    json!({
-        "id": r.lead_id,
-        "score": r.total,
-        "fit": r.fit,
-        "engagement": r.engagement,
-        "grade": r.grade,
-        "temperature": r.temperature,
-        "stage": stage,
-        "qualification": qualification,
-    })
-}
-
-/// Writes result objects as JSON Lines or CSV.
-enum Sink {
-    Jsonl(Box<dyn Write>),
-    /// The writer, `--explain`, and whether cells are escaped for a terminal.
-    Csv(Box<csv::Writer<Box<dyn Write>>>, bool, bool),
-}
-
-const CSV_HEADER: &[&str] = &[
-    "id",
-    "score",
-    "fit",
-    "engagement",
-    "grade",
-    "temperature",
-    "stage",
-    "qualification",
-    "error",
-];
-
-fn io_error(e: &csv::Error) -> Error {
-    Error::new(leadflow::ErrorKind::Io, e.to_string())
-}
-
-impl Sink {
-    fn new(out: Box<dyn Write>, format: OutFormat, explain: bool, terminal: bool) -> Result<Self> {
-        if format == OutFormat::Jsonl {
-            return Ok(Sink::Jsonl(out));
-        }
-        let mut w = csv::Writer::from_writer(out);
-        let mut header: Vec<&str> = CSV_HEADER.to_vec();
-        if explain {
-            header.push("reasons");
-        }
-        w.write_record(&header).map_err(|e| io_error(&e))?;
-        Ok(Sink::Csv(Box::new(w), explain, terminal))
-    }
-
-    fn write(&mut self, r: &Value) -> Result<()> {
-        let (w, explain, terminal) = match self {
-            Sink::Jsonl(out) => {
-                crate::term::write_json(&mut *out, r)?;
-                out.write_all(b"\n")?;
-                return Ok(());
-            }
-            Sink::Csv(w, explain, terminal) => (w, *explain, *terminal),
-        };
-        let cell = |k: &str| match &r[k] {
-            Value::Null => String::new(),
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        let mut row: Vec<String> = CSV_HEADER[..8].iter().map(|k| cell(k)).collect();
-        row.push(r.get("error").map_or_else(String::new, |e| {
-            e["message"].as_str().unwrap_or_default().to_owned()
-        }));
-        if explain {
-            let reasons: Vec<String> = r["explanation"]["rules"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|f| {
-                    format!(
-                        "{} {:+}",
-                        f["rule"].as_str().unwrap_or_default(),
-                        f["points"].as_f64().unwrap_or(0.0)
-                    )
-                })
-                .collect();
-            row.push(reasons.join("; "));
-        }
-        if terminal {
-            for cell in &mut row {
-                *cell = crate::term::escape(cell).into_owned();
-            }
-        }
-        w.write_record(&row).map_err(|e| io_error(&e))
-    }
-
-    fn finish(self) -> Result<()> {
-        match self {
-            Sink::Jsonl(mut out) => out.flush()?,
-            Sink::Csv(mut w, _, _) => w.flush()?,
-        }
-        Ok(())
+        Ok(Out::scored(ev.score, lead.stage.as_deref(), qualification))
     }
 }
 

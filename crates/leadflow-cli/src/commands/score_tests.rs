@@ -269,7 +269,7 @@ fn stream_explained(
         Box::new(std::io::Cursor::new(text.into_bytes())),
         "test",
         &mut |rows| {
-            out.extend(rows);
+            out.extend(rows.iter().map(json));
             Ok(())
         },
     )?;
@@ -414,7 +414,13 @@ fn one_by_one(pack: &CompiledPack, opts: &InputOptions, text: &str, explain: boo
             scorer.add_value(&mut chunk, raw);
             scorer.flush(chunk)
         })
+        .map(|o| json(&o))
         .collect()
+}
+
+/// An output record as the JSON it is written as.
+fn json(out: &Out) -> Value {
+    serde_json::to_value(out).unwrap()
 }
 
 #[test]
