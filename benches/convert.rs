@@ -275,43 +275,41 @@ impl<'a> HandIndex<'a> {
                 let name = company_key(lead.company.as_deref()?);
                 self.account_by_name.get(&name).copied()
             });
-        let account = match linked {
-            Some(i) => self.accounts[i].clone(),
-            None => {
-                let mut a = Account::new(
-                    format!("acc-{}", lead.id),
-                    lead.company.clone().unwrap_or_default(),
-                );
-                a.domains.extend(domain.map(str::to_owned));
-                a.website.clone_from(&lead.website);
-                a.industry.clone_from(&lead.industry);
-                a.employees = lead.employees;
-                a.country.clone_from(&lead.country);
-                a
-            }
+        let account = if let Some(i) = linked {
+            self.accounts[i].clone()
+        } else {
+            let mut a = Account::new(
+                format!("acc-{}", lead.id),
+                lead.company.clone().unwrap_or_default(),
+            );
+            a.domains.extend(domain.map(str::to_owned));
+            a.website.clone_from(&lead.website);
+            a.industry.clone_from(&lead.industry);
+            a.employees = lead.employees;
+            a.country.clone_from(&lead.country);
+            a
         };
-        let mut contact = match contact {
-            Some(c) => c.clone(),
-            None => {
-                let mut c = Contact::new(format!("con-{}", lead.id), account.id.clone());
-                c.first_name.clone_from(&lead.first_name);
-                c.last_name.clone_from(&lead.last_name);
-                c.email.clone_from(&lead.email);
-                c.title.clone_from(&lead.title);
-                c
-            }
+        let mut contact = if let Some(c) = contact {
+            c.clone()
+        } else {
+            let mut c = Contact::new(format!("con-{}", lead.id), account.id.clone());
+            c.first_name.clone_from(&lead.first_name);
+            c.last_name.clone_from(&lead.last_name);
+            c.email.clone_from(&lead.email);
+            c.title.clone_from(&lead.title);
+            c
         };
         contact.activities.extend(lead.activities.iter().cloned());
         let change = Change::new(now).reason(format!("converted from lead {}", lead.id));
         let mut opp = pipeline.open_opportunity(
-            &format!("opp-{}", lead.id),
+            format!("opp-{}", lead.id),
             lead.company.as_deref().unwrap_or(&account.name),
             &account.id,
             &change,
         );
         opp.primary_contact_id = Some(contact.id.clone());
         opp.source.clone_from(&lead.source);
-        opp.activities = lead.activities.clone();
+        opp.activities.clone_from(&lead.activities);
         (account, contact, opp)
     }
 }

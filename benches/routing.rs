@@ -20,8 +20,8 @@ fn route(c: &mut Criterion) {
     let router = Router::new(config).expect("router");
     let sla = SlaConfig::from_str(SLA, ConfigFormat::Yaml).expect("sla");
     // The baseline must decide exactly as the router does.
-    let (routed, _) = router.assign_batch(&leads, &RoutingState::default(), now);
-    let names: Vec<&str> = routed
+    let (decisions, _) = router.assign_batch(&leads, &RoutingState::default(), now);
+    let names: Vec<&str> = decisions
         .iter()
         .map(|a| a.rep().or(a.queue()).unwrap_or_default())
         .collect();

@@ -254,7 +254,7 @@ fn property_read<'a>(var: &Expr, parent: Option<&ASTNode<'a>>) -> Option<&'a str
     let Some(ASTNode::Expr(Expr::Dot(dot, ..))) = parent else {
         return None;
     };
-    if !std::ptr::eq(&dot.lhs, var) {
+    if !std::ptr::eq(&raw const dot.lhs, var) {
         return None;
     }
     let mut first = &dot.rhs;

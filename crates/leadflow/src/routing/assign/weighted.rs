@@ -46,12 +46,11 @@ pub(crate) fn pick(
         total = total
             .checked_add(weight)
             .ok_or_else(|| overflow(team, m, "the sum of weights"))?;
-        let at = match next.iter().position(|(n, _)| *n == m) {
-            Some(at) => at,
-            None => {
-                next.push((m, current.get(m).copied().unwrap_or(0)));
-                next.len() - 1
-            }
+        let at = if let Some(at) = next.iter().position(|(n, _)| *n == m) {
+            at
+        } else {
+            next.push((m, current.get(m).copied().unwrap_or(0)));
+            next.len() - 1
         };
         let cur = &mut next[at].1;
         *cur = cur
