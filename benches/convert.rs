@@ -8,6 +8,7 @@
 //! existing account by domain and name, 30% are new companies (pairs of leads
 //! share one) and 10% use free mail with the name of an existing account.
 
+use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -15,8 +16,8 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use leadflow::convert::{
     ConvertOptions, MatchIndex, apply, apply_indexed, convert_batch, plan, plan_indexed,
 };
-use leadflow::lifecycle::Pipeline;
-use leadflow::{Account, Contact, Lead, Timestamp, parse_timestamp};
+use leadflow::lifecycle::{Change, Pipeline};
+use leadflow::{Account, Contact, Lead, Opportunity, Timestamp, parse_timestamp};
 
 /// Leads, accounts and contacts of the measured workload.
 const FULL: Sizes = Sizes {
@@ -174,6 +175,15 @@ fn convert_1k(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
+    // The floor: the same lookups in plain HashMaps and the three records built by hand.
+    let hand = HandIndex::new(&accounts, &contacts);
+    g.bench_function("hand_written_1k_leads", |b| {
+        b.iter(|| {
+            for lead in &leads {
+                black_box(hand.convert(lead, &pipeline, now()));
+            }
+        });
+    });
     g.bench_function("convert_batch_1k_leads", |b| {
         b.iter_batched(
             || leads.clone(),
@@ -201,6 +211,117 @@ fn convert_1k(c: &mut Criterion) {
         );
     });
     g.finish();
+}
+
+/// Existing records by lower-case e-mail, domain and name, in plain `HashMap`s.
+struct HandIndex<'a> {
+    accounts: &'a [Account],
+    contacts: &'a [Contact],
+    contact_by_email: HashMap<String, usize>,
+    account_by_domain: HashMap<String, usize>,
+    account_by_name: HashMap<String, usize>,
+}
+
+impl<'a> HandIndex<'a> {
+    fn new(accounts: &'a [Account], contacts: &'a [Contact]) -> Self {
+        let mut index = HandIndex {
+            accounts,
+            contacts,
+            contact_by_email: HashMap::new(),
+            account_by_domain: HashMap::new(),
+            account_by_name: HashMap::new(),
+        };
+        for (i, a) in accounts.iter().enumerate() {
+            for d in &a.domains {
+                index.account_by_domain.entry(d.to_lowercase()).or_insert(i);
+            }
+            index
+                .account_by_name
+                .entry(company_key(&a.name))
+                .or_insert(i);
+        }
+        for (i, c) in contacts.iter().enumerate() {
+            if let Some(e) = &c.email {
+                index.contact_by_email.entry(e.to_lowercase()).or_insert(i);
+            }
+        }
+        index
+    }
+
+    /// The lead's contact by e-mail, else its account by e-mail domain, website
+    /// or company name; the account, contact and opportunity built (linked
+    /// records copied, new ones filled from the lead, activities copied).
+    fn convert(
+        &self,
+        lead: &Lead,
+        pipeline: &Pipeline,
+        now: Timestamp,
+    ) -> (Account, Contact, Opportunity) {
+        let email = lead.email.as_deref().unwrap_or_default().to_lowercase();
+        let contact = self
+            .contact_by_email
+            .get(&email)
+            .map(|&i| &self.contacts[i]);
+        let domain = email
+            .rsplit_once('@')
+            .map(|(_, d)| d)
+            .filter(|d| *d != "gmail.com");
+        let website = lead.website.as_deref().map(str::to_lowercase);
+        let linked = contact
+            .and_then(|c| self.accounts.iter().position(|a| a.id == c.account_id))
+            .or_else(|| domain.and_then(|d| self.account_by_domain.get(d).copied()))
+            .or_else(|| website.and_then(|w| self.account_by_domain.get(&w).copied()))
+            .or_else(|| {
+                let name = company_key(lead.company.as_deref()?);
+                self.account_by_name.get(&name).copied()
+            });
+        let account = if let Some(i) = linked {
+            self.accounts[i].clone()
+        } else {
+            let mut a = Account::new(
+                format!("acc-{}", lead.id),
+                lead.company.clone().unwrap_or_default(),
+            );
+            a.domains.extend(domain.map(str::to_owned));
+            a.website.clone_from(&lead.website);
+            a.industry.clone_from(&lead.industry);
+            a.employees = lead.employees;
+            a.country.clone_from(&lead.country);
+            a
+        };
+        let mut contact = if let Some(c) = contact {
+            c.clone()
+        } else {
+            let mut c = Contact::new(format!("con-{}", lead.id), account.id.clone());
+            c.first_name.clone_from(&lead.first_name);
+            c.last_name.clone_from(&lead.last_name);
+            c.email.clone_from(&lead.email);
+            c.title.clone_from(&lead.title);
+            c
+        };
+        contact.activities.extend(lead.activities.iter().cloned());
+        let change = Change::new(now).reason(format!("converted from lead {}", lead.id));
+        let mut opp = pipeline.open_opportunity(
+            format!("opp-{}", lead.id),
+            lead.company.as_deref().unwrap_or(&account.name),
+            &account.id,
+            &change,
+        );
+        opp.primary_contact_id = Some(contact.id.clone());
+        opp.source.clone_from(&lead.source);
+        opp.activities.clone_from(&lead.activities);
+        (account, contact, opp)
+    }
+}
+
+/// Lower case, without punctuation and a trailing `inc`.
+fn company_key(name: &str) -> String {
+    let key: String = name
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ')
+        .collect();
+    key.trim().trim_end_matches(" inc").trim().to_owned()
 }
 
 criterion_group!(benches, convert_1k);

@@ -11,6 +11,18 @@ use crate::error::{Error, Result};
 /// An instant with the UTC offset it was recorded in (RFC 3339 in JSON).
 pub type Timestamp = DateTime<FixedOffset>;
 
+/// Serializes a timestamp exactly as chrono's `Serialize` does (RFC 3339, `Z`
+/// for UTC, as many fraction digits as needed), but formatted into one string
+/// first: chrono hands serializers the text a character at a time, which
+/// JSON writers escape call by call (most of the cost of writing activities).
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's `serialize_with` signature
+pub(crate) fn serialize_timestamp<S: serde::Serializer>(
+    t: &Timestamp,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+}
+
 /// Parses an RFC 3339 timestamp (`2026-03-01T09:30:00Z`, `2026-03-01T18:30:00+09:00`).
 pub fn parse_timestamp(text: &str) -> Result<Timestamp> {
     DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
@@ -55,7 +67,28 @@ pub fn end_of_quarter(now: Timestamp) -> NaiveDate {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    #[derive(serde::Serialize)]
+    struct Fast(#[serde(serialize_with = "serialize_timestamp")] Timestamp);
+
+    proptest! {
+        #[test]
+        fn fast_timestamps_write_what_chrono_writes(
+            secs in -62_000_000_000i64..250_000_000_000,
+            nanos in prop_oneof![Just(0u32), Just(5_000_000), Just(123_456_000), Just(7), 0u32..1_000_000_000, 1_000_000_000u32..1_500_000_000],
+            offset in prop_oneof![Just(0i32), Just(32_400), Just(-18_000), -86_399i32..86_400],
+        ) {
+            let Some(utc) = DateTime::from_timestamp(secs, nanos) else { return Ok(()); };
+            let t = utc.with_timezone(&FixedOffset::east_opt(offset).unwrap());
+            prop_assert_eq!(
+                serde_json::to_string(&Fast(t)).unwrap(),
+                serde_json::to_string(&t).unwrap()
+            );
+        }
+    }
 
     fn ts(s: &str) -> Timestamp {
         parse_timestamp(s).unwrap()

@@ -11,17 +11,49 @@ use std::hash::{BuildHasher, Hash, Hasher};
 
 use foldhash::fast::FixedState;
 use serde_json::{Map, Value};
+use smallvec::SmallVec;
 
 use crate::model::{Activity, CompactMap, ValueRef};
 
+/// Buckets of list positions by key: the keys are hashes already, and most
+/// buckets hold one activity.
+type Buckets = HashMap<u64, SmallVec<[usize; 2]>, foldhash::fast::RandomState>;
+
+/// A lead's activities with their keys (`None` for an odd one), computed once
+/// for every list they are appended to.
+pub(crate) struct NewActivities<'a> {
+    activities: &'a [Activity],
+    keys: Vec<Option<u64>>,
+}
+
+impl<'a> NewActivities<'a> {
+    pub fn new(activities: &'a [Activity]) -> Self {
+        let hasher = hasher();
+        NewActivities {
+            activities,
+            keys: activities
+                .iter()
+                .map(|a| (!is_odd(a)).then(|| key(&hasher, a)))
+                .collect(),
+        }
+    }
+}
+
+fn hasher() -> FixedState {
+    FixedState::with_seed(0x1ead_f10e)
+}
+
 /// Appends the activities of `new` that `list` does not hold yet (nor an
 /// earlier one of `new`); returns how many were added.
-pub(crate) fn append_new(list: &mut Vec<Activity>, new: &[Activity]) -> usize {
-    if new.is_empty() {
+pub(crate) fn append_new(list: &mut Vec<Activity>, new: &NewActivities<'_>) -> usize {
+    if new.activities.is_empty() {
         return 0;
     }
-    let hasher = FixedState::with_seed(0x1ead_f10e);
-    let mut buckets: HashMap<u64, Vec<usize>> = HashMap::with_capacity(list.len() + new.len());
+    let hasher = hasher();
+    let mut buckets = Buckets::with_capacity_and_hasher(
+        list.len() + new.activities.len(),
+        foldhash::fast::RandomState::default(),
+    );
     // Activities whose unknown fields shadow `type`, `at` or `meta`: compared as JSON.
     let mut odd: Vec<usize> = Vec::new();
     for (i, a) in list.iter().enumerate() {
@@ -32,29 +64,30 @@ pub(crate) fn append_new(list: &mut Vec<Activity>, new: &[Activity]) -> usize {
         }
     }
     let mut added = 0;
-    for a in new {
-        let duplicate = if is_odd(a) {
-            let json = to_json(a);
-            list.iter().any(|b| to_json(b) == json)
-        } else {
-            let k = key(&hasher, a);
-            buckets
-                .get(&k)
-                .is_some_and(|ids| ids.iter().any(|&i| plain_eq(a, &list[i])))
-                || (!odd.is_empty() && {
-                    let json = to_json(a);
-                    odd.iter().any(|&i| to_json(&list[i]) == json)
-                })
+    for (a, k) in new.activities.iter().zip(&new.keys) {
+        let duplicate = match k {
+            None => {
+                let json = to_json(a);
+                list.iter().any(|b| to_json(b) == json)
+            }
+            Some(k) => {
+                buckets
+                    .get(k)
+                    .is_some_and(|ids| ids.iter().any(|&i| plain_eq(a, &list[i])))
+                    || (!odd.is_empty() && {
+                        let json = to_json(a);
+                        odd.iter().any(|&i| to_json(&list[i]) == json)
+                    })
+            }
         };
         if duplicate {
             continue;
         }
         let i = list.len();
         list.push(a.clone());
-        if is_odd(a) {
-            odd.push(i);
-        } else {
-            buckets.entry(key(&hasher, a)).or_default().push(i);
+        match k {
+            None => odd.push(i),
+            Some(k) => buckets.entry(*k).or_default().push(i),
         }
         added += 1;
     }
@@ -204,7 +237,10 @@ mod tests {
             odd,
         ];
         let (mut typed, mut json) = (list.clone(), list);
-        assert_eq!(append_new(&mut typed, &new), by_json(&mut json, &new));
+        assert_eq!(
+            append_new(&mut typed, &NewActivities::new(&new)),
+            by_json(&mut json, &new)
+        );
         assert_eq!(typed, json);
         assert_eq!(typed.len(), 6);
     }

@@ -5,10 +5,11 @@ use serde_json::json;
 
 use super::build::{Built, Purpose, build};
 use super::fields::{FieldMapping, MappingAction};
+use super::fingerprint::fingerprint;
 use super::index::MatchIndex;
 use super::options::ConvertOptions;
 use super::plan::{
-    ConversionPlan, TargetAction, already_converted, check_index, check_not_converted, fingerprint,
+    ConversionPlan, TargetAction, already_converted, check_index, check_not_converted,
     plan_indexed, plan_with,
 };
 use super::records::Records;

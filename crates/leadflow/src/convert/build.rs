@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::activities::append_new;
+use super::activities::{NewActivities, append_new};
 use super::draft::{Draft, TargetRecord, Write};
 use super::fields::{FieldMapping, Target, is_empty, parse_target};
 use super::keys::is_company_domain;
@@ -77,11 +77,12 @@ pub(crate) fn build(
         ));
     }
 
-    let (fields, warnings) = map_values(lead, opts, &mut acc, &mut con, opp.as_mut())?;
+    let domains = CompanyDomains::of(lead, opts);
+    let (fields, warnings) = map_values(lead, opts, &domains, &mut acc, &mut con, opp.as_mut())?;
 
     // Structural values, written only where the mapping left the field empty.
     if acc.created {
-        let name = fallback_account_name(lead, opts).ok_or_else(|| {
+        let name = fallback_account_name(lead, &domains).ok_or_else(|| {
             Error::new(
                 ErrorKind::Conversion,
                 "cannot name the new account: the lead has no company, company e-mail domain or name (set options.account_id or the lead's company)",
@@ -102,12 +103,10 @@ pub(crate) fn build(
         c.source_lead_id.get_or_insert_with(|| lead.id.clone());
         c.created_at.get_or_insert(now);
     }
-    let with_activities = purpose == Purpose::Apply;
-    let contact_activities_added = if with_activities {
-        append_new(&mut con.record.activities, &lead.activities)
-    } else {
-        0
-    };
+    let new_activities = (purpose == Purpose::Apply).then(|| NewActivities::new(&lead.activities));
+    let contact_activities_added = new_activities
+        .as_ref()
+        .map_or(0, |new| append_new(&mut con.record.activities, new));
     if let Some(o) = opp.as_mut() {
         let name = render_name(&opts.opportunity_name, lead, &acc.record.name)?;
         let o = &mut o.record;
@@ -118,8 +117,8 @@ pub(crate) fn build(
         o.primary_contact_id = Some(contact_id.clone());
         o.close_date.get_or_insert_with(|| end_of_quarter(now));
         o.source_lead_id = Some(lead.id.clone());
-        if with_activities {
-            append_new(&mut o.activities, &lead.activities);
+        if let Some(new) = &new_activities {
+            append_new(&mut o.activities, new);
         }
     }
 
@@ -154,13 +153,14 @@ fn new_opportunity(pipeline: &Pipeline, id: &str, change: &Change) -> Opportunit
 fn map_values(
     lead: &Lead,
     opts: &ConvertOptions,
+    domains: &CompanyDomains,
     acc: &mut Draft<Account>,
     con: &mut Draft<Contact>,
     mut opp: Option<&mut Draft<Opportunity>>,
 ) -> Result<(Vec<FieldMapping>, Vec<String>)> {
     let mut fields = Vec::new();
     let mut warnings = Vec::new();
-    for (target, field, from, value) in lead_values(lead, opts) {
+    for (target, field, from, value) in lead_values(lead, domains) {
         let draft: &mut dyn Write = match target {
             Target::Account => &mut *acc,
             Target::Contact => &mut *con,
@@ -170,7 +170,7 @@ fn map_values(
                 None => continue,
             },
         };
-        fields.push(draft.write(&field, value, &from)?);
+        fields.push(draft.write(field, value, from)?);
     }
     // Custom fields, then unknown top-level fields (`extra`): both default to the
     // contact's `custom.<key>`. `field_map` keys: `custom.<key>` or `<key>` for a
@@ -244,39 +244,45 @@ fn draft<R: TargetRecord>(
     }
 }
 
+/// The registrable domains of the lead's e-mail and website when they may
+/// identify a company (not free-mail, not own): computed once per build.
+struct CompanyDomains {
+    email: Option<String>,
+    website: Option<String>,
+}
+
+impl CompanyDomains {
+    fn of(lead: &Lead, opts: &ConvertOptions) -> Self {
+        let company = |d: Option<String>| d.filter(|d| is_company_domain(d, &opts.matching));
+        CompanyDomains {
+            email: company(
+                lead.email
+                    .as_deref()
+                    .and_then(email_domain)
+                    .and_then(|d| registrable_domain(&d)),
+            ),
+            website: company(lead.website.as_deref().and_then(registrable_domain)),
+        }
+    }
+}
+
 /// Every non-empty typed lead value with its target field, in a stable order.
-fn lead_values(lead: &Lead, opts: &ConvertOptions) -> Vec<(Target, String, String, Value)> {
+fn lead_values(
+    lead: &Lead,
+    domains: &CompanyDomains,
+) -> Vec<(Target, &'static str, &'static str, Value)> {
     use Target::{Account as A, Contact as C, Opportunity as O};
-    let mut out = Vec::new();
-    let mut push = |t: Target, field: &str, from: &str, v: Option<Value>| {
+    let mut out = Vec::with_capacity(20);
+    let mut push = |t: Target, field: &'static str, from: &'static str, v: Option<Value>| {
         if let Some(v) = v.filter(|v| !is_empty(v)) {
-            out.push((t, field.to_owned(), from.to_owned(), v));
+            out.push((t, field, from, v));
         }
     };
     let s = |v: &Option<String>| v.clone().map(Value::String);
-    let company_domain = |d: Option<String>| {
-        d.filter(|d| is_company_domain(d, &opts.matching))
-            .map(Value::String)
-    };
     push(A, "name", "company", s(&lead.company));
     push(A, "website", "website", s(&lead.website));
-    push(
-        A,
-        "domains",
-        "website",
-        company_domain(lead.website.as_deref().and_then(registrable_domain)),
-    );
-    push(
-        A,
-        "domains",
-        "email",
-        company_domain(
-            lead.email
-                .as_deref()
-                .and_then(email_domain)
-                .and_then(|d| registrable_domain(&d)),
-        ),
-    );
+    push(A, "domains", "website", s(&domains.website));
+    push(A, "domains", "email", s(&domains.email));
     push(A, "industry", "industry", s(&lead.industry));
     push(A, "employees", "employees", lead.employees.map(Value::from));
     push(
@@ -303,14 +309,10 @@ fn lead_values(lead: &Lead, opts: &ConvertOptions) -> Vec<(Target, String, Strin
 
 /// Name of a new account when the lead has no company: its company e-mail or
 /// website domain, else the person's name (a one-person account, as CRMs do).
-fn fallback_account_name(lead: &Lead, opts: &ConvertOptions) -> Option<String> {
-    let domain = |d: Option<String>| d.filter(|d| is_company_domain(d, &opts.matching));
-    domain(
-        lead.email
-            .as_deref()
-            .and_then(email_domain)
-            .and_then(|d| registrable_domain(&d)),
-    )
-    .or_else(|| domain(lead.website.as_deref().and_then(registrable_domain)))
-    .or_else(|| lead.full_name())
+fn fallback_account_name(lead: &Lead, domains: &CompanyDomains) -> Option<String> {
+    domains
+        .email
+        .clone()
+        .or_else(|| domains.website.clone())
+        .or_else(|| lead.full_name())
 }

@@ -115,7 +115,12 @@ impl AccountKeys {
 pub(crate) fn person_key(first: Option<&str>, last: Option<&str>) -> Option<String> {
     let fold = |s: &str| {
         use unicode_normalization::UnicodeNormalization;
-        let t: String = s.nfkc().collect::<String>().to_lowercase();
+        // NFKC leaves ASCII unchanged.
+        let t = if s.is_ascii() {
+            s.to_ascii_lowercase()
+        } else {
+            s.nfkc().collect::<String>().to_lowercase()
+        };
         t.split_whitespace().collect::<Vec<_>>().join(" ")
     };
     let (first, last) = (fold(first?), fold(last?));

@@ -18,6 +18,7 @@ mod build;
 mod draft;
 mod evidence;
 mod fields;
+mod fingerprint;
 mod index;
 mod keys;
 mod matching;

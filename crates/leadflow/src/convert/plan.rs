@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::build::{Purpose, build};
 use super::fields::{FieldMapping, MappingAction};
+use super::fingerprint::fingerprint;
 use super::index::MatchIndex;
 use super::matching::{Candidate, MatchReason, Matches, match_lead};
 use super::options::ConvertOptions;
@@ -376,29 +377,4 @@ fn already_converted_as(lead_id: &str, c: &ConversionRef) -> Error {
         "opportunity_id": c.opportunity_id,
         "converted_at": c.converted_at,
     }))
-}
-
-/// FNV-1a (64 bit) of the lead's JSON: stable across runs, platforms and bindings.
-/// The JSON is hashed as it is written, never held.
-pub(crate) fn fingerprint(lead: &Lead) -> String {
-    let mut fnv = Fnv1a(0xcbf2_9ce4_8422_2325);
-    // Writing plain data to a hasher cannot fail (string keys, finite or null numbers).
-    let _ = serde_json::to_writer(&mut fnv, lead);
-    format!("fnv1a64:{:016x}", fnv.0)
-}
-
-/// An FNV-1a hasher fed as an output stream.
-struct Fnv1a(u64);
-
-impl std::io::Write for Fnv1a {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0 = bytes.iter().fold(self.0, |h, b| {
-            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-        });
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }

@@ -32,6 +32,7 @@ pub struct Activity {
     /// bytes: the activity pass compares it on every activity.
     #[serde(rename = "type")]
     pub kind: CompactString,
+    #[serde(serialize_with = "crate::time::serialize_timestamp")]
     pub at: Timestamp,
     #[serde(default, skip_serializing_if = "CompactMap::is_empty")]
     pub meta: CompactMap,

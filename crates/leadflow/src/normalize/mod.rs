@@ -20,5 +20,29 @@ use unicode_normalization::UnicodeNormalization;
 
 /// NFKC, trimmed and lowercased: the common first step of every normalizer.
 fn fold(text: &str) -> String {
+    // NFKC leaves ASCII unchanged: skip the decomposition for the usual input.
+    if text.is_ascii() {
+        return text.trim().to_ascii_lowercase();
+    }
     text.nfkc().collect::<String>().trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The definition `fold` had before its ASCII shortcut.
+    fn by_nfkc(text: &str) -> String {
+        text.nfkc().collect::<String>().trim().to_lowercase()
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_shortcut_equals_nfkc(text in "[\\x00-\\x7f]{0,24}", any in "\\PC{0,12}") {
+            prop_assert_eq!(fold(&text), by_nfkc(&text));
+            prop_assert_eq!(fold(&any), by_nfkc(&any));
+        }
+    }
 }

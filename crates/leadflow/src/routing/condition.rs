@@ -139,12 +139,41 @@ impl<'a> LeadView<'a> {
     pub fn shallow(&self) -> &Value {
         self.base.get_or_init(|| match self.lead {
             Some(lead) => with_facts(
-                serde_json::to_value(Shallow(lead)).unwrap_or(Value::Null),
+                serde_json::to_value(Shallow { lead, keys: None }).unwrap_or(Value::Null),
                 &self.facts,
             ),
             // `new` always sets it.
             None => Value::Null,
         })
+    }
+
+    /// What [`LeadView::shallow`] holds under the top-level `keys` (none of
+    /// them `activities` or `history`), and nothing else: for a script that
+    /// reads only these keys, without converting the rest of the lead.
+    pub(crate) fn select(&self, keys: &[String]) -> Value {
+        let wanted = |k: &str| keys.iter().any(|x| x == k);
+        match self.lead {
+            Some(lead) => {
+                let mut json = serde_json::to_value(Shallow {
+                    lead,
+                    keys: Some(keys),
+                })
+                .unwrap_or(Value::Null);
+                if let Value::Object(map) = &mut json {
+                    put_facts(map, &self.facts, wanted);
+                }
+                json
+            }
+            None => match self.shallow() {
+                Value::Object(map) => Value::Object(
+                    map.iter()
+                        .filter(|(k, _)| wanted(k))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+                other => other.clone(),
+            },
+        }
     }
 
     /// The derived facts.
@@ -326,8 +355,12 @@ impl Field<'_> {
 }
 
 /// The lead without the heavy lists, serialized as `Lead` serializes (same keys,
-/// same order, same omissions) without copying it first.
-struct Shallow<'l>(&'l Lead);
+/// same order, same omissions) without copying it first; with `keys`, only
+/// the entries under those keys.
+struct Shallow<'l> {
+    lead: &'l Lead,
+    keys: Option<&'l [String]>,
+}
 
 impl Serialize for Shallow<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -362,13 +395,20 @@ impl Serialize for Shallow<'_> {
             conversion,
             provenance,
             extra,
-        } = self.0;
+        } = self.lead;
+        let wanted = |k: &str| self.keys.is_none_or(|keys| keys.iter().any(|x| x == k));
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", id)?;
-        m.serialize_entry("created_at", created_at)?;
+        if wanted("id") {
+            m.serialize_entry("id", id)?;
+        }
+        if wanted("created_at") {
+            m.serialize_entry("created_at", created_at)?;
+        }
         macro_rules! some {
             ($($name:ident),*) => {$(
-                if let Some(v) = $name {
+                if let Some(v) = $name
+                    && wanted(stringify!($name))
+                {
                     m.serialize_entry(stringify!($name), v)?;
                 }
             )*};
@@ -377,19 +417,21 @@ impl Serialize for Shallow<'_> {
             first_name, last_name, email, phone, title, company, website, industry
         );
         some!(employees, annual_revenue, country, source, campaign, owner);
-        if !custom.is_empty() {
+        if !custom.is_empty() && wanted("custom") {
             m.serialize_entry("custom", custom)?;
         }
         some!(stage, status);
-        if *attempts != 0 {
+        if *attempts != 0 && wanted("attempts") {
             m.serialize_entry("attempts", attempts)?;
         }
         some!(score, qualification, conversion);
-        if !provenance.is_empty() {
+        if !provenance.is_empty() && wanted("provenance") {
             m.serialize_entry("provenance", provenance)?;
         }
         for (k, v) in extra {
-            m.serialize_entry(k, v)?;
+            if wanted(k) {
+                m.serialize_entry(k, v)?;
+            }
         }
         m.end()
     }
@@ -397,23 +439,28 @@ impl Serialize for Shallow<'_> {
 
 fn with_facts(mut json: Value, facts: &LeadFacts) -> Value {
     if let Value::Object(map) = &mut json {
-        let mut put = |k: &str, v: Option<Value>| {
-            if let Some(v) = v {
-                map.entry(k.to_owned()).or_insert(v);
-            }
-        };
-        put("segment", facts.segment.clone().map(Value::String));
-        put("region", facts.region.clone().map(Value::String));
-        put(
-            "territory",
-            (!facts.territories.is_empty()).then(|| Value::from(facts.territories.clone())),
-        );
-        put(
-            "email_domain",
-            facts.email_domain.clone().map(Value::String),
-        );
+        put_facts(map, facts, |_| true);
     }
     json
+}
+
+/// Adds the `wanted` facts under their names, unless the lead has a field of that name.
+fn put_facts(map: &mut Map<String, Value>, facts: &LeadFacts, wanted: impl Fn(&str) -> bool) {
+    let text = |v: &Option<String>| v.clone().map(Value::String);
+    let territory =
+        || (!facts.territories.is_empty()).then(|| Value::from(facts.territories.clone()));
+    let mut put = |k: &str, v: &dyn Fn() -> Option<Value>| {
+        if wanted(k)
+            && !map.contains_key(k)
+            && let Some(v) = v()
+        {
+            map.insert(k.to_owned(), v);
+        }
+    };
+    put("segment", &|| text(&facts.segment));
+    put("region", &|| text(&facts.region));
+    put("territory", &territory);
+    put("email_domain", &|| text(&facts.email_domain));
 }
 
 /// Facts derived from the lead and the routing config (segment bands, regions, territories).
@@ -549,9 +596,17 @@ fn check_field(field: &str, path: &str) -> Result<()> {
 
 /// Case-insensitive substring test of a text against a string `value`.
 fn contains_text(s: &str, value: &Value) -> bool {
-    value
-        .as_str()
-        .is_some_and(|needle| s.to_lowercase().contains(&needle.to_lowercase()))
+    value.as_str().is_some_and(|needle| {
+        if s.is_ascii() && needle.is_ascii() {
+            // Lowercasing ASCII maps byte to byte: search without copying.
+            needle.is_empty()
+                || s.as_bytes()
+                    .windows(needle.len())
+                    .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+        } else {
+            s.to_lowercase().contains(&needle.to_lowercase())
+        }
+    })
 }
 
 fn any_elem(v: &Value, f: impl Fn(&Value) -> bool) -> bool {
@@ -861,7 +916,7 @@ mod tests {
                 light.activities.clear();
                 light.history.clear();
                 prop_assert_eq!(
-                    serde_json::to_string(&Shallow(&lead)).unwrap(),
+                    serde_json::to_string(&Shallow { lead: &lead, keys: None }).unwrap(),
                     serde_json::to_string(&light).unwrap()
                 );
                 for c in &conditions {
@@ -919,6 +974,26 @@ mod tests {
                 json!({"contains": {"field": "created_at", "value": "2026-03-02"}})
             ));
             assert!(v.base.get().is_some(), "timestamps read as their JSON text");
+        }
+    }
+}
+
+#[cfg(test)]
+mod contains_tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn ascii_search_equals_lowercased_search(
+            s in "[a-cA-C.@É]{0,12}", needle in "[a-cA-C.@É]{0,3}",
+        ) {
+            let v = Value::String(needle.clone());
+            prop_assert_eq!(
+                contains_text(&s, &v),
+                s.to_lowercase().contains(&needle.to_lowercase())
+            );
         }
     }
 }

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use rhai::{AST, Dynamic, Engine, EvalAltResult, Position, Scope};
+use rhai::{AST, ASTNode, Dynamic, Engine, EvalAltResult, Expr, Position, Scope};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::routing::{LeadFacts, LeadView, ScriptHost};
@@ -42,6 +42,7 @@ struct Compiled {
     ast: AST,
     /// The source mentions `activities` or `history`: pass the whole lead.
     heavy: bool,
+    reads: Reads,
 }
 
 impl std::fmt::Debug for ScriptConditions {
@@ -122,10 +123,13 @@ impl ScriptConditions {
             )
         })?;
         self.compiles.fetch_add(1, Ordering::Relaxed);
-        let c = Arc::new(Compiled {
-            ast,
-            heavy: HEAVY.iter().any(|k| src.contains(k)),
-        });
+        let heavy = HEAVY.iter().any(|k| src.contains(k));
+        let mut reads = Reads::of(&ast);
+        if heavy {
+            // The heavy lists are passed as the whole-lead JSON holds them.
+            reads.lead_keys = None;
+        }
+        let c = Arc::new(Compiled { ast, heavy, reads });
         let mut map = self
             .compiled
             .write()
@@ -145,14 +149,34 @@ impl ScriptHost for ScriptConditions {
 
     fn eval(&self, script: &str, lead: &LeadView<'_>) -> Result<bool> {
         let c = self.compiled(script)?;
-        let json = if c.heavy { lead.json() } else { lead.shallow() };
+        self.eval_reading(&c, &c.reads, lead)
+    }
+}
+
+impl ScriptConditions {
+    /// Evaluates `c`, passing the script what `reads` says it reads: the
+    /// variables it never mentions are `()` (but defined), and `lead` holds
+    /// only the keys the script reads when it reads nothing else of it.
+    fn eval_reading(&self, c: &Compiled, reads: &Reads, lead: &LeadView<'_>) -> Result<bool> {
+        let lead_value = match &reads.lead_keys {
+            Some(keys) => lead_map(&lead.select(keys))?,
+            None => lead_map(if c.heavy { lead.json() } else { lead.shallow() })?,
+        };
         let mut scope = Scope::new();
-        scope.push_dynamic("lead", lead_map(json)?);
-        scope.push_dynamic("facts", facts_map(lead.facts()));
+        scope.push_dynamic("lead", lead_value);
+        scope.push_dynamic(
+            "facts",
+            if reads.facts {
+                facts_map(lead.facts())
+            } else {
+                Dynamic::UNIT
+            },
+        );
         // As in pack scripts: an RFC 3339 string, `()` where the caller has no instant.
         scope.push_dynamic(
             "now",
             lead.now()
+                .filter(|_| reads.now)
                 .map_or(Dynamic::UNIT, |t| Dynamic::from(t.to_rfc3339())),
         );
         let _budget = deadline::lead(self.lead_time);
@@ -165,6 +189,81 @@ impl ScriptHost for ScriptConditions {
                 format!("a script condition must return a bool, got {ty}"),
             )
         })
+    }
+}
+
+/// What a script reads of the variables it is given.
+#[derive(Debug, Clone, PartialEq)]
+struct Reads {
+    /// The top-level keys of `lead` the script reads, when every use of `lead`
+    /// is a property read (`lead.source`, `lead.custom.budget`, `lead?.x`);
+    /// `None` when it uses `lead` any other way (`lead["x"]`, `lead.keys()`,
+    /// `let l = lead`, a closure): then it gets the whole lead.
+    lead_keys: Option<Vec<String>>,
+    facts: bool,
+    now: bool,
+}
+
+impl Reads {
+    /// Everything (what a script with functions gets: they are not analysed).
+    const ALL: Reads = Reads {
+        lead_keys: None,
+        facts: true,
+        now: true,
+    };
+
+    fn of(ast: &AST) -> Reads {
+        if ast.iter_functions().next().is_some() {
+            return Reads::ALL;
+        }
+        let mut reads = Reads {
+            lead_keys: Some(Vec::new()),
+            facts: false,
+            now: false,
+        };
+        ast.walk(&mut |path: &[ASTNode]| {
+            let Some(&ASTNode::Expr(var @ Expr::Variable(name, ..))) = path.last() else {
+                return true;
+            };
+            match name.1.as_str() {
+                "facts" => reads.facts = true,
+                "now" => reads.now = true,
+                "lead" => {
+                    let parent = path.len().checked_sub(2).map(|i| &path[i]);
+                    match (property_read(var, parent), &mut reads.lead_keys) {
+                        (Some(key), Some(keys)) => {
+                            if !keys.iter().any(|k| k == key) {
+                                keys.push(key.to_owned());
+                            }
+                        }
+                        (None, keys) => *keys = None,
+                        (Some(_), None) => {}
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+        reads
+    }
+}
+
+/// The top-level key `var` reads when `parent` is `var.key...` (`var` on the
+/// left of a dot, a property first on the right).
+fn property_read<'a>(var: &Expr, parent: Option<&ASTNode<'a>>) -> Option<&'a str> {
+    let Some(ASTNode::Expr(Expr::Dot(dot, ..))) = parent else {
+        return None;
+    };
+    if !std::ptr::eq(&raw const dot.lhs, var) {
+        return None;
+    }
+    let mut first = &dot.rhs;
+    while let Expr::Dot(inner, ..) | Expr::Index(inner, ..) = first {
+        first = &inner.lhs;
+    }
+    match first {
+        Expr::Property(p, ..) => Some(p.2.as_str()),
+        _ => None,
     }
 }
 

@@ -319,3 +319,136 @@ fn stack_need() {
         }
     }
 }
+
+mod reads {
+    //! Scripts get only the lead keys they read: the same results and errors
+    //! as with the whole lead, on random leads.
+
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::model::Record;
+
+    fn reads(src: &str) -> Reads {
+        let h = ScriptConditions::new();
+        h.compiled(src).unwrap().reads.clone()
+    }
+
+    #[test]
+    fn property_reads_are_keys_anything_else_is_the_whole_lead() {
+        let keys = |src: &str| reads(src).lead_keys;
+        let some = |k: &[&str]| Some(k.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        assert_eq!(
+            keys(
+                r#"lead.source == "partner" && (lead.custom.deal_size ?? 0) >= 5 && lead.source != ()"#
+            ),
+            some(&["source", "custom"])
+        );
+        assert_eq!(keys("lead?.x.len() > lead.tags[0]"), some(&["x", "tags"]));
+        assert_eq!(keys("let lead = #{a: 1}; lead.a == 1"), some(&["a"]));
+        for whole in [
+            r#"lead["source"] == "x""#,
+            "lead.len() > 3",
+            "let l = lead; l.source == ()",
+            r#""source" in lead"#,
+            "`${lead}`.len() > 0",
+            "for k in lead.keys() { if k == \"x\" { return true; } } false",
+            "fn f(x) { x > 1 } f(lead.employees)",
+            "let g = || lead.source; g.call() == ()",
+            "lead.activities.len() > 0",
+        ] {
+            assert_eq!(keys(whole), None, "{whole}");
+        }
+        let r = reads("lead.x == () && facts.region == ()");
+        assert!(r.facts && !r.now);
+        let r = reads("now != ()");
+        assert!(!r.facts && r.now);
+        assert!(reads("fn f() { true } f()").facts);
+    }
+
+    const SCRIPTS: &[&str] = &[
+        r#"lead.source == "partner" && (lead.custom.deal_size ?? 0) >= 50000 && lead.segment != "enterprise""#,
+        "(lead.employees ?? 0) >= 1000",
+        r#"lead.country == "DE" || lead.region == "emea" || "emea" in lead.territory"#,
+        "lead.custom.n > 1",
+        "lead.annual_revenue == () || lead.annual_revenue > 10.0",
+        r#"lead.email_domain == "acme.de" && lead.id != """#,
+        "lead.created_at.len() > 3 && type_of(lead.attempts) == \"()\"",
+        "lead.custom.tags.len() > 1",
+        "lead.segment.len() > 2",
+        r#"lead.x == "y""#,
+        "is_def_var(\"facts\") && is_def_var(\"now\") && lead.id != ()",
+        "facts.segment == lead.segment",
+    ];
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            Just(json!(1)),
+            Just(json!(60_000)),
+            Just(json!(1.5)),
+            Just(json!(u64::MAX)),
+            Just(json!("y")),
+            Just(json!(["a", "b"])),
+            Just(json!({"n": 2})),
+        ]
+    }
+
+    fn key() -> impl Strategy<Value = String> {
+        proptest::sample::select(&["n", "deal_size", "tags", "x", "segment", "source", "id"][..])
+            .prop_map(str::to_owned)
+    }
+
+    prop_compose! {
+        fn lead()(
+            source in proptest::option::of(proptest::sample::select(&["partner", "web", ""][..])),
+            country in proptest::option::of(proptest::sample::select(&["DE", "JP"][..])),
+            employees in proptest::option::of(prop_oneof![Just(5u64), Just(1500)]),
+            revenue in proptest::option::of(prop_oneof![Just(20.0), Just(f64::NAN), Just(-0.0)]),
+            attempts in 0u32..2,
+            custom in proptest::collection::vec((key(), value()), 0..4),
+            extra in proptest::collection::vec((key(), value()), 0..2),
+        ) -> Lead {
+            let t = parse_timestamp("2026-03-02T09:00:00+01:00").unwrap();
+            let mut l = Lead::new("L-1", t);
+            l.source = source.map(str::to_owned);
+            l.country = country.map(str::to_owned);
+            l.employees = employees;
+            l.annual_revenue = revenue;
+            l.attempts = attempts;
+            l.custom = custom.into_iter().collect();
+            l.extra = extra.into_iter().collect();
+            l
+        }
+    }
+
+    fn outcome(r: Result<bool>) -> std::result::Result<bool, (ErrorKind, String)> {
+        r.map_err(|e| (e.kind(), e.message().to_owned()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn the_keys_read_give_what_the_whole_lead_gives(lead in lead(), with_now in any::<bool>()) {
+            let h = ScriptConditions::new();
+            let now = parse_timestamp("2026-03-02T09:00:00Z").unwrap();
+            let f = facts();
+            let view = LeadView::of(&lead, &f);
+            let view = if with_now { view.at(now) } else { view };
+            let json_view = LeadView::new(lead.to_value(), &f);
+            for src in SCRIPTS {
+                let c = h.compiled(src).unwrap();
+                prop_assert!(c.reads.lead_keys.is_some(), "{}", src);
+                let whole = outcome(h.eval_reading(&c, &Reads::ALL, &view));
+                prop_assert_eq!(&outcome(h.eval(src, &view)), &whole, "{}", src);
+                prop_assert_eq!(
+                    outcome(h.eval_reading(&c, &c.reads, &json_view)),
+                    outcome(h.eval_reading(&c, &Reads::ALL, &json_view)),
+                    "{} (JSON view)", src
+                );
+            }
+        }
+    }
+}

@@ -83,6 +83,20 @@ impl PeriodCount {
 }
 
 impl RoutingState {
+    /// Makes `rep` the last assigned rep of `team` (the round-robin pointer).
+    pub(crate) fn set_last_assigned(&mut self, team: &str, rep: &str) {
+        match self.last_assigned.get_mut(team) {
+            Some(last) => {
+                if last != rep {
+                    rep.clone_into(last);
+                }
+            }
+            None => {
+                self.last_assigned.insert(team.to_owned(), rep.to_owned());
+            }
+        }
+    }
+
     /// Leads `rep` received on the local day of `now` (in `zone`).
     pub fn day_count(&self, rep: &str, zone: &Zone, now: Timestamp) -> u32 {
         let load = self.loads.get(rep).copied().unwrap_or_default();
@@ -99,7 +113,10 @@ impl RoutingState {
     pub(crate) fn record(&mut self, rep: &str, zone: Zone, now: Timestamp) {
         let day = zone.local_date(now);
         let week = zone.week_start(now);
-        let load = self.loads.entry(rep.to_owned()).or_default();
+        let load = match self.loads.get_mut(rep) {
+            Some(load) => load,
+            None => self.loads.entry(rep.to_owned()).or_default(),
+        };
         load.day = Some(bump(load.day, day));
         load.week = Some(bump(load.week, week));
     }

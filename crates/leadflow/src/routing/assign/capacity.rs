@@ -32,8 +32,6 @@ pub(crate) fn pick(
         }
     }
     let chosen = best?.0.to_owned();
-    state
-        .last_assigned
-        .insert(team.name.clone(), chosen.clone());
+    state.set_last_assigned(&team.name, &chosen);
     Some(chosen)
 }

@@ -39,18 +39,16 @@ pub(crate) fn skip_reason(
             .iter()
             .any(|t| facts.territories.contains(t))
     {
-        let lead_in = if facts.territories.is_empty() {
-            "no territory".to_owned()
+        // `covers a, b; lead is in c` (or `no territory`), written into one string.
+        let mut detail = String::from("covers ");
+        push_joined(&mut detail, &rep.territories);
+        detail.push_str("; lead is in ");
+        if facts.territories.is_empty() {
+            detail.push_str("no territory");
         } else {
-            facts.territories.join(", ")
-        };
-        return skip(
-            SkipReason::NotInTerritory,
-            format!(
-                "covers {}; lead is in {lead_in}",
-                rep.territories.join(", ")
-            ),
-        );
+            push_joined(&mut detail, &facts.territories);
+        }
+        return skip(SkipReason::NotInTerritory, detail);
     }
     if let Some(p) = rep.out_of_office.iter().find(|p| is_away(rep, p, now)) {
         let why = p
@@ -86,6 +84,15 @@ pub(crate) fn skip_reason(
         }
     }
     None
+}
+
+fn push_joined(out: &mut String, items: &[String]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
 }
 
 fn is_away(rep: &Rep, p: &Period, now: Timestamp) -> bool {

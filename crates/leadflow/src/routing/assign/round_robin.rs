@@ -25,9 +25,7 @@ pub(crate) fn pick(team: &Team, eligible: &[&str], state: &mut RoutingState) -> 
     let chosen = turn_order(team, state)
         .find(|m| eligible.contains(m))?
         .to_owned();
-    state
-        .last_assigned
-        .insert(team.name.clone(), chosen.clone());
+    state.set_last_assigned(&team.name, &chosen);
     Some(chosen)
 }
 
