@@ -168,7 +168,7 @@ impl Sink {
             Out::Failed { id, error, .. } => {
                 let mut row = vec![String::new(); CSV_HEADER.len()];
                 row[0] = id.as_ref().map(value_cell).unwrap_or_default();
-                row[8] = error.message().to_owned();
+                error.message().clone_into(&mut row[8]);
                 row
             }
         };
