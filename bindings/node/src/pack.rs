@@ -8,6 +8,7 @@ use leadflow::{Lead, Record, Timestamp};
 use napi::bindgen_prelude::{AsyncTask, FromNapiValue, Object, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::errors::OrThrow;
@@ -15,7 +16,7 @@ use crate::input_options::{self, ColumnOptions, ScoreManyOptions, ScoreOptions};
 use crate::lifecycle::Pipeline;
 use crate::rows::{Append, ChunksTask, Leads, ScoredChunk, check_mapping};
 use crate::rules::{arg, lead_from};
-use crate::values::{self, JsonInput};
+use crate::values::{self, JsonInput, Row};
 use crate::{columnar, rows};
 
 /// A compiled rule pack. Immutable and cheap to share: compile once, score many.
@@ -57,13 +58,17 @@ impl<T> From<leadflow::Result<T>> for Entry<T> {
 /// JSON text of one entry per input record, in order; a record that does not
 /// parse is an `{error}` entry and the others still run.
 fn run_batch<T: Serialize>(
-    values: Vec<leadflow::Result<serde_json::Value>>,
+    rows: Vec<Row>,
     f: impl FnOnce(&mut [Lead]) -> Vec<leadflow::Result<T>>,
 ) -> leadflow::Result<String> {
+    let parsed: Vec<leadflow::Result<Lead>> = rows
+        .into_par_iter()
+        .map(|r| r.into_value().and_then(Lead::from_value))
+        .collect();
     let mut leads = Vec::new();
-    let slots: Vec<Option<leadflow::Error>> = values
+    let slots: Vec<Option<leadflow::Error>> = parsed
         .into_iter()
-        .map(|r| r.and_then(Lead::from_value).map(|l| leads.push(l)).err())
+        .map(|r| r.map(|l| leads.push(l)).err())
         .collect();
     let mut done = f(&mut leads).into_iter();
     let entries: Vec<Entry<T>> = slots
@@ -351,8 +356,8 @@ impl Pack {
             let opts = o.input();
             check_mapping(&self.inner, &opts).or_throw(env)?;
             let out = rows::new_array(env)?;
-            leads.for_each(env, |values| {
-                rows::score_chunk(&self.inner, values, now, o.explain, &opts)
+            leads.for_each(env, |chunk| {
+                rows::score_chunk(&self.inner, chunk, now, o.explain, &opts)
                     .or_throw(env)?
                     .append(env, out)
             })?;
@@ -385,8 +390,8 @@ impl Pack {
             Ok(AsyncTask::new(ChunksTask::new(move || {
                 check_mapping(&pack, &opts)?;
                 let mut out = Vec::new();
-                batch.for_each(|values| {
-                    out.push(rows::score_chunk(&pack, values, now, o.explain, &opts)?);
+                batch.for_each(|chunk| {
+                    out.push(rows::score_chunk(&pack, chunk, now, o.explain, &opts)?);
                     Ok::<_, leadflow::Error>(())
                 })?;
                 Ok(out)
@@ -412,8 +417,8 @@ impl Pack {
             let now = now_arg(env, &now)?;
             let p = pipeline.map(|p| p.core().clone()).unwrap_or_default();
             let out = rows::new_array(env)?;
-            leads.for_each(env, |values| {
-                run_batch(values, |l| evaluate_all(&self.inner, &p, l, now))
+            leads.for_each(env, |rows| {
+                run_batch(rows, |l| evaluate_all(&self.inner, &p, l, now))
                     .or_throw(env)?
                     .append(env, out)
             })?;
@@ -442,8 +447,8 @@ impl Pack {
             let pack = self.inner.clone();
             Ok(AsyncTask::new(ChunksTask::new(move || {
                 let mut out = Vec::new();
-                batch.for_each(|values| {
-                    out.push(run_batch(values, |l| evaluate_all(&pack, &p, l, now))?);
+                batch.for_each(|rows| {
+                    out.push(run_batch(rows, |l| evaluate_all(&pack, &p, l, now))?);
                     Ok::<_, leadflow::Error>(())
                 })?;
                 Ok(out)

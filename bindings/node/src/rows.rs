@@ -1,8 +1,10 @@
 //! `scoreMany` / `evaluateMany` over batches of any size. The leads cross in
 //! chunks of [`CHUNK_ROWS`]: each chunk is one `JSON.stringify` text (see
-//! [`Records::chunk_from_js`]) parsed on all cores, then the core's row batch
-//! scores flat records without building a `Lead` for them (records with
-//! activities, `custom`, wrong types ... are parsed as full leads). Results go
+//! [`Records::chunk_from_js`]), split into its elements on all cores, then the
+//! core's row batch scores them without building a `Lead`: flat records as
+//! columns, records with activities, `custom` ... through the borrowed reader
+//! over each one's JSON text (a record it refuses is parsed as a full lead for
+//! the precise error). Results go
 //! back chunk by chunk too (`values.js`'s `appendScores` / `appendJson`), so no
 //! single string ever holds the whole batch (V8 caps strings at about 512 MB).
 
@@ -17,11 +19,10 @@ use napi::bindgen_prelude::{
 };
 use napi::{Env, ScopedTask};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::errors::{self, OrThrow};
 use crate::panics;
-use crate::values::{self, JsonInput, Records};
+use crate::values::{self, JsonInput, Records, Row};
 
 /// The leads argument of a batch call, before its elements are read.
 pub enum Leads<'a> {
@@ -57,12 +58,11 @@ impl<'a> Leads<'a> {
         Ok(Leads::Text(text))
     }
 
-    /// Calls `f` with each chunk's records (a JSON value or the element's
-    /// error, in order), reading the next chunk only after `f` returns.
+    /// Calls `f` with each chunk's records (see [`Row`]), in order, reading the next chunk only after `f` returns.
     pub fn for_each(
         self,
         env: &Env,
-        mut f: impl FnMut(Vec<leadflow::Result<Value>>) -> napi::Result<()>,
+        mut f: impl FnMut(Vec<Row>) -> napi::Result<()>,
     ) -> napi::Result<()> {
         match self {
             Leads::Text(text) => Batch::Text(text).for_each(f)?,
@@ -70,7 +70,7 @@ impl<'a> Leads<'a> {
                 let mut start = 0;
                 while start < n {
                     let (records, next) = read_chunk(env, &items, start, n)?;
-                    f(records.values_par())?;
+                    f(records.rows_par())?;
                     start = next;
                 }
             }
@@ -112,14 +112,11 @@ fn read_chunk(
 
 impl Batch {
     /// Calls `f` with each chunk's records, in order; stops at `f`'s first error.
-    pub fn for_each<E>(
-        self,
-        mut f: impl FnMut(Vec<leadflow::Result<Value>>) -> Result<(), E>,
-    ) -> Result<(), E> {
+    pub fn for_each<E>(self, mut f: impl FnMut(Vec<Row>) -> Result<(), E>) -> Result<(), E> {
         match self {
             Batch::Chunks(chunks) => {
                 for records in chunks {
-                    f(records.values_par())?;
+                    f(records.rows_par())?;
                 }
             }
             Batch::Text(text) => {
@@ -128,7 +125,7 @@ impl Batch {
                     let values: Vec<_> = reader
                         .by_ref()
                         .take(CHUNK_ROWS)
-                        .map(|r| r.and_then(|raw| raw.value))
+                        .map(|r| Row::Value(r.and_then(|raw| raw.value)))
                         .collect();
                     if values.is_empty() {
                         break;
@@ -188,16 +185,17 @@ pub fn check_mapping(pack: &CompiledPack, opts: &InputOptions) -> leadflow::Resu
 /// Keys read as `opts` says (`Title` is `title`, explicit mappings win).
 pub fn score_chunk(
     pack: &CompiledPack,
-    values: Vec<leadflow::Result<Value>>,
+    rows: Vec<Row>,
     now: Timestamp,
     explain: bool,
     opts: &InputOptions,
 ) -> leadflow::Result<ScoredChunk> {
     let mut batch = RowBatch::with_options(pack, now, explain, opts);
-    for v in values {
-        match v {
-            Ok(v) => batch.push_object(v),
-            Err(e) => batch.push_value(Err(e)),
+    for row in rows {
+        match row {
+            Row::Value(Ok(v)) => batch.push_object(v),
+            Row::Value(Err(e)) => batch.push_value(Err(e)),
+            Row::Text(text) => batch.push_json(text),
         }
     }
     let scores = batch.score_split();
