@@ -356,11 +356,11 @@ impl Pack {
             let opts = o.input();
             check_mapping(&self.inner, &opts).or_throw(env)?;
             let out = rows::new_array(env)?;
-            leads.for_each(env, |chunk| {
-                rows::score_chunk(&self.inner, chunk, now, o.explain, &opts)
-                    .or_throw(env)?
-                    .append(env, out)
-            })?;
+            leads.pipelined(
+                env,
+                |chunk| rows::score_chunk(&self.inner, chunk, now, o.explain, &opts),
+                |scored| scored.append(env, out),
+            )?;
             Ok(out)
         })
     }

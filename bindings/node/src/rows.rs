@@ -78,6 +78,38 @@ impl<'a> Leads<'a> {
         Ok(())
     }
 
+    /// [`for_each`](Self::for_each) in two halves that overlap: `work` (parse
+    /// and score, any thread) runs a chunk on a helper thread while this one
+    /// reads the next chunk (`JSON.stringify`, on the JS thread only), then
+    /// `done` takes each chunk's output here, in order.
+    pub fn pipelined<T: Send>(
+        self,
+        env: &Env,
+        work: impl Fn(Vec<Row>) -> leadflow::Result<T> + Sync,
+        mut done: impl FnMut(T) -> napi::Result<()>,
+    ) -> napi::Result<()> {
+        let (items, n) = match self {
+            Leads::Array(items, n) => (items, n),
+            text @ Leads::Text(_) => {
+                return text.for_each(env, |rows| done(work(rows).or_throw(env)?));
+            }
+        };
+        let work = &work;
+        std::thread::scope(|s| {
+            let mut running = None;
+            let mut start = 0;
+            while start < n {
+                let (records, next) = read_chunk(env, &items, start, n)?;
+                start = next;
+                let scoring = s.spawn(move || panics::catch(|| work(records.rows_par())));
+                if let Some(previous) = running.replace(scoring) {
+                    done(joined(env, previous)?)?;
+                }
+            }
+            running.map_or(Ok(()), |last| done(joined(env, last)?))
+        })
+    }
+
     /// Reads every chunk (for the async variants: the JS values can only be
     /// read on this thread).
     pub fn read(self, env: &Env) -> napi::Result<Batch> {
@@ -94,6 +126,18 @@ impl<'a> Leads<'a> {
             }
         }
     }
+}
+
+/// The output of a chunk's helper thread; a panic there is an `InternalError`.
+fn joined<T>(
+    env: &Env,
+    thread: std::thread::ScopedJoinHandle<'_, Result<leadflow::Result<T>, String>>,
+) -> napi::Result<T> {
+    thread
+        .join()
+        .unwrap_or_else(|_| Err("a scoring thread panicked".to_owned()))
+        .map_err(|message| errors::internal(env, &message))?
+        .or_throw(env)
 }
 
 /// The chunk of `items` from `start` (at most [`CHUNK_ROWS`] of the `n`
