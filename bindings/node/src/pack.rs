@@ -2,7 +2,7 @@
 //! or many, columnar batches) with async variants that run off the main thread.
 
 use leadflow::lifecycle;
-use leadflow::rules::{CompiledPack, Evaluation, LoadOptions, PackFormat};
+use leadflow::rules::{CompiledPack, Evaluation, InputOptions, KeyNames, LoadOptions, PackFormat};
 use leadflow::sandbox::Limits;
 use leadflow::{Lead, Record, Timestamp};
 use napi::bindgen_prelude::{AsyncTask, FromNapiValue, Object, Unknown};
@@ -267,18 +267,31 @@ impl Pack {
     ) -> napi::Result<Unknown<'e>> {
         crate::errors::guard(env, || {
             // The lead's JSON text is scored without building the lead (the same
-            // result or error); a bad `now` or option is reported after the lead's
-            // own error, as before.
+            // result or error), its keys read as `scoreMany` reads them (`Title`
+            // is `title`); a bad `now` or option is reported after the lead's own
+            // error, as before.
             let text = values::stringify(env, &lead).or_throw(env)?;
+            let value = || serde_json::from_str(&text).map_err(leadflow::Error::from);
             let options = input_options::read::<ScoreOptions>(env, options.as_ref());
             let (now, explain) = match (now_arg(env, &now), options) {
                 (Ok(now), Ok(o)) => (now, o.explain),
                 (now, o) => {
-                    Lead::from_json(&text).or_throw(env)?;
+                    let names = KeyNames::new(&self.inner, &InputOptions::default());
+                    match value().or_throw(env)? {
+                        serde_json::Value::Object(map) => names
+                            .rename_shared(map)
+                            .and_then(|m| Lead::from_value(serde_json::Value::Object(m))),
+                        other => Lead::from_value(other),
+                    }
+                    .or_throw(env)?;
                     (now?, o?.explain)
                 }
             };
-            let r = self.inner.score_json(&text, now, explain).or_throw(env)?;
+            let de = &mut serde_json::Deserializer::from_str(&text);
+            let r = self
+                .inner
+                .score_read(de, value, now, explain)
+                .or_throw(env)?;
             values::to_js(env, &r)
         })
     }
