@@ -2,12 +2,13 @@
 //! or many, columnar batches) with async variants that run off the main thread.
 
 use leadflow::lifecycle;
-use leadflow::rules::{CompiledPack, Evaluation, LoadOptions, PackFormat};
+use leadflow::rules::{CompiledPack, Evaluation, InputOptions, KeyNames, LoadOptions, PackFormat};
 use leadflow::sandbox::Limits;
 use leadflow::{Lead, Record, Timestamp};
 use napi::bindgen_prelude::{AsyncTask, FromNapiValue, Object, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::errors::OrThrow;
@@ -15,7 +16,7 @@ use crate::input_options::{self, ColumnOptions, ScoreManyOptions, ScoreOptions};
 use crate::lifecycle::Pipeline;
 use crate::rows::{Append, ChunksTask, Leads, ScoredChunk, check_mapping};
 use crate::rules::{arg, lead_from};
-use crate::values::{self, JsonInput};
+use crate::values::{self, JsonInput, Row};
 use crate::{columnar, rows};
 
 /// A compiled rule pack. Immutable and cheap to share: compile once, score many.
@@ -57,13 +58,17 @@ impl<T> From<leadflow::Result<T>> for Entry<T> {
 /// JSON text of one entry per input record, in order; a record that does not
 /// parse is an `{error}` entry and the others still run.
 fn run_batch<T: Serialize>(
-    values: Vec<leadflow::Result<serde_json::Value>>,
+    rows: Vec<Row>,
     f: impl FnOnce(&mut [Lead]) -> Vec<leadflow::Result<T>>,
 ) -> leadflow::Result<String> {
+    let parsed: Vec<leadflow::Result<Lead>> = rows
+        .into_par_iter()
+        .map(|r| r.into_value().and_then(Lead::from_value))
+        .collect();
     let mut leads = Vec::new();
-    let slots: Vec<Option<leadflow::Error>> = values
+    let slots: Vec<Option<leadflow::Error>> = parsed
         .into_iter()
-        .map(|r| r.and_then(Lead::from_value).map(|l| leads.push(l)).err())
+        .map(|r| r.map(|l| leads.push(l)).err())
         .collect();
     let mut done = f(&mut leads).into_iter();
     let entries: Vec<Entry<T>> = slots
@@ -262,21 +267,32 @@ impl Pack {
     ) -> napi::Result<Unknown<'e>> {
         crate::errors::guard(env, || {
             // The lead's JSON text is scored without building the lead (the same
-            // result or error); a bad `now` or option is reported after the lead's
-            // own error, as before.
+            // result or error), its keys read as `scoreMany` reads them (`Title`
+            // is `title`); a bad `now` or option is reported after the lead's own
+            // error, as before.
             let text = values::stringify(env, &lead).or_throw(env)?;
+            let value = || serde_json::from_str(&text).map_err(leadflow::Error::from);
             let options = input_options::read::<ScoreOptions>(env, options.as_ref());
             let (now, explain) = match (now_arg(env, &now), options) {
                 (Ok(now), Ok(o)) => (now, o.explain),
                 (now, o) => {
-                    Lead::from_json(&text).or_throw(env)?;
+                    let names = KeyNames::new(&self.inner, &InputOptions::default());
+                    match value().or_throw(env)? {
+                        serde_json::Value::Object(map) => names
+                            .rename_shared(map)
+                            .and_then(|m| Lead::from_value(serde_json::Value::Object(m))),
+                        other => Lead::from_value(other),
+                    }
+                    .or_throw(env)?;
                     (now?, o?.explain)
                 }
             };
+            let de = &mut serde_json::Deserializer::from_str(&text);
             let r = self
                 .inner
-                .score_json(
-                    &text,
+                .score_read(
+                    de,
+                    value,
                     now,
                     leadflow::rules::ScoreOptions::default().with_explain(explain),
                 )
@@ -358,11 +374,11 @@ impl Pack {
             let opts = o.input();
             check_mapping(&self.inner, &opts).or_throw(env)?;
             let out = rows::new_array(env)?;
-            leads.for_each(env, |values| {
-                rows::score_chunk(&self.inner, values, now, o.explain, &opts)
-                    .or_throw(env)?
-                    .append(env, out)
-            })?;
+            leads.pipelined(
+                env,
+                |chunk| rows::score_chunk(&self.inner, chunk, now, o.explain, &opts),
+                |scored| scored.append(env, out),
+            )?;
             Ok(out)
         })
     }
@@ -392,8 +408,8 @@ impl Pack {
             Ok(AsyncTask::new(ChunksTask::new(move || {
                 check_mapping(&pack, &opts)?;
                 let mut out = Vec::new();
-                batch.for_each(|values| {
-                    out.push(rows::score_chunk(&pack, values, now, o.explain, &opts)?);
+                batch.for_each(|chunk| {
+                    out.push(rows::score_chunk(&pack, chunk, now, o.explain, &opts)?);
                     Ok::<_, leadflow::Error>(())
                 })?;
                 Ok(out)
@@ -419,8 +435,8 @@ impl Pack {
             let now = now_arg(env, &now)?;
             let p = pipeline.map(|p| p.core().clone()).unwrap_or_default();
             let out = rows::new_array(env)?;
-            leads.for_each(env, |values| {
-                run_batch(values, |l| evaluate_all(&self.inner, &p, l, now))
+            leads.for_each(env, |rows| {
+                run_batch(rows, |l| evaluate_all(&self.inner, &p, l, now))
                     .or_throw(env)?
                     .append(env, out)
             })?;
@@ -449,8 +465,8 @@ impl Pack {
             let pack = self.inner.clone();
             Ok(AsyncTask::new(ChunksTask::new(move || {
                 let mut out = Vec::new();
-                batch.for_each(|values| {
-                    out.push(run_batch(values, |l| evaluate_all(&pack, &p, l, now))?);
+                batch.for_each(|rows| {
+                    out.push(run_batch(rows, |l| evaluate_all(&pack, &p, l, now))?);
                     Ok::<_, leadflow::Error>(())
                 })?;
                 Ok(out)

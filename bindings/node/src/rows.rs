@@ -1,8 +1,10 @@
 //! `scoreMany` / `evaluateMany` over batches of any size. The leads cross in
 //! chunks of [`CHUNK_ROWS`]: each chunk is one `JSON.stringify` text (see
-//! [`Records::chunk_from_js`]) parsed on all cores, then the core's row batch
-//! scores flat records without building a `Lead` for them (records with
-//! activities, `custom`, wrong types ... are parsed as full leads). Results go
+//! [`Records::chunk_from_js`]), split into its elements on all cores, then the
+//! core's row batch scores them without building a `Lead`: flat records as
+//! columns, records with activities, `custom` ... through the borrowed reader
+//! over each one's JSON text (a record it refuses is parsed as a full lead for
+//! the precise error). Results go
 //! back chunk by chunk too (`values.js`'s `appendScores` / `appendJson`), so no
 //! single string ever holds the whole batch (V8 caps strings at about 512 MB).
 
@@ -17,11 +19,10 @@ use napi::bindgen_prelude::{
 };
 use napi::{Env, ScopedTask};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::errors::{self, OrThrow};
 use crate::panics;
-use crate::values::{self, JsonInput, Records};
+use crate::values::{self, JsonInput, Records, Row};
 
 /// The leads argument of a batch call, before its elements are read.
 pub enum Leads<'a> {
@@ -57,12 +58,11 @@ impl<'a> Leads<'a> {
         Ok(Leads::Text(text))
     }
 
-    /// Calls `f` with each chunk's records (a JSON value or the element's
-    /// error, in order), reading the next chunk only after `f` returns.
+    /// Calls `f` with each chunk's records (see [`Row`]), in order, reading the next chunk only after `f` returns.
     pub fn for_each(
         self,
         env: &Env,
-        mut f: impl FnMut(Vec<leadflow::Result<Value>>) -> napi::Result<()>,
+        mut f: impl FnMut(Vec<Row>) -> napi::Result<()>,
     ) -> napi::Result<()> {
         match self {
             Leads::Text(text) => Batch::Text(text).for_each(f)?,
@@ -70,12 +70,44 @@ impl<'a> Leads<'a> {
                 let mut start = 0;
                 while start < n {
                     let (records, next) = read_chunk(env, &items, start, n)?;
-                    f(records.values_par())?;
+                    f(records.rows_par())?;
                     start = next;
                 }
             }
         }
         Ok(())
+    }
+
+    /// [`for_each`](Self::for_each) in two halves that overlap: `work` (parse
+    /// and score, any thread) runs a chunk on a helper thread while this one
+    /// reads the next chunk (`JSON.stringify`, on the JS thread only), then
+    /// `done` takes each chunk's output here, in order.
+    pub fn pipelined<T: Send>(
+        self,
+        env: &Env,
+        work: impl Fn(Vec<Row>) -> leadflow::Result<T> + Sync,
+        mut done: impl FnMut(T) -> napi::Result<()>,
+    ) -> napi::Result<()> {
+        let (items, n) = match self {
+            Leads::Array(items, n) => (items, n),
+            text @ Leads::Text(_) => {
+                return text.for_each(env, |rows| done(work(rows).or_throw(env)?));
+            }
+        };
+        let work = &work;
+        std::thread::scope(|s| {
+            let mut running = None;
+            let mut start = 0;
+            while start < n {
+                let (records, next) = read_chunk(env, &items, start, n)?;
+                start = next;
+                let scoring = s.spawn(move || panics::catch(|| work(records.rows_par())));
+                if let Some(previous) = running.replace(scoring) {
+                    done(joined(env, previous)?)?;
+                }
+            }
+            running.map_or(Ok(()), |last| done(joined(env, last)?))
+        })
     }
 
     /// Reads every chunk (for the async variants: the JS values can only be
@@ -96,6 +128,18 @@ impl<'a> Leads<'a> {
     }
 }
 
+/// The output of a chunk's helper thread; a panic there is an `InternalError`.
+fn joined<T>(
+    env: &Env,
+    thread: std::thread::ScopedJoinHandle<'_, Result<leadflow::Result<T>, String>>,
+) -> napi::Result<T> {
+    thread
+        .join()
+        .unwrap_or_else(|_| Err("a scoring thread panicked".to_owned()))
+        .map_err(|message| errors::internal(env, &message))?
+        .or_throw(env)
+}
+
 /// The chunk of `items` from `start` (at most [`CHUNK_ROWS`] of the `n`
 /// elements) and where the next one starts.
 fn read_chunk(
@@ -112,14 +156,11 @@ fn read_chunk(
 
 impl Batch {
     /// Calls `f` with each chunk's records, in order; stops at `f`'s first error.
-    pub fn for_each<E>(
-        self,
-        mut f: impl FnMut(Vec<leadflow::Result<Value>>) -> Result<(), E>,
-    ) -> Result<(), E> {
+    pub fn for_each<E>(self, mut f: impl FnMut(Vec<Row>) -> Result<(), E>) -> Result<(), E> {
         match self {
             Batch::Chunks(chunks) => {
                 for records in chunks {
-                    f(records.values_par())?;
+                    f(records.rows_par())?;
                 }
             }
             Batch::Text(text) => {
@@ -128,7 +169,7 @@ impl Batch {
                     let values: Vec<_> = reader
                         .by_ref()
                         .take(CHUNK_ROWS)
-                        .map(|r| r.and_then(|raw| raw.value))
+                        .map(|r| Row::Value(r.and_then(|raw| raw.value)))
                         .collect();
                     if values.is_empty() {
                         break;
@@ -188,16 +229,17 @@ pub fn check_mapping(pack: &CompiledPack, opts: &InputOptions) -> leadflow::Resu
 /// Keys read as `opts` says (`Title` is `title`, explicit mappings win).
 pub fn score_chunk(
     pack: &CompiledPack,
-    values: Vec<leadflow::Result<Value>>,
+    rows: Vec<Row>,
     now: Timestamp,
     explain: bool,
     opts: &InputOptions,
 ) -> leadflow::Result<ScoredChunk> {
     let mut batch = RowBatch::with_options(pack, now, explain, opts);
-    for v in values {
-        match v {
-            Ok(v) => batch.push_object(v),
-            Err(e) => batch.push_value(Err(e)),
+    for row in rows {
+        match row {
+            Row::Value(Ok(v)) => batch.push_object(v),
+            Row::Value(Err(e)) => batch.push_value(Err(e)),
+            Row::Text(text) => batch.push_json(text),
         }
     }
     let scores = batch.score_split();

@@ -15,6 +15,11 @@
 //! deep: the limit is the core's JSON depth, [`MAX_JSON_DEPTH`], for objects as
 //! for text) is one `ValidationError` naming the element and the field path, and
 //! the others go on.
+//!
+//! A batch's elements reach the core's row batch as [`Row`]s: a flat element
+//! (no nested array or object) as its parsed value, for the columnar fast path;
+//! any other (activities, `custom` ...) as its own JSON text, which the core's
+//! borrowed reader scores with no value tree and no `Lead` built.
 
 use std::ops::Range;
 
@@ -72,22 +77,30 @@ fn unconvertible(message: String, path: &str, id: Option<String>) -> leadflow::E
     }
 }
 
+/// The index of the quote closing the JSON string opened at `bytes[open]`
+/// (strings are most of the text: `memchr` jumps to their end).
+fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut i = open;
+    loop {
+        i += 1 + memchr::memchr2(b'"', b'\\', bytes.get(i + 1..)?)?;
+        if bytes[i] == b'"' {
+            return Some(i);
+        }
+        i += 1; // the escaped character
+    }
+}
+
 /// True when JSON text (as `JSON.stringify` writes it) nests arrays and objects
 /// `MAX_JSON_DEPTH` deep, which `serde_json` refuses without saying where.
 fn too_deep(text: &str) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for b in text.bytes() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while let Some(&b) = bytes.get(i) {
         match b {
-            b'"' => in_string = true,
+            b'"' => match string_end(bytes, i) {
+                Some(end) => i = end,
+                None => return false,
+            },
             b'[' | b'{' => {
                 depth += 1;
                 if depth >= MAX_JSON_DEPTH {
@@ -97,6 +110,7 @@ fn too_deep(text: &str) -> bool {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     false
 }
@@ -154,55 +168,82 @@ pub enum Records {
     Elements {
         text: String,
         spans: Vec<Range<usize>>,
+        /// Whether each element nests an array or an object.
+        nested: Vec<bool>,
         failed: Vec<(usize, leadflow::Error)>,
     },
 }
 
+/// One record of a batch, as the core's row batch takes it.
+#[derive(Debug)]
+pub enum Row {
+    /// A flat record's value (the row batch's columnar path), or its error.
+    Value(leadflow::Result<Value>),
+    /// A record nesting arrays or objects, as its JSON text: the core's
+    /// borrowed reader scores it (`RowBatch::push_json`) with no value tree.
+    Text(String),
+}
+
+impl Row {
+    /// The record as a JSON value (for the calls that need a `Lead`).
+    pub fn into_value(self) -> leadflow::Result<Value> {
+        match self {
+            Row::Value(v) => v,
+            Row::Text(text) => serde_json::from_str(&text).map_err(leadflow::Error::from),
+        }
+    }
+}
+
+/// The elements of the JSON text of an array: each one's byte range, whether
+/// it nests an array or an object, and the elements nested `MAX_JSON_DEPTH`
+/// deep or more.
+#[derive(Debug, Default)]
+struct Split {
+    spans: Vec<Range<usize>>,
+    nested: Vec<bool>,
+    deep: Vec<usize>,
+}
+
 /// Splits the JSON text of an array, as `JSON.stringify` writes it (no
-/// whitespace), into the byte ranges of its elements, and lists the elements
-/// nested `MAX_JSON_DEPTH` deep or more (which `serde_json` refuses without
-/// saying where). `None` for text that is not an array.
-fn split_array(text: &str) -> Option<(Vec<Range<usize>>, Vec<usize>)> {
+/// whitespace), into its elements (see [`Split`]): the elements nested too
+/// deep are those `serde_json` refuses without saying where. `None` for text
+/// that is not an array.
+fn split_array(text: &str) -> Option<Split> {
     let bytes = text.as_bytes();
     if bytes.first() != Some(&b'[') {
         return None;
     }
-    let (mut spans, mut deep) = (Vec::new(), Vec::new());
-    let (mut depth, mut start, mut in_string, mut escaped) = (1usize, 1usize, false, false);
-    for (i, &b) in bytes.iter().enumerate().skip(1) {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut split = Split::default();
+    let (mut depth, mut start, mut nested, mut i) = (1usize, 1usize, false, 1usize);
+    while let Some(&b) = bytes.get(i) {
         match b {
-            b'"' => in_string = true,
+            b'"' => i = string_end(bytes, i)?,
             b'[' | b'{' => {
                 depth += 1;
-                // The element itself is level 1 (the array is level 1 of the text).
-                if depth > MAX_JSON_DEPTH && deep.last() != Some(&spans.len()) {
-                    deep.push(spans.len());
+                // The element itself is level 2 (the array is level 1 of the text).
+                nested |= depth > 2;
+                if depth > MAX_JSON_DEPTH && split.deep.last() != Some(&split.spans.len()) {
+                    split.deep.push(split.spans.len());
                 }
             }
             b',' if depth == 1 => {
-                spans.push(start..i);
+                split.spans.push(start..i);
+                split.nested.push(std::mem::take(&mut nested));
                 start = i + 1;
             }
             b']' | b'}' => {
                 depth -= 1;
                 if depth == 0 {
                     if i > start {
-                        spans.push(start..i);
+                        split.spans.push(start..i);
+                        split.nested.push(nested);
                     }
-                    return Some((spans, deep));
+                    return Some(split);
                 }
             }
             _ => {}
         }
+        i += 1;
     }
     None
 }
@@ -238,7 +279,11 @@ fn elements_of(
     mut failed: Vec<(usize, leadflow::Error)>,
     name: &str,
 ) -> leadflow::Result<Records> {
-    let (spans, deep) = split_array(&text)
+    let Split {
+        spans,
+        nested,
+        deep,
+    } = split_array(&text)
         .ok_or_else(|| leadflow::Error::validation(format!("{name} is not a JSON array")))?;
     if !deep.is_empty() {
         let array = items.coerce_to_object().map_err(|e| unreadable(name, &e))?;
@@ -259,6 +304,7 @@ fn elements_of(
     Ok(Records::Elements {
         text,
         spans,
+        nested,
         failed,
     })
 }
@@ -346,6 +392,7 @@ impl Records {
                 text,
                 spans,
                 failed,
+                ..
             } => {
                 let mut failed = failed.into_iter().peekable();
                 spans
@@ -360,27 +407,32 @@ impl Records {
         }
     }
 
-    /// [`values`](Self::values) with the elements of an array parsed on all
-    /// cores (parsing is most of the cost of a batch of objects).
-    pub fn values_par(self) -> Vec<leadflow::Result<Value>> {
+    /// The records as the row batch takes them ([`Row`]), the flat elements of
+    /// an array parsed on all cores.
+    pub fn rows_par(self) -> Vec<Row> {
         let Records::Elements {
             text,
             spans,
+            nested,
             failed,
         } = self
         else {
-            return self.values();
+            return self.values().into_iter().map(Row::Value).collect();
         };
-        let mut values: Vec<leadflow::Result<Value>> = spans
+        let mut rows: Vec<Row> = spans
             .into_par_iter()
-            .map(|span| parse_span(&text, span))
+            .zip(nested)
+            .map(|(span, nested)| match text.get(span.clone()) {
+                Some(element) if nested => Row::Text(element.to_owned()),
+                _ => Row::Value(parse_span(&text, span)),
+            })
             .collect();
         for (i, error) in failed {
-            if let Some(v) = values.get_mut(i) {
-                *v = Err(error);
+            if let Some(r) = rows.get_mut(i) {
+                *r = Row::Value(Err(error));
             }
         }
-        values
+        rows
     }
 }
 

@@ -95,6 +95,28 @@ test('cased object keys score like the pack names', async () => {
   }
 })
 
+test('test_single_lead_reads_crm_cased_keys_as_score_many', () => {
+  // One lead alone reads its keys as a batch does (`Title` is `title`), with
+  // activities (the borrowed reader's path) and without (the flat path).
+  const activities = [{ type: 'page_view', at: '2026-02-20T10:00:00Z', meta: { url: 'https://x.com/pricing' } }]
+  for (const extra of [{}, { activities }]) {
+    const lead = { id: 'L-1', created_at: '2026-01-05T00:00:00Z', Employees: 800, ...extra }
+    const titled = { ...lead, Title: 'VP Sales' }
+    const one = pack.score(titled, NOW)
+    assert.deepStrictEqual(one, pack.scoreMany([titled], NOW)[0])
+    assert.deepStrictEqual(one, pack.score({ ...lead, title: 'VP Sales' }, NOW))
+    assert.notEqual(one.total, pack.score(lead, NOW).total, 'the title counts')
+    // A lead whose keys read as one name is that lead's error, as in a batch.
+    const both = { ...titled, title: 'CEO' }
+    const err = thrown(() => pack.score(both, NOW))
+    const { error } = pack.scoreMany([both], NOW)[0]
+    assert.deepStrictEqual([err.code, err.record, err.field], [error.kind, error.record, error.field])
+    assert.ok(err.message.includes(error.message), err.message)
+    // ... reported before a bad `now`, as the lead's own errors are.
+    assert.equal(thrown(() => pack.score(both, 'yesterday')).message, err.message)
+  }
+})
+
 test('an explicit mapping wins', async () => {
   const { title, page_views: views, ...rest } = batch.columns
   // A `Title` column the mapping displaces keeps its own name and is not read.

@@ -187,3 +187,102 @@ test('evaluateMany and errors over several chunks name each lead by its index', 
   assert.match(scored[9000].error.message, /^leads\[9000\] cannot be converted to JSON: a BigInt/)
   assert.equal(scored[8192].lead_id, 'L-8192')
 })
+
+/**
+ * `n` full leads from a seeded generator: activities (Dates and offset
+ * timestamps, `meta`, values JSON writes oddly: NaN, undefined, 2^53), CRM-cased
+ * keys, `custom`; one in eight a bad record (wrong types, a bad activity, two
+ * keys reading as one) and one in sixteen a value JSON cannot write (a BigInt,
+ * a cycle, a throwing getter) or one nested too deep.
+ */
+function fullLeads (n, seed) {
+  let s = seed
+  const rnd = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648 }
+  const pick = (xs) => xs[Math.floor(rnd() * xs.length)]
+  const int = (k) => Math.floor(rnd() * k)
+  const time = () => new Date(Date.UTC(2026, 0, 1) + int(150 * 86400) * 1000)
+  const at = () => pick([time(), time().toISOString(), time().toISOString().replace('.000Z', '+02:00')])
+  const activity = () => {
+    const a = { type: pick(['page_view', 'email_open', 'email_click', 'form_submit', 'webinar', 'unsubscribe', 'call']), at: at() }
+    if (rnd() < 0.6) {
+      a.meta = pick([{ url: pick(['https://x.com/pricing', '/pricing?a=1', '/blog', 'ü/🚀', '/pricing"q\\"']) }, { form: pick(['demo', 'contact']) }, { url: undefined, n: 3 }])
+    }
+    if (rnd() < 0.1) a.note = pick([NaN, Infinity, 2 ** 53, 'ü🚀', null, [1, { x: 2 }], undefined])
+    return a
+  }
+  const lead = (i) => {
+    const l = { id: rnd() < 1 / 8 ? i : `L-${i}`, created_at: at() }
+    if (rnd() < 0.8) l[pick(['title', 'Title', 'TITLE'])] = pick(['VP Sales', 'CTO', 'Intern', null])
+    if (rnd() < 0.8) l[pick(['employees', 'Employees'])] = pick([3, 50, 800, 9000, 2 ** 40, undefined])
+    if (rnd() < 0.5) l.annual_revenue = pick([1e5, 2.5e7, 0])
+    if (rnd() < 0.5) l.industry = pick(['Software', 'Finance'])
+    if (rnd() < 0.5) l.email = pick(['a@gmail.com', 'b@acme.io'])
+    if (rnd() < 0.3) l.custom = { budget: int(9000), tier: pick(['a', 'b']) }
+    if (rnd() < 0.9) l.activities = Array.from({ length: int(40) }, activity)
+    return l
+  }
+  const bad = (l) => pick([
+    { ...l, employees: 'many' },
+    { ...l, activities: [{ type: 'page_view' }] },
+    { ...l, activities: [activity(), { type: 'page_view', at: 'yesterday' }] },
+    { ...l, activities: 'none' },
+    { ...l, created_at: 'yesterday' },
+    { ...l, id: undefined },
+    { ...l, Title: 'CEO', title: 'VP' },
+    { ...l, activities: [{ ...activity(), meta: 'x' }] },
+    42,
+    null,
+  ])
+  const cycle = (l) => { const a = activity(); a.self = a; return { ...l, activities: [a] } }
+  const deep = (l) => { let v = {}; for (let k = 0; k < 200; k++) v = { v }; return { ...l, custom: { v } } }
+  const getter = (l) => ({ ...l, get email () { throw new Error('no email') } })
+  const unwritable = (l) => pick([{ ...l, employees: 10n }, cycle(l), deep(l), getter(l)])
+  return Array.from({ length: n }, (_, i) => {
+    const r = rnd()
+    return r < 1 / 16 ? unwritable(lead(i)) : r < 3 / 16 ? bad(lead(i)) : lead(i)
+  })
+}
+
+/** The JSON text of `lead` (`null` for `undefined`), or null when JSON cannot write it. */
+function jsonOf (lead) {
+  try {
+    return JSON.stringify(lead) ?? 'null'
+  } catch {
+    return null
+  }
+}
+
+for (const name of ['reference', 'b2b-saas', 'mixed']) {
+  test(`scoreMany over full lead objects equals their JSON texts and score per lead (${name}, seeded)`, async () => {
+    const pack = name === 'mixed' ? lf.Pack.fromString(MIXED, 'toml') : lf.Pack.fromPath(join(PACKS, name))
+    for (const seed of [1, 2, 3]) {
+      const leads = fullLeads(400, seed)
+      const texts = leads.map(jsonOf)
+      for (const explain of [false, true]) {
+        const many = pack.scoreMany(leads, NOW, { explain })
+        assert.equal(many.length, leads.length)
+        const fromText = pack.scoreMany(`[${texts.map((t) => t ?? 'null').join(',')}]`, NOW, { explain })
+        let errors = 0
+        many.forEach((r, i) => {
+          const at = `seed ${seed}, lead ${i}: ${texts[i]?.slice(0, 200)}`
+          if (r.error) errors++
+          const tooDeep = texts[i] !== null && /\{"v":\{"v"/.test(texts[i])
+          if (texts[i] === null || tooDeep) {
+            // JSON cannot write it (or the core cannot read it): this element's
+            // error, naming it and the field path.
+            assert.equal(r.error?.kind, 'ValidationError', at)
+            assert.match(r.error.message, new RegExp(`^leads\\[${i}\\] cannot be converted to JSON`), at)
+            assert.ok(r.error.field, at)
+            return
+          }
+          assert.deepStrictEqual(r, fromText[i], at)
+          if (explain) return
+          same(r, one(pack, leads[i]), i)
+          if (!r.error) assert.deepStrictEqual(r, pack.score(leads[i], NOW), at)
+        })
+        assert.ok(errors > leads.length / 10 && errors < leads.length / 2, `${errors} errors`)
+        assert.deepStrictEqual(await pack.scoreManyAsync(leads, NOW, { explain }), many)
+      }
+    }
+  })
+}

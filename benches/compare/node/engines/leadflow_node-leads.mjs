@@ -1,6 +1,7 @@
 // leadflow, Node binding, full lead objects (with activities): `pack.scoreMany`
-// writes each object with JSON.stringify, a chunk at a time, then parses,
-// derives the activity features as of `now` and scores on all cores.
+// writes each object with JSON.stringify, a chunk at a time, while the core's
+// borrowed reader reads the previous chunk's texts, derives the activity
+// features as of `now` and scores on all cores.
 // Everything after loading the objects is timed.
 import { leadflow, loadLeads, bindingVersion } from './common.mjs';
 
