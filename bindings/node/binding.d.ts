@@ -1201,6 +1201,12 @@ export type ErrorCode =  'ParseError'|
 export declare function errorCodes(): ErrorCode[]
 
 /**
+ * The grade of each `grade` code of columnar results (0 is `A`): the core's
+ * list, read once by `columns.js` into `GRADES`.
+ */
+export declare function grades(): Grade[]
+
+/**
  * True when `err` is an error thrown by leadflow (in TypeScript it narrows
  * to `LeadflowError`).
  */
@@ -1269,6 +1275,12 @@ export declare function qualifyLead(lead: LeadInput, framework: FrameworkInput, 
  * `{lead, result}`. Atomic: on error the lead is unchanged.
  */
 export declare function recordActivity(lead: LeadInput, activity: Activity, options?: { policy?: TouchPolicy; actor?: string } | null, pipeline?: Pipeline | null): { lead: Lead; result: TouchResult }
+
+/**
+ * The temperature of each `temperature` code of columnar results (0 is
+ * `cold`): the core's list, read once by `columns.js` into `TEMPERATURES`.
+ */
+export declare function temperatures(): Temperature[]
 
 /** Days since the latest transition of `dimension` as of `now`, or `null`. */
 export declare function timeInCurrent(history: Transition[], dimension: Dimension, now: Timestamp | Date): number | null

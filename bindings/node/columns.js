@@ -3,10 +3,12 @@
 // `Pack.scoreColumns` from row objects is a loop V8 runs far faster than the
 // same loop crossing into Rust one property at a time.
 
-/** Grade of each `grade` code in `ColumnScores` (0 is A). */
-const GRADES = Object.freeze(['A', 'B', 'C', 'D', 'E', 'F'])
-/** Temperature of each `temperature` code in `ColumnScores` (0 is cold). */
-const TEMPERATURES = Object.freeze(['cold', 'warm', 'hot'])
+const native = require('./binding.js')
+
+/** Grade of each `grade` code in `ColumnScores` (0 is A): the core's list. */
+const GRADES = Object.freeze(native.grades())
+/** Temperature of each `temperature` code in `ColumnScores` (0 is cold): the core's list. */
+const TEMPERATURES = Object.freeze(native.temperatures())
 
 /**
  * Turns an array of row objects into a `ColumnBatch`: `fields` maps each column

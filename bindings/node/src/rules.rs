@@ -154,3 +154,21 @@ pub fn qualify_lead<'e>(
         )
     })
 }
+
+/// The grade of each `grade` code of columnar results (0 is `A`): the core's
+/// list, read once by `columns.js` into `GRADES`.
+#[napi(ts_return_type = "Grade[]")]
+pub fn grades() -> Vec<&'static str> {
+    leadflow::rules::Grade::ALL
+        .map(leadflow::rules::Grade::as_str)
+        .to_vec()
+}
+
+/// The temperature of each `temperature` code of columnar results (0 is
+/// `cold`): the core's list, read once by `columns.js` into `TEMPERATURES`.
+#[napi(ts_return_type = "Temperature[]")]
+pub fn temperatures() -> Vec<&'static str> {
+    leadflow::rules::Temperature::ALL
+        .map(leadflow::rules::Temperature::as_str)
+        .to_vec()
+}

@@ -126,3 +126,12 @@ test('malformed batches are ValidationErrors naming the column', async () => {
   await assert.rejects(reference.scoreColumnsAsync({ length: 5, columns: { employees: new Float64Array(2) } }, NOW), (e) => e.code === 'ValidationError')
   assert.throws(() => lf.toColumns(rows, { title: 'date' }), TypeError)
 })
+
+test('grade and temperature labels are the core\'s', () => {
+  // The labels of the codes come from the core, in code order (frozen);
+  // assertScores compares them with scoreMany's labels row by row.
+  assert.deepStrictEqual([...lf.GRADES], ['A', 'B', 'C', 'D', 'E', 'F'])
+  assert.deepStrictEqual([...lf.TEMPERATURES], ['cold', 'warm', 'hot'])
+  assert.ok(Object.isFrozen(lf.GRADES) && Object.isFrozen(lf.TEMPERATURES))
+  assertScores(reference.scoreColumns(lf.toColumns(rows, FIELDS), NOW))
+})
