@@ -40,6 +40,7 @@ pub use input::schema::{InputOptions, KeyNames, Schema, fold as fold_column_name
 pub use input::spelling::{text_cell, value_cell};
 pub use pack::{CompiledPack, LoadOptions};
 pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Temperature, Tier};
+pub use score_read::ReadLead;
 pub use score_text::JsonScore;
 
 #[cfg(test)]
