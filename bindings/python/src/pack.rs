@@ -15,6 +15,7 @@ use leadflow::{Error, Lead};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
+use crate::de::PyDe;
 use crate::errors::{self, IntoPyResult};
 use crate::lifecycle::PyPipeline;
 use crate::model::{record_from_py, record_to_py, value_from_py};
@@ -117,11 +118,15 @@ impl PyPack {
             let batch = feed.batch();
             if let Ok(text) = item.cast::<PyString>() {
                 batch.push_json(text.to_str()?.to_owned());
-            } else if !(batch.is_fast()
-                && item
-                    .cast::<PyDict>()
-                    .is_ok_and(|dict| rows::read_dict(batch, dict, &mut keys, &mut ids)))
-            {
+            } else if let Ok(dict) = item.cast::<PyDict>() {
+                // Flat dicts as feature cells; the others (activities ...) element by
+                // element into the borrowed lead reader; what it refuses as a value.
+                let read = (batch.is_fast() && rows::read_dict(batch, dict, &mut keys, &mut ids))
+                    || batch.push_read(PyDe::new(&item));
+                if !read {
+                    batch.push_value(value_from_py(&item));
+                }
+            } else {
                 batch.push_value(value_from_py(&item));
             }
             feed.end_record();
@@ -277,6 +282,7 @@ impl PyPack {
     }
 
     /// Scores one lead as of `now`; with `explain`, the result has an `explanation`.
+    /// Keys read as in `score_many` (`Title` as `title`).
     #[pyo3(signature = (lead, now, explain = false))]
     fn score<'py>(
         &self,
@@ -293,9 +299,14 @@ impl PyPack {
             let r = errors::run(py, move || pack.score_json(text, now, explain))?;
             return result_to_py(py, &r);
         }
-        let lead: Lead = record_from_py(lead)?;
+        // Read with the GIL (element by element, or as a value when the reader
+        // refuses it: the precise error), scored without it. Keys read as
+        // `score_many` reads them (`Title` as `title`).
+        let read = errors::guard(py, || {
+            pack.read_lead(PyDe::new(lead), || value_from_py(lead))
+        })?;
         let now = at?;
-        let r = errors::run(py, move || pack.score_with(&lead, now, explain))?;
+        let r = errors::run(py, move || pack.score_lead_read(&read, now, explain))?;
         result_to_py(py, &r)
     }
 
