@@ -7,6 +7,7 @@
 mod arrow_ffi;
 mod columnar;
 mod convert;
+mod de;
 mod errors;
 mod input_options;
 mod lifecycle;

@@ -20,6 +20,16 @@ use serde_json::{Map, Number, Value};
 static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
+/// `datetime.datetime` (imported once).
+pub fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    DATETIME.import(py, "datetime", "datetime")
+}
+
+/// `datetime.date` (imported once).
+pub fn date_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    DATE.import(py, "datetime", "date")
+}
+
 /// A JSON value as a Python object (`dict` keeps the key order).
 pub fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
@@ -196,11 +206,7 @@ fn convert(obj: &Bound<'_, PyAny>, open: &mut Vec<usize>) -> Result<Value, PathE
     }
     let py = obj.py();
     if obj
-        .is_instance(
-            DATETIME
-                .import(py, "datetime", "datetime")
-                .map_err(py_err)?,
-        )
+        .is_instance(datetime_type(py).map_err(py_err)?)
         .map_err(py_err)?
     {
         if obj.call_method0("utcoffset").map_err(py_err)?.is_none() {
@@ -211,7 +217,7 @@ fn convert(obj: &Bound<'_, PyAny>, open: &mut Vec<usize>) -> Result<Value, PathE
         return isoformat(obj);
     }
     if obj
-        .is_instance(DATE.import(py, "datetime", "date").map_err(py_err)?)
+        .is_instance(date_type(py).map_err(py_err)?)
         .map_err(py_err)?
     {
         return isoformat(obj);

@@ -100,6 +100,21 @@ def test_cased_dict_keys_score_like_the_pack_names(
     assert [r["lead_id"] for r in got[:2]] == ["L-0", "L-1"]
 
 
+def test_single_lead_reads_crm_cased_keys_as_score_many(pack: leadflow.Pack, data: Any) -> None:
+    # With and without activities: a flat dict and a nested one take different readers.
+    for activities in ([], [{"type": "page_view", "at": "2026-02-27T10:00:00Z", "meta": {"url": "/pricing"}}]):
+        for i, row in enumerate(data[:40]):
+            own = {"id": f"L-{i}", "created_at": NOW, "annual_revenue": row["revenue"], **row}
+            own["activities"] = activities
+            cased = {crm(k): v for k, v in own.items()}
+            got = pack.score(cased, NOW)
+            assert got == pack.score_many([cased], NOW)[0]
+            assert got == pack.score(own, NOW)
+    # `Title` is read: without it the lead scores differently (the test can fail).
+    lead = {"id": "L-1", "created_at": NOW, "Title": "VP Sales"}
+    assert pack.score(lead, NOW)["fit"] != pack.score({"id": "L-1", "created_at": NOW}, NOW)["fit"]
+
+
 def test_an_explicit_mapping_wins(pack: leadflow.Pack, data: Any, lower: pd.DataFrame) -> None:
     df = pd.DataFrame(data).rename(columns={"title": "Job Title", "page_views": "Web Visits"})
     # A `Title` column the mapping displaces keeps its own name and is not read.

@@ -42,6 +42,7 @@ pub use input::spelling::{text_cell, value_cell};
 pub use pack::{CompiledPack, LoadOptions};
 pub use result::{AppliedCap, Explanation, FiredRule, Grade, ScoreResult, Temperature, Tier};
 pub use score::ScoreOptions;
+pub use score_read::ReadLead;
 pub use score_text::JsonScore;
 
 #[cfg(test)]

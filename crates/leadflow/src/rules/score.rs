@@ -12,6 +12,7 @@ use super::input::columns::{ColumnScores, Columns};
 use super::input::schema::InputOptions;
 use super::pack::CompiledPack;
 use super::result::ScoreResult;
+use super::score_read::ReadLead;
 use crate::error::Result;
 use crate::model::Lead;
 use crate::time::Timestamp;
@@ -152,6 +153,18 @@ impl CompiledPack {
         opts: ScoreOptions,
     ) -> Result<ScoreResult> {
         self.score_host(de, slow, now, opts.explain)
+    }
+
+    /// [`score_read`](Self::score_read)'s scoring half, for a lead read by
+    /// [`read_lead`](Self::read_lead) (a host reads holding its own lock, the
+    /// Python binding's GIL, and scores without it): the same result or error.
+    pub fn score_lead_read(
+        &self,
+        lead: &ReadLead,
+        now: Timestamp,
+        opts: ScoreOptions,
+    ) -> Result<ScoreResult> {
+        self.score_read_lead(lead, now, opts.explain)
     }
 
     /// Scores parsed JSON records (objects as a host's plain dicts or objects

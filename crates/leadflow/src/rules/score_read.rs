@@ -6,7 +6,7 @@
 //! lead (a bad record, stored qualification state aside: see `json_text`), the
 //! host's slow path gives the lead as a value, which the lead parser reads for
 //! the precise error. Either way the result, or the error, is that of
-//! `Lead::from_value` on the renamed value, then [`CompiledPack::score_with`].
+//! `Lead::from_value` on the renamed value, then [`CompiledPack::score`].
 
 use serde::Deserializer;
 use serde_json::Value;
@@ -66,5 +66,51 @@ pub(crate) fn lead_from_value(value: Value, names: &KeyNames) -> Result<Lead> {
             .rename_shared(map)
             .and_then(|m| Lead::from_value(Value::Object(m))),
         other => Lead::from_value(other),
+    }
+}
+
+/// A lead a host has read ([`CompiledPack::read_lead`]), scored later
+/// ([`CompiledPack::score_lead_read`]) without the host's objects: the Python
+/// binding reads with the GIL and scores without it.
+#[derive(Debug)]
+pub struct ReadLead(Read);
+
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // one per call, never stored in bulk
+enum Read {
+    View(JsonLead<'static>),
+    Lead(Lead),
+}
+
+impl CompiledPack {
+    /// [`score_read`](Self::score_read)'s reading half: the lead `de`
+    /// presents, borrowed when the reader vouches for it, else parsed from
+    /// `slow` (renamed the same way). Errors are the lead parser's.
+    pub fn read_lead<D: Deserializer<'static>>(
+        &self,
+        de: D,
+        slow: impl FnOnce() -> Result<Value>,
+    ) -> Result<ReadLead> {
+        let names = self.default_names();
+        if let Some(view) = read_view(self, de, names) {
+            return Ok(ReadLead(Read::View(view)));
+        }
+        lead_from_value(slow()?, names).map(|lead| ReadLead(Read::Lead(lead)))
+    }
+
+    /// A lead read by [`read_lead`](Self::read_lead), scored.
+    pub(crate) fn score_read_lead(
+        &self,
+        lead: &ReadLead,
+        now: Timestamp,
+        explain: bool,
+    ) -> Result<ScoreResult> {
+        match &lead.0 {
+            Read::View(view) => {
+                let mut x = self.scratch(now);
+                self.score_view(&mut x, view, None, now, explain)
+            }
+            Read::Lead(lead) => self.score_lead(lead, now, explain),
+        }
     }
 }

@@ -616,8 +616,15 @@ proptest! {
         for pack in [pack(), script_pack()] {
             let mut batch = RowBatch::new(pack, now(), explain);
             for v in &values {
-                let got = pack.score_read(v, || Ok(v.clone()), now(), ScoreOptions::default().with_explain(explain));
-                same_result(&got, &want_value(pack, v, explain), &v.to_string())?;
+                let opts = ScoreOptions::default().with_explain(explain);
+                let want = want_value(pack, v, explain);
+                let got = pack.score_read(v, || Ok(v.clone()), now(), opts);
+                same_result(&got, &want, &v.to_string())?;
+                // Read now, scored later: the same.
+                let got = pack
+                    .read_lead(v.clone(), || Ok(v.clone()))
+                    .and_then(|read| pack.score_lead_read(&read, now(), opts));
+                same_result(&got, &want, &v.to_string())?;
                 if !batch.push_read(v.clone()) {
                     batch.push_value(Ok(v.clone()));
                 }
