@@ -13,8 +13,8 @@ use std::process::ExitCode;
 use leadflow::lifecycle::Pipeline;
 use leadflow::model::{RawRecord, RecordReader, RecordText, fields};
 use leadflow::rules::{
-    Cell, CompiledPack, InputOptions, KeyNames, RowBatch, RowScore, RowScores, fold_column_name,
-    text_cell, value_cell,
+    Cell, CompiledPack, InputOptions, KeyNames, RowBatch, RowScore, RowScores, ScoreOptions,
+    fold_column_name, text_cell, value_cell,
 };
 use leadflow::{Error, Lead, Result, Timestamp};
 use rayon::prelude::*;
@@ -456,11 +456,12 @@ impl Scorer<'_> {
     fn read_text(&self, names: &mut KeyNames, t: RecordText) -> Item {
         if self.borrowed
             && let Some(text) = t.json()
-            && let Some(s) = self
-                .pack
-                .score_json_nested(text, self.now, self.explain, &mut |k| {
-                    names.alias_of(k).is_none()
-                })
+            && let Some(s) = self.pack.score_json_nested(
+                text,
+                self.now,
+                ScoreOptions::default().with_explain(self.explain),
+                &mut |k| names.alias_of(k).is_none(),
+            )
         {
             return Item::Done(match s.result {
                 Ok(r) => Out::scored(r, s.stage.as_deref(), None),

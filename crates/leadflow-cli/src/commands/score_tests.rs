@@ -474,7 +474,7 @@ fn nested_json_records_read_from_their_text_score_as_parsed_leads() {
 }
 
 fn got_score(pack: &CompiledPack, line: &str) -> f64 {
-    pack.score_json_nested(line, now(), false, &mut |_| true)
+    pack.score_json_nested(line, now(), ScoreOptions::default(), &mut |_| true)
         .unwrap()
         .result
         .unwrap()

@@ -13,6 +13,7 @@ use super::input::schema::InputOptions;
 use super::pack::CompiledPack;
 use super::result::ScoreResult;
 use super::score_read::ReadLead;
+use super::score_text::JsonScore;
 use crate::error::Result;
 use crate::model::Lead;
 use crate::time::Timestamp;
@@ -135,6 +136,22 @@ impl CompiledPack {
         opts: ScoreOptions,
     ) -> Vec<Result<ScoreResult>> {
         self.score_document(text, now, opts.explain)
+    }
+
+    /// For hosts that send flat records down another path (the CLI's row
+    /// batches) and rename keys: scores `text` through the borrowed reader when
+    /// it reads it, `key_ok` holds for every top-level key, a top-level value
+    /// is an array or an object, and it holds no stored `qualification`; `None`
+    /// otherwise (the host parses the record itself). The result is that of
+    /// `Lead::from_json` then [`score_with`](Self::score_with).
+    pub fn score_json_nested(
+        &self,
+        text: &str,
+        now: Timestamp,
+        opts: ScoreOptions,
+        key_ok: &mut dyn FnMut(&str) -> bool,
+    ) -> Option<JsonScore> {
+        self.score_nested_text(text, now, opts.explain, key_ok)
     }
 
     /// Scores one lead that a host reads with its own serde deserializer (the

@@ -121,12 +121,8 @@ impl CompiledPack {
             .collect()
     }
 
-    /// For hosts that send flat records down another path (the CLI's row
-    /// batches) and rename keys: scores `text` through the borrowed reader when
-    /// it reads it, `key_ok` holds for every top-level key, a top-level value
-    /// is an array or an object, and it holds no stored `qualification`; `None`
-    /// otherwise (the host parses the record itself). The result is that of `Lead::from_json` then `score_with`.
-    pub fn score_json_nested(
+    /// A nested record's text through the borrowed reader, when it reads it.
+    pub(crate) fn score_nested_text(
         &self,
         text: &str,
         now: Timestamp,

@@ -410,7 +410,7 @@ proptest! {
             same_result(g, &want_one(pack, line), line)?;
             same_result(e, &want_one(pack, line), line)?;
             // The host entry: only nested records (a top-level array or object).
-            if let Some(s) = pack.score_json_nested(line, now(), false, &mut |_| true) {
+            if let Some(s) = pack.score_json_nested(line, now(), ScoreOptions::default(), &mut |_| true) {
                 same_result(&s.result, &want_one(pack, line), line)?;
                 let lead = Lead::from_json(line).unwrap();
                 prop_assert_eq!(&s.id, &lead.id);
@@ -423,7 +423,7 @@ proptest! {
                     .any(|v| v.is_array() || v.is_object());
                 prop_assert!(nested, "{}", line);
             }
-            prop_assert!(pack.score_json_nested(line, now(), false, &mut |_| false).is_none());
+            prop_assert!(pack.score_json_nested(line, now(), ScoreOptions::default(), &mut |_| false).is_none());
         }
     }
 }
