@@ -140,12 +140,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let input = crate::io::open_input(&args.input)?;
     let file = args.input.display().to_string();
     let warnings = scorer.stream(format, input, &file, &mut |rows: Vec<Out>| {
-        for r in &rows {
-            if r.is_error() {
-                failed += 1;
-            }
-            sink.write(r)?;
-        }
+        failed += rows.iter().filter(|r| r.is_error()).count();
+        sink.write_all(&rows)?;
         if let Some(bar) = &progress {
             bar.inc(rows.len() as u64);
         }
