@@ -124,18 +124,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         );
         bar
     });
-    let scorer = Scorer {
-        pack: &pack,
-        pipeline: &pipeline,
-        now,
-        explain: args.explain,
-        // When a record's evaluation is its score, flat records take the
-        // row-batch (columnar) path, unless explained, and nested ones the
-        // borrowed reader.
-        rows: !args.explain && pack.only_scores(),
-        borrowed: pack.only_scores(),
-        opts: &opts,
-    };
+    let scorer = Scorer::new(&pack, &pipeline, now, args.explain, &opts);
     let mut failed = 0usize;
     let input = crate::io::open_input(&args.input)?;
     let file = args.input.display().to_string();
@@ -351,7 +340,28 @@ struct Chunk {
     names: KeyNames,
 }
 
-impl Scorer<'_> {
+impl<'a> Scorer<'a> {
+    fn new(
+        pack: &'a CompiledPack,
+        pipeline: &'a Pipeline,
+        now: Timestamp,
+        explain: bool,
+        opts: &'a InputOptions,
+    ) -> Self {
+        Scorer {
+            pack,
+            pipeline,
+            now,
+            explain,
+            // When a record's evaluation is its score, flat records take the
+            // row-batch (columnar) path, unless explained, and nested ones the
+            // borrowed reader.
+            rows: !explain && pack.only_scores(),
+            borrowed: pack.only_scores(),
+            opts,
+        }
+    }
+
     /// Reads, scores and emits every record of `input` in chunks, in input
     /// order; gives the lenient schema check's warnings. Errors: a bad pack
     /// input schema (CSV), an unreadable file.

@@ -254,15 +254,7 @@ fn stream_explained(
     explain: bool,
 ) -> Result<Vec<Value>> {
     let pipeline = Pipeline::default();
-    let scorer = Scorer {
-        pack,
-        pipeline: &pipeline,
-        now: now(),
-        explain,
-        rows: !explain && pack.only_scores(),
-        borrowed: pack.only_scores(),
-        opts,
-    };
+    let scorer = Scorer::new(pack, &pipeline, now(), explain, opts);
     let mut out = Vec::new();
     scorer.stream(
         format,
@@ -395,15 +387,7 @@ proptest! {
 /// the row batch or the lead path, scored.
 fn one_by_one(pack: &CompiledPack, opts: &InputOptions, text: &str, explain: bool) -> Vec<Value> {
     let pipeline = Pipeline::default();
-    let scorer = Scorer {
-        pack,
-        pipeline: &pipeline,
-        now: now(),
-        explain,
-        rows: !explain && pack.only_scores(),
-        borrowed: pack.only_scores(),
-        opts,
-    };
+    let scorer = Scorer::new(pack, &pipeline, now(), explain, opts);
     RecordReader::new(text.as_bytes())
         .texts()
         .flat_map(|t| {
