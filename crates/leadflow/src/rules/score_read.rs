@@ -28,13 +28,21 @@ impl CompiledPack {
         now: Timestamp,
         explain: bool,
     ) -> Result<ScoreResult> {
+        self.score_one_read(&self.read(de, slow)?, now, explain)
+    }
+
+    /// The lead `de` presents, borrowed when the reader vouches for it, else
+    /// parsed from `slow` (renamed the same way).
+    fn read<'de, D: Deserializer<'de>>(
+        &self,
+        de: D,
+        slow: impl FnOnce() -> Result<Value>,
+    ) -> Result<Read<'de>> {
         let names = self.default_names();
         if let Some(view) = read_view(self, de, names) {
-            let mut x = self.scratch(now);
-            return self.score_view(&mut x, &view, None, now, explain);
+            return Ok(Read::View(view));
         }
-        let lead = lead_from_value(slow()?, names)?;
-        self.score_lead(&lead, now, explain)
+        lead_from_value(slow()?, names).map(Read::Lead)
     }
 
     /// How record keys read under the default input options.
@@ -73,12 +81,12 @@ pub(crate) fn lead_from_value(value: Value, names: &KeyNames) -> Result<Lead> {
 /// ([`CompiledPack::score_lead_read`]) without the host's objects: the Python
 /// binding reads with the GIL and scores without it.
 #[derive(Debug)]
-pub struct ReadLead(Read);
+pub struct ReadLead(Read<'static>);
 
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)] // one per call, never stored in bulk
-enum Read {
-    View(JsonLead<'static>),
+enum Read<'de> {
+    View(JsonLead<'de>),
     Lead(Lead),
 }
 
@@ -91,11 +99,7 @@ impl CompiledPack {
         de: D,
         slow: impl FnOnce() -> Result<Value>,
     ) -> Result<ReadLead> {
-        let names = self.default_names();
-        if let Some(view) = read_view(self, de, names) {
-            return Ok(ReadLead(Read::View(view)));
-        }
-        lead_from_value(slow()?, names).map(|lead| ReadLead(Read::Lead(lead)))
+        self.read(de, slow).map(ReadLead)
     }
 
     /// A lead read by [`read_lead`](Self::read_lead), scored.
@@ -105,7 +109,16 @@ impl CompiledPack {
         now: Timestamp,
         explain: bool,
     ) -> Result<ScoreResult> {
-        match &lead.0 {
+        self.score_one_read(&lead.0, now, explain)
+    }
+
+    fn score_one_read(
+        &self,
+        read: &Read<'_>,
+        now: Timestamp,
+        explain: bool,
+    ) -> Result<ScoreResult> {
+        match read {
             Read::View(view) => {
                 let mut x = self.scratch(now);
                 self.score_view(&mut x, view, None, now, explain)
